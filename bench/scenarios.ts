@@ -1,0 +1,64 @@
+/**
+ * The scenarios the bench runs, as YAML text parsed by the real parser (so the bench measures what a user's file
+ * would do), with the default machine: one 80 GiB Hopper GPU on PCIe 5.
+ */
+import { parseScenario, formatScenarioError, type Scenario } from '../src/engine/scenario/index.js';
+
+export const PAGE = 4096;
+export const GiB = 1024 ** 3;
+export const MiB = 1024 ** 2;
+
+/** Sizes in the scenario's own notation (`4GiB`, `256MiB`). */
+export function sizeText(bytes: number): string {
+  return bytes % GiB === 0 ? `${bytes / GiB}GiB` : `${bytes / MiB}MiB`;
+}
+
+/**
+ * Page events: the CPU initialises the whole region (one cpu.write pass), then a GPU kernel reads all of it (one
+ * gpu.kernel pass): 2 × size/4 KiB page events.
+ */
+export function pageEventsYaml(regionBytes: number): string {
+  return [
+    'uvmscope: 1',
+    'name: bench-page-events',
+    'regions:',
+    `  - { name: A, size: ${sizeText(regionBytes)} }`,
+    'steps:',
+    '  - { op: cpu.write, region: A }',
+    '  - op: gpu.kernel',
+    '    access: { region: A, op: read }',
+    '',
+  ].join('\n');
+}
+
+/**
+ * A long run for seeking: data bounces between CPU and GPU over one region (CPU writes, GPU writes, CPU reads, GPU
+ * reads, CPU writes), so every pass faults and migrates and the state changes everywhere. At 4 GiB this is about
+ * 1.26 million steps and 4.2 million transitions.
+ */
+export function seekYaml(regionBytes: number): string {
+  return [
+    'uvmscope: 1',
+    'name: bench-seek',
+    'regions:',
+    `  - { name: A, size: ${sizeText(regionBytes)} }`,
+    'steps:',
+    '  - { op: cpu.write, region: A }',
+    '  - { op: gpu.kernel, access: { region: A, op: write } }',
+    '  - { op: cpu.read, region: A }',
+    '  - { op: gpu.kernel, access: { region: A, op: read } }',
+    '  - { op: cpu.write, region: A }',
+    '',
+  ].join('\n');
+}
+
+export function parseOrThrow(yaml: string, source: string): Scenario {
+  const r = parseScenario(yaml, source);
+  if (!r.ok) throw new Error(`bench scenario ${source} does not parse:\n${r.errors.map(formatScenarioError).join('\n')}`);
+  return r.scenario;
+}
+
+/** Op labels for per-op timings: `0 cpu.write`, `1 gpu.kernel`, … */
+export function opLabels(s: Scenario): string[] {
+  return s.steps.map((op, i) => `${i} ${op.op}`);
+}

@@ -1,0 +1,41 @@
+/** Sizes and repetition counts of a full run and of a `--quick` smoke run. */
+import { GiB, MiB } from './scenarios.js';
+
+export interface BenchSizes {
+  /** Region of the page-event run (throughput, bytes per transition, peak memory). */
+  eventRegionBytes: number;
+  /** Timed execute() runs of the page-event scenario, after one warm-up run. */
+  engineRuns: number;
+  /** Timed bare-loop runs done next to each engine run (and as many again as warm-up). */
+  bareRunsPerEngineRun: number;
+  /** Region of the seek run. */
+  seekRegionBytes: number;
+  /** Steps the seek run must reach (the bench says so when it does not). */
+  seekMinSteps: number;
+  seeks: number;
+  warmupSeeks: number;
+  /** Steps whose digest is taken before and after the timed seeks (consistency check). */
+  digestChecks: number;
+}
+
+export const FULL: BenchSizes = {
+  eventRegionBytes: 4 * GiB,
+  engineRuns: 5,
+  bareRunsPerEngineRun: 5,
+  seekRegionBytes: 4 * GiB,
+  seekMinSteps: 1_000_000,
+  seeks: 1000,
+  warmupSeeks: 20,
+  digestChecks: 3,
+};
+
+export const QUICK: BenchSizes = {
+  eventRegionBytes: 256 * MiB,
+  engineRuns: 3,
+  bareRunsPerEngineRun: 5,
+  seekRegionBytes: 256 * MiB,
+  seekMinSteps: 50_000,
+  seeks: 1000,
+  warmupSeeks: 20,
+  digestChecks: 3,
+};

@@ -1,0 +1,38 @@
+/**
+ * electron-vite: builds main (ESM, out/main/index.js), preload (CommonJS,
+ * out/preload/index.cjs, so the window keeps `sandbox: true`) and the renderer
+ * (out/renderer/index.html). `electron-vite build` needs no Electron binary; `dev` and
+ * `preview` do (see docs/architecture.md, "Pitfalls").
+ */
+import { readFileSync } from 'node:fs';
+import { defineConfig } from 'electron-vite';
+import { cspPlugin } from './scripts/vite-csp.ts';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+export default defineConfig({
+  main: {
+    build: {
+      rolldownOptions: { input: { index: 'src/main/index.ts' } },
+    },
+  },
+  preload: {
+    define: { __UVMSCOPE_VERSION__: JSON.stringify(pkg.version) },
+    build: {
+      rolldownOptions: {
+        input: { index: 'src/preload/index.ts' },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: 'src/renderer',
+    plugins: [cspPlugin()],
+    build: {
+      rolldownOptions: { input: { index: 'src/renderer/index.html' } },
+    },
+    worker: { format: 'es' },
+  },
+});

@@ -1,0 +1,123 @@
+/**
+ * Every default and limit of the scenario format, in one place, each with where its number comes from.
+ * Measured figures are from shared/research/numbers.md (H100 80GB HBM3, PCIe, driver 580, CUPTI unified-memory
+ * counters); anything else is marked "estimate" and is a candidate for refitting from captures (docs/model.md).
+ */
+import type { CostSpec, CopyCost, GpuSpec, LinkSpec, PolicySpec } from './types';
+
+export const KiB = 1024;
+export const MiB = 1024 * KiB;
+export const GiB = 1024 * MiB;
+export const TiB = 1024 * GiB;
+
+function copy(latencyNs: number, bytesPerNs: number): CopyCost {
+  return Object.freeze({ latencyNs, bytesPerNs });
+}
+
+/** The named links a scenario may pick with `machine.link`. 1 GB/s = 1e9 bytes/s = 1 byte/ns. */
+export const LINK_PRESETS: Readonly<Record<'pcie4' | 'pcie5' | 'nvlink-c2c', Readonly<LinkSpec>>> = Object.freeze({
+  pcie5: Object.freeze({
+    kind: 'pcie5',
+    // Measured: least-squares fit over 30,775 HtoD migration copies (numbers.md): 2.67 µs + bytes / 47.7 GB/s.
+    htod: copy(2670, 47.7),
+    // Measured: fit over 1,624 DtoH migration copies (numbers.md): 1.56 µs + bytes / 54.5 GB/s.
+    dtoh: copy(1560, 54.5),
+    // Estimate: peer copies were not measured; NVLink-class peer bandwidth with a latency between HtoD and DtoH.
+    dtod: copy(2000, 200),
+  }),
+  pcie4: Object.freeze({
+    kind: 'pcie4',
+    // Estimate: PCIe 4 signals at 16 GT/s per lane, PCIe 5 at 32 GT/s, so every bandwidth is halved; the
+    // latencies are kept at the measured PCIe 5 ones.
+    htod: copy(2670, 47.7 / 2),
+    dtoh: copy(1560, 54.5 / 2),
+    dtod: copy(2000, 200 / 2),
+  }),
+  'nvlink-c2c': Object.freeze({
+    kind: 'nvlink-c2c',
+    // Estimate: NVIDIA publishes 900 GB/s total for Grace Hopper's NVLink-C2C, i.e. 450 GB/s per direction;
+    // the 1 µs latency is a guess for a coherent chip-to-chip link, not a measurement.
+    htod: copy(1000, 450),
+    dtoh: copy(1000, 450),
+    dtod: copy(1000, 450),
+  }),
+});
+
+export type LinkPresetName = keyof typeof LINK_PRESETS;
+export const LINK_PRESET_NAMES: readonly LinkPresetName[] = Object.freeze(['pcie4', 'pcie5', 'nvlink-c2c']);
+
+/**
+ * Fixed costs of driver work other than copies. All are initial estimates, to be refitted from captures
+ * (docs/model.md). numbers.md bounds some of them: a serviced GPU fault group took 118 µs at the median with its
+ * copies, and consecutive CPU faults were 115 µs apart with copy and the CPU's own reading included.
+ */
+export const DEFAULT_COSTS: Readonly<CostSpec> = Object.freeze({
+  // Estimate: fetch, sort and replay one fault batch, copies excluded (a fraction of the 118 µs group median).
+  faultBatchNs: 20_000,
+  // Estimate: trap, va_space lock, lookup, vm_insert_page and return for one CPU fault, copy excluded.
+  cpuFaultNs: 10_000,
+  // Estimate: one GPU TLB invalidate with its membar.
+  tlbInvalidateNs: 2_000,
+  // Estimate: pushing one batch of PTE writes for a va_block.
+  gpuMapNs: 1_000,
+  // Estimate: unmap_mapping_range for a va_block with its TLB shoot-down.
+  cpuUnmapNs: 3_000,
+  // Estimate: CE memset of newly populated vidmem at about 2 TB/s (0.0005 ns per byte).
+  zeroNsPerByte: 0.0005,
+});
+
+export const COST_NAMES: readonly (keyof CostSpec)[] = Object.freeze([
+  'faultBatchNs',
+  'cpuFaultNs',
+  'tlbInvalidateNs',
+  'gpuMapNs',
+  'cpuUnmapNs',
+  'zeroNsPerByte',
+]);
+
+/** Estimate: how many distinct pages a kernel has in flight before its first fault is serviced (docs/model.md). */
+export const DEFAULT_FAULT_WINDOW_PAGES = 256;
+export const MAX_FAULT_WINDOW_PAGES = 65_536;
+
+/** The machine when a scenario names none: one H100 80GB with all of its memory usable by UVM. */
+export const DEFAULT_GPU: Readonly<GpuSpec> = Object.freeze({
+  name: 'gpu0',
+  memory: 80 * GiB,
+  arch: 'hopper',
+  faultWindowPages: DEFAULT_FAULT_WINDOW_PAGES,
+});
+export const DEFAULT_CPU_MEMORY = 512 * GiB;
+export const DEFAULT_LINK: LinkPresetName = 'pcie5';
+
+/** The driver's defaults: uvm_perf_prefetch_threshold is 51 (%), thrashing detection is on. */
+export const DEFAULT_POLICY: Readonly<PolicySpec> = Object.freeze({
+  prefetch: 'density',
+  prefetchThreshold: 51,
+  thrashing: true,
+  eviction: 'driver',
+  driver: '580',
+});
+
+/** vidmem is managed in 2 MiB root chunks (uvm_pmm_gpu.h, UVM_CHUNK_SIZE_MAX); a partial chunk is unusable. */
+export const GPU_MEMORY_GRANULE = 2 * MiB;
+/** Sysmem is counted in CPU pages. */
+export const CPU_MEMORY_GRANULE = 4 * KiB;
+/** NV_MAX_DEVICES / UVM_PARENT_ID_MAX_GPUS: the driver tracks at most 32 GPUs. */
+export const MAX_GPUS = 32;
+/** Model limit (raise it with the engine's structures): memory sizes above this are refused. */
+export const MAX_MEMORY = 16 * TiB;
+
+/** Every region's size must keep its page indices within a Uint32Array: 2^32 pages of 4 KiB. */
+export const MAX_REGION_SIZE = 16 * TiB;
+/** The sum of all `managed` regions: the engine keeps per-va_block state for every managed byte. */
+export const MAX_MANAGED_TOTAL = 1 * TiB;
+
+/** A single access expands to at most this many page touches (64 MiB of indices). */
+export const MAX_ACCESS_PAGES = 16_777_216;
+/** All accesses of a scenario together (512 MiB of indices): stops a small file from asking for unbounded memory. */
+export const MAX_TOTAL_PAGES = 134_217_728;
+
+/** Input larger than this is refused before parsing (UTF-16 code units, never more than the file's UTF-8 bytes). */
+export const MAX_INPUT_CHARS = 8 * MiB;
+/** yaml's guard against exponential alias expansion ("billion laughs"); see its maxAliasCount option. */
+export const MAX_ALIAS_COUNT = 1000;

@@ -1,0 +1,139 @@
+/**
+ * The normalised scenario: what the parser hands the engine once a YAML file has been read, validated and
+ * every default filled in. Sizes are bytes, region and processor references are resolved to indices, and
+ * every step keeps the place it came from so the UI and error messages can point at it.
+ *
+ * Processor ids follow the driver (uvm_processors.h): the CPU is 0, GPUs are 1..N in the order of `machine.gpus`.
+ */
+
+export const PAGE_SIZE = 4096;
+
+/** A position in the scenario source, 1-based, for messages and for the editor. */
+export interface SourceLoc {
+  line: number;
+  col: number;
+}
+
+export type GpuArch = 'hopper' | 'ampere';
+
+export interface GpuSpec {
+  name: string;
+  /** vidmem usable by UVM, bytes (a multiple of 2 MiB after normalisation: partial root chunks are dropped). */
+  memory: number;
+  arch: GpuArch;
+  /**
+   * How many distinct 4 KiB pages a running kernel has in flight at once: the window of a grid's accesses
+   * that can fault before the first fault is serviced (see docs/model.md, "GPU kernels and the fault buffer").
+   */
+  faultWindowPages: number;
+}
+
+/** Cost of one copy direction: time = latencyNs + bytes / bytesPerNs. */
+export interface CopyCost {
+  latencyNs: number;
+  bytesPerNs: number;
+}
+
+export type LinkKind = 'pcie4' | 'pcie5' | 'nvlink-c2c' | 'custom';
+
+export interface LinkSpec {
+  kind: LinkKind;
+  htod: CopyCost;
+  dtoh: CopyCost;
+  /** GPU to GPU (peer) copies. */
+  dtod: CopyCost;
+}
+
+/** Fixed costs of driver work that is not a copy, in nanoseconds of simulated time. */
+export interface CostSpec {
+  /** Fetching, sorting and replaying one GPU fault batch, copies excluded. */
+  faultBatchNs: number;
+  /** One CPU fault on managed memory: trap, lock, lookup, vm_insert_page, return; copies excluded. */
+  cpuFaultNs: number;
+  /** One GPU TLB invalidate (with its membar) pushed after PTE changes. */
+  tlbInvalidateNs: number;
+  /** Writing one batch of GPU PTEs for one va_block. */
+  gpuMapNs: number;
+  /** unmap_mapping_range of CPU PTEs for one va_block (with the TLB shoot-down it implies). */
+  cpuUnmapNs: number;
+  /** Zeroing (CE memset) per byte-rate: ns per byte of newly populated GPU memory. */
+  zeroNsPerByte: number;
+}
+
+export interface MachineSpec {
+  gpus: GpuSpec[];
+  /** CPU memory in bytes. */
+  cpuMemory: number;
+  link: LinkSpec;
+  costs: CostSpec;
+}
+
+export type PrefetchPolicy = 'off' | 'density' | 'correlation';
+
+/** Which driver generation's behaviour to follow where they differ (docs/model.md lists the differences). */
+export type DriverVersion = '580' | '595';
+
+export interface PolicySpec {
+  prefetch: PrefetchPolicy;
+  /** uvm_perf_prefetch_threshold, percent (strictly greater than). */
+  prefetchThreshold: number;
+  thrashing: boolean;
+  /** Root-chunk eviction order. 'driver' is the driver's: free, unused, discarded, then used (LRU by migration in). */
+  eviction: 'driver';
+  driver: DriverVersion;
+}
+
+export type RegionKind = 'managed' | 'file' | 'anonymous' | 'device';
+
+export interface RegionSpec {
+  index: number;
+  name: string;
+  kind: RegionKind;
+  /** Bytes, a positive multiple of 4 KiB after normalisation (rounded up). */
+  size: number;
+  loc: SourceLoc;
+}
+
+export type AccessOp = 'read' | 'write' | 'atomic';
+export type AccessPattern = 'sequential' | 'strided' | 'random' | 'list';
+
+/** One access of a kernel or of the CPU, expanded to the 4 KiB pages it touches, in touch order. */
+export interface AccessSpec {
+  region: number;
+  op: AccessOp;
+  pattern: AccessPattern;
+  /** Page indices within the region (4 KiB pages counted from its start), in the order they are touched. */
+  pages: Uint32Array;
+  loc: SourceLoc;
+}
+
+/** Processor id: 0 = CPU, 1..N = machine.gpus[id - 1]. */
+export type ProcId = number;
+
+export type Advice =
+  | 'read-mostly'
+  | 'preferred-location'
+  | 'accessed-by'
+  | 'unset-read-mostly'
+  | 'unset-preferred-location'
+  | 'unset-accessed-by';
+
+export type StepSpec =
+  | { op: 'gpu.kernel'; gpu: ProcId; accesses: AccessSpec[]; faultWindowPages: number; loc: SourceLoc }
+  | { op: 'cpu.read' | 'cpu.write'; access: AccessSpec; loc: SourceLoc }
+  | { op: 'uvm.prefetch'; region: number; to: ProcId; offset: number; length: number; loc: SourceLoc }
+  | { op: 'uvm.advise'; region: number; advice: Advice; target: ProcId | null; loc: SourceLoc }
+  | { op: 'note'; text: string; loc: SourceLoc }
+  | { op: 'bookmark'; name: string; loc: SourceLoc };
+
+export interface Scenario {
+  uvmscope: 1;
+  name: string;
+  description: string;
+  machine: MachineSpec;
+  policy: PolicySpec;
+  regions: RegionSpec[];
+  steps: StepSpec[];
+  /** The file name the scenario was read from, as given (for messages). */
+  source: string;
+}

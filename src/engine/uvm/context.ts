@@ -1,0 +1,64 @@
+/**
+ * Everything a kernel path needs while a run is being recorded: the model, the step table, one PMM and one page tree
+ * per GPU, the thrashing tracker and the cost model.
+ */
+
+import type { Store } from '../core/store';
+import type { StepTable } from '../core/steps';
+import type { Scenario } from '../scenario/types';
+import { Model } from './model';
+import { Pmm } from './pmm';
+import { PageTree } from './pagetree';
+import { Thrashing } from './thrashing';
+
+export class Ctx {
+  readonly m: Model;
+  readonly pmm: Pmm[] = [];
+  readonly trees: PageTree[] = [];
+  readonly thrashing: Thrashing;
+  private faultBatchId = 0;
+
+  constructor(
+    readonly scenario: Scenario,
+    readonly store: Store,
+    readonly steps: StepTable,
+  ) {
+    this.m = new Model(scenario, store, steps);
+    for (let g = 1; g <= this.m.gpus; g++) {
+      this.pmm.push(new Pmm(this.m, g));
+      this.trees.push(new PageTree(this.m, g));
+    }
+    this.thrashing = new Thrashing(this.m);
+  }
+
+  pmmOf(gpu: number): Pmm {
+    return this.pmm[gpu - 1];
+  }
+  treeOf(gpu: number): PageTree {
+    return this.trees[gpu - 1];
+  }
+  nextBatchId(): number {
+    return this.faultBatchId++;
+  }
+
+  /** Simulated time of one copy record (research/numbers.md: time = latency + bytes / bandwidth). */
+  copyNs(src: number, dst: number, bytes: number): number {
+    const link = this.scenario.machine.link;
+    const cost = src === 0 ? link.htod : dst === 0 ? link.dtoh : link.dtod;
+    return cost.latencyNs + bytes / cost.bytesPerNs;
+  }
+
+  /**
+   * Whether `proc` can map memory that lives on `loc` (va_space->can_access). On an x86 host with PCIe GPUs the CPU
+   * maps only sysmem, a GPU maps sysmem and its own vidmem; peer mappings between GPUs are not modelled.
+   */
+  canAccess(proc: number, loc: number): boolean {
+    if (loc < 0) return false;
+    if (loc === 0) return true;
+    return proc === loc;
+  }
+
+  get costs() {
+    return this.scenario.machine.costs;
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * Counters kept in the `scalars` heap so that they travel in time with the rest of the state. Names follow CUPTI's
+ * unified-memory counters (CUpti_ActivityUnifiedMemoryCounterKind) so a run and a real capture compare field by field.
+ */
+
+export const COUNTERS = [
+  'gpu_faults',
+  'gpu_fault_batches',
+  'cpu_faults',
+  'htod_bytes',
+  'dtoh_bytes',
+  'dtod_bytes',
+  'remote_maps',
+  'thrashing',
+  'throttling',
+  'evictions',
+  'gpu_invalidations',
+  'prefetch_bytes',
+  'zeroed_bytes',
+  'page_tables_vid',
+  'page_tables_sys',
+] as const;
+
+export type CounterName = (typeof COUNTERS)[number];
+
+/** Word 0 of the scalars heap is the simulated clock (ns); counters follow. */
+export const CLOCK_WORD = 0;
+export const COUNTER_BASE = 1;
+export const SCALAR_WORDS = COUNTER_BASE + COUNTERS.length;
+
+export function counterWord(name: CounterName): number {
+  return COUNTER_BASE + COUNTERS.indexOf(name);
+}
