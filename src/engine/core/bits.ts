@@ -28,6 +28,12 @@ export function testBit(a: Uint32Array, base: number, page: number): boolean {
 }
 
 /** Number of set bits among pages [lo, hi) of the mask at `base`. */
+/** Whether the heap mask at `base` has no page set among its first `words` words. */
+export function heapMaskEmpty(a: Uint32Array, base: number, words = WORDS_PER_BLOCK_MASK): boolean {
+  for (let w = 0; w < words; w++) if (a[base + w] !== 0) return false;
+  return true;
+}
+
 export function countRange(a: Uint32Array, base: number, lo: number, hi: number): number {
   let n = 0;
   for (let w = lo >>> 5; w * 32 < hi; w++) n += popcount32((a[base + w] & wordRangeMask(w, lo, hi)) >>> 0);
@@ -98,6 +104,11 @@ export class PageMask {
   orHeap(a: Uint32Array, base: number): this {
     for (let w = 0; w < this.words.length; w++) this.words[w] |= a[base + w];
     return this;
+  }
+  /** Whether any page of this mask is set in the heap mask at (a, base). */
+  intersectsHeap(a: Uint32Array, base: number): boolean {
+    for (let w = 0; w < this.words.length; w++) if ((this.words[w] & a[base + w]) !== 0) return true;
+    return false;
   }
   first(): number {
     for (let w = 0; w < this.words.length; w++) {

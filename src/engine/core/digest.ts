@@ -1,6 +1,6 @@
 /**
- * A stable digest of the model state: 64-bit FNV-1a (two 32-bit lanes, so it runs on plain numbers) over every heap
- * word in heap order, with trailing zero words ignored so a heap's spare capacity never changes the result.
+ * A stable digest of the model state: 64-bit FNV-1a taken a 32-bit word at a time (two 32-bit lanes, so it runs on
+ * plain numbers) over every heap word in heap order, with trailing zero words ignored so a heap's spare capacity never changes the result.
  * Same state, same digest, on any machine: this is what a replayed session compares.
  */
 
@@ -14,16 +14,15 @@ export function stateDigest(store: Store): string {
   let hi = 0xcbf29ce4;
   const f64 = new Float64Array(1);
   const u32 = new Uint32Array(f64.buffer);
+  // one FNV-1a round per 32-bit word (not per byte): the same structure, a quarter of the work
   const mix = (word: number): void => {
-    for (let b = 0; b < 4; b++) {
-      lo ^= (word >>> (b * 8)) & 0xff;
-      // (hi:lo) *= 2^40 + 0x1b3, keeping 64 bits
-      const loMul = lo * FNV_PRIME_LO;
-      const carry = Math.floor(loMul / 0x100000000);
-      const newLo = loMul >>> 0;
-      hi = (Math.imul(hi, FNV_PRIME_LO) + Math.imul(lo, FNV_PRIME_HI) + carry) >>> 0;
-      lo = newLo;
-    }
+    lo = (lo ^ word) >>> 0;
+    // (hi:lo) *= 2^40 + 0x1b3, keeping 64 bits
+    const loMul = lo * FNV_PRIME_LO;
+    const carry = Math.floor(loMul / 0x100000000);
+    const newLo = loMul >>> 0;
+    hi = (Math.imul(hi, FNV_PRIME_LO) + Math.imul(lo, FNV_PRIME_HI) + carry) >>> 0;
+    lo = newLo;
   };
   for (let id = 1; id < store.heaps.length; id++) {
     const h = store.heaps[id];

@@ -8,7 +8,7 @@ import { stateDigest } from '../core/digest';
 import { codeLine } from '../core/code';
 import type { Scenario } from '../scenario/types';
 import type { Ctx } from '../uvm/context';
-import { CAUSE_NAMES, K } from '../uvm/kinds';
+import { CAUSE_NAMES, K, kindName } from '../uvm/kinds';
 import { COUNTERS, type CounterName } from '../uvm/counters';
 import { describeTransition, type TransitionView } from './describe';
 
@@ -128,6 +128,23 @@ export class Run {
     for (let t = a; t < b; t++) out.push(this.transition(t));
     return out;
   }
+  /**
+   * The transitions of steps [fromStep, toStep], at most `limit` of them described, with a count per kind of all of
+   * them: what a timeline asks for when it cannot show everything.
+   */
+  window(fromStep: number, toStep: number, limit = 1000): { transitions: TransitionView[]; total: number; byKind: Record<string, number> } {
+    const a = this.steps.startOf(Math.max(0, fromStep));
+    const b = this.steps.endOf(Math.min(this.stepCount - 1, toStep));
+    const store = this.ctx.store;
+    const counts = new Map<number, number>();
+    for (let t = a; t < b; t++) counts.set(store.kindOf(t), (counts.get(store.kindOf(t)) ?? 0) + 1);
+    const transitions: TransitionView[] = [];
+    for (let t = a; t < b && transitions.length < limit; t++) transitions.push(this.transition(t));
+    const byKind: Record<string, number> = {};
+    for (const [k, n] of [...counts].sort((x, y) => x[0] - y[0])) byKind[kindName(k)] = n;
+    return { transitions, total: Math.max(0, b - a), byKind };
+  }
+
   stepOfTransition(t: number): number {
     return this.steps.stepOfTransition(t);
   }

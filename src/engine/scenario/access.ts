@@ -4,8 +4,8 @@
  * the same scenario gives the same page order everywhere (random patterns use the generator of prng.ts).
  */
 import { z } from 'zod';
-import { MAX_ACCESS_PAGES } from './defaults';
-import { describeValue } from './errors';
+import { MAX_ACCESS_PAGES, MAX_TOTAL_PAGES } from './defaults';
+import { describeValue, oneOf } from './errors';
 import { int, size, text } from './fields';
 import { splitmix32, uniformBelow } from './prng';
 import type { MapView, Reader } from './reader';
@@ -30,7 +30,12 @@ const ACCESS_FIELDS = {
 };
 
 /** Every key an access may have, `op` included. */
-export const ACCESS_KEYS: readonly string[] = Object.freeze(['region', 'op', ...Object.keys(ACCESS_FIELDS).slice(1), 'pages']);
+export const ACCESS_KEYS: readonly string[] = Object.freeze([
+  'region',
+  'op',
+  ...Object.keys(ACCESS_FIELDS).slice(1),
+  'pages',
+]);
 
 /** Which pattern-specific fields each pattern takes; the others are refused rather than silently ignored. */
 const PATTERN_KEYS: Readonly<Record<AccessPattern, readonly string[]>> = Object.freeze({
@@ -60,6 +65,8 @@ export interface AccessShape {
 /** Page touches still allowed for the whole scenario (defaults.MAX_TOTAL_PAGES at the start). */
 export interface PageBudget {
   remaining: number;
+  /** Set once an access did not fit, so that the error is reported only once. */
+  exhausted?: boolean;
 }
 
 function firstPage(offset: number): number {
@@ -132,13 +139,16 @@ function takeFromBudget(r: Reader, budget: PageBudget, n: number, view: MapView)
     budget.remaining -= n;
     return true;
   }
-  r.error(
-    view.node,
-    view.path,
-    `the scenario's accesses touch too many pages in all (at most ${budget.remaining + n} more were allowed ` +
-      `here, this access needs ${n}); make the accesses smaller or fewer`,
-  );
-  budget.remaining = 0;
+  // Reported once: every later access would fail the same way and bury the first message.
+  if (!budget.exhausted) {
+    r.error(
+      view.node,
+      view.path,
+      `the scenario's accesses touch too many pages in all: this access needs ${n}, and only ${budget.remaining} ` +
+        `of the ${MAX_TOTAL_PAGES} allowed are left; make the accesses smaller or fewer`,
+    );
+  }
+  budget.exhausted = true;
   return false;
 }
 
@@ -203,26 +213,27 @@ export function readAccess(
       r.error(
         view.entries.get(key)?.key,
         [...view.path, key],
-        `\`${key}\` does not apply to pattern ${pattern} (it is for ${users.join(' and ')})`,
+        `\`${key}\` does not apply to pattern ${pattern} (it is for ${oneOf(users)})`,
       );
       ok = false;
     }
   }
   const required = REQUIRED[pattern];
   if (required && !view.entries.has(required.key)) {
-    r.error(view.node, [...view.path, required.key], `missing required field \`${required.key}\` for pattern ${pattern}: ${required.help}`);
+    const message = `missing required field \`${required.key}\` for pattern ${pattern}: ${required.help}`;
+    r.error(view.node, [...view.path, required.key], message);
     ok = false;
   }
-  for (const key of ['offset', 'length', 'stride', 'span', 'count', 'seed'] as const) {
-    if (view.entries.has(key) && v[key] === undefined) ok = false;
-  }
+  if (r.anyInvalid(view, v, ['offset', 'length', 'stride', 'span', 'count', 'seed'])) ok = false;
 
   const region = index === null || index === undefined ? undefined : regions.entries[index];
   const regionSize = region?.size;
   const regionName = region?.name ?? '?';
   if (!ok || index === null || index === undefined || op === undefined || regionSize === undefined) {
     // Still check the page list's items where we can, so their errors show in the same pass.
-    if (pattern === 'list' && view.entries.has('pages')) readPageList(r, view, regionSize === undefined ? undefined : regionSize / PAGE_SIZE, regionName);
+    if (pattern === 'list' && view.entries.has('pages')) {
+      readPageList(r, view, regionSize === undefined ? undefined : regionSize / PAGE_SIZE, regionName);
+    }
     return null;
   }
 
@@ -234,7 +245,8 @@ export function readAccess(
     const shape = accessExtent(r, view, v.offset, v.length, regionSize, regionName);
     if (!shape) return null;
     if (v.span !== undefined && v.stride !== undefined && v.span > v.stride) {
-      r.error(r.at(view, 'span'), [...view.path, 'span'], `span ${formatSize(v.span)} is larger than stride ${formatSize(v.stride)}`);
+      const message = `span ${formatSize(v.span)} is larger than stride ${formatSize(v.stride)}`;
+      r.error(r.at(view, 'span'), [...view.path, 'span'], message);
       return null;
     }
     const expanded = expandPattern({ pattern, ...shape, stride: v.stride, span: v.span, count: v.count, seed: v.seed });
@@ -263,7 +275,8 @@ export function accessExtent(
 ): { offset: number; length: number } | null {
   const start = offset ?? 0;
   if (start >= regionSize) {
-    r.error(r.at(view, 'offset'), [...view.path, 'offset'], `offset ${formatSize(start)} is at or past the end of region ${regionName} (${formatSize(regionSize)})`);
+    const message = `offset ${formatSize(start)} is at or past the end of region ${regionName} (${formatSize(regionSize)})`;
+    r.error(r.at(view, 'offset'), [...view.path, 'offset'], message);
     return null;
   }
   const len = length ?? regionSize - start;

@@ -46,7 +46,8 @@ export function zodMessage(issue: z.core.$ZodRawIssue): string | undefined {
     case 'too_small':
       if (issue.origin === 'string') return 'must not be empty';
       if (issue.origin === 'array') return `must have at least ${String(issue.minimum)} item(s)`;
-      return `must be ${issue.inclusive ? 'at least' : 'greater than'} ${String(issue.minimum)}, got ${describeValue(input)}`;
+      return `must be ${issue.inclusive ? 'at least' : 'greater than'} ${String(issue.minimum)}, ` +
+        `got ${describeValue(input)}`;
     case 'too_big':
       if (issue.origin === 'array') return `must have at most ${String(issue.maximum)} items`;
       if (issue.origin === 'string') return `must be at most ${String(issue.maximum)} characters long`;

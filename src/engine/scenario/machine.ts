@@ -32,7 +32,8 @@ const GPU_FIELDS = {
   name,
   // vidmem is handed out in 2 MiB root chunks, so a partial chunk at the end is unusable: round down.
   memory: size({ granule: GPU_MEMORY_GRANULE, round: 'down', min: GPU_MEMORY_GRANULE, max: MAX_MEMORY }),
-  arch: z.enum(['hopper', 'ampere']),
+  // Hopper is what the model and its reference numbers describe; Ampere shares its page-table layout (uvm_ampere_mmu.c)
+  arch: z.enum(['hopper', 'ampere']).default('hopper'),
   faultWindowPages: int(1, MAX_FAULT_WINDOW_PAGES).default(DEFAULT_FAULT_WINDOW_PAGES),
 };
 

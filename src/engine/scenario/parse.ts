@@ -11,7 +11,7 @@ import { describeValue, ErrorSink, type ScenarioError } from './errors';
 import { readMachine, readPolicy } from './machine';
 import { Reader } from './reader';
 import { readRegions } from './regions';
-import { readSteps } from './steps';
+import { readSteps, type StepContext } from './steps';
 import type { Scenario } from './types';
 import { formatSize } from './sizes';
 
@@ -19,6 +19,9 @@ export type ParseResult = { ok: true; scenario: Scenario } | { ok: false; errors
 
 /** The format version this parser reads. */
 export const SCENARIO_VERSION = 1;
+
+/** Where messages about the file as a whole point. */
+const START = Object.freeze({ line: 1, col: 1 });
 
 const TOP_KEYS = ['uvmscope', 'name', 'description', 'machine', 'policy', 'regions', 'steps'] as const;
 
@@ -41,7 +44,8 @@ function yamlErrors(sink: ErrorSink, lineCounter: LineCounter, text: string, err
 /** The version gate: anything but `uvmscope: 1` stops here, since the rest may be another format entirely. */
 function checkVersion(r: Reader, root: Node, node: Node | null): boolean {
   if (node === null) {
-    r.error(root, ['uvmscope'], `missing required field \`uvmscope\`: the format version, \`uvmscope: ${SCENARIO_VERSION}\``);
+    const message = `missing required field \`uvmscope\`: the format version, \`uvmscope: ${SCENARIO_VERSION}\``;
+    r.error(root, ['uvmscope'], message);
     return true;
   }
   const value = r.js(node);
@@ -49,7 +53,8 @@ function checkVersion(r: Reader, root: Node, node: Node | null): boolean {
   r.error(
     r.deref(node) ?? node,
     ['uvmscope'],
-    `unsupported version ${typeof value === 'number' ? value : describeValue(value)}: this build of UVMScope reads \`uvmscope: ${SCENARIO_VERSION}\``,
+    `unsupported version ${typeof value === 'number' ? value : describeValue(value)}: ` +
+      `this build of UVMScope reads \`uvmscope: ${SCENARIO_VERSION}\``,
   );
   return false;
 }
@@ -74,12 +79,15 @@ function readDocument(doc: Document.Parsed, r: Reader, source: string): Scenario
   const { machine, gpus } = readMachine(r, r.valueNode(view, 'machine'), ['machine']);
   const policy = readPolicy(r, r.valueNode(view, 'policy'), ['policy']);
   const { regions, table } = readRegions(r, r.valueNode(view, 'regions'), ['regions'], view.node);
-  const steps = readSteps(
-    { r, regions: table, gpus, machineGpus: machine?.gpus ?? null, budget: { remaining: MAX_TOTAL_PAGES }, bookmarks: new Map() },
-    r.valueNode(view, 'steps'),
-    ['steps'],
-    view.node,
-  );
+  const context: StepContext = {
+    r,
+    regions: table,
+    gpus,
+    machineGpus: machine?.gpus ?? null,
+    budget: { remaining: MAX_TOTAL_PAGES },
+    bookmarks: new Map(),
+  };
+  const steps = readSteps(context, r.valueNode(view, 'steps'), ['steps'], view.node);
   if (top.name === undefined || top.description === undefined || !machine || !policy || !regions || !steps) return null;
   return { uvmscope: 1, name: top.name, description: top.description, machine, policy, regions, steps, source };
 }
@@ -87,11 +95,11 @@ function readDocument(doc: Document.Parsed, r: Reader, source: string): Scenario
 function parseChecked(text: string, source: string): ParseResult {
   const sink = new ErrorSink(source);
   if (typeof text !== 'string') {
-    sink.add({ line: 1, col: 1 }, [], `expected the scenario as text, got ${describeValue(text)}`);
+    sink.add(START, [], `expected the scenario as text, got ${describeValue(text)}`);
     return { ok: false, errors: sink.finish() };
   }
   if (text.length > MAX_INPUT_CHARS) {
-    sink.add({ line: 1, col: 1 }, [], `the file is larger than ${formatSize(MAX_INPUT_CHARS)}; a scenario should be far smaller`);
+    sink.add(START, [], `the file is larger than ${formatSize(MAX_INPUT_CHARS)}; a scenario should be far smaller`);
     return { ok: false, errors: sink.finish() };
   }
   const lineCounter = new LineCounter();
@@ -109,12 +117,12 @@ function parseChecked(text: string, source: string): ParseResult {
   try {
     doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch {
-    sink.add({ line: 1, col: 1 }, [], `too many alias expansions (yaml's limit is ${MAX_ALIAS_COUNT}): use fewer aliases (*name)`);
+    sink.add(START, [], `too many alias expansions (yaml's limit is ${MAX_ALIAS_COUNT}): use fewer aliases (*name)`);
     return { ok: false, errors: sink.finish() };
   }
   const scenario = readDocument(doc, r, source);
   if (!scenario || sink.count > 0) {
-    if (sink.count === 0) sink.add({ line: 1, col: 1 }, [], 'the scenario could not be read (no error was recorded: please report this)');
+    if (sink.count === 0) sink.add(START, [], 'the scenario could not be read (no error was recorded: please report this)');
     return { ok: false, errors: sink.finish() };
   }
   return { ok: true, scenario };
@@ -129,10 +137,7 @@ export function parseScenario(text: string, source: string): ParseResult {
     return parseChecked(text, source);
   } catch (e) {
     // Nothing above should throw; if it does (a stack overflow in a library, say), the caller still gets a message.
-    const reason = e instanceof Error ? e.message : String(e);
-    return {
-      ok: false,
-      errors: [{ source: String(source), line: 1, col: 1, path: '', message: `internal error while reading the scenario: ${reason}` }],
-    };
+    const message = `internal error while reading the scenario: ${e instanceof Error ? e.message : String(e)}`;
+    return { ok: false, errors: [{ source: String(source), ...START, path: '', message }] };
   }
 }

@@ -5,7 +5,18 @@
  * or `constructor` in a file are only unknown keys.
  */
 import { z } from 'zod';
-import { isAlias, isMap, isScalar, isSeq, Scalar, visit, type Alias, type Document, type LineCounter, type Node } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  Scalar,
+  visit,
+  type Alias,
+  type Document,
+  type LineCounter,
+  type Node,
+} from 'yaml';
 import { describeValue, didYouMean, type ErrorSink, type Path } from './errors';
 import { zodMessage } from './fields';
 import type { SourceLoc } from './types';
@@ -98,7 +109,8 @@ export class Reader {
   map(node: Node | null | undefined, path: Path, allowed: readonly string[], what: string): MapView | null {
     const n = this.deref(node);
     if (!isMap(n)) {
-      this.error(n ?? node, path, `expected ${what} (a map with ${allowed.join(', ')}), got ${describeValue(this.js(node))}`);
+      const got = describeValue(this.js(node));
+      this.error(n ?? node, path, `expected ${what} (a map with ${allowed.join(', ')}), got ${got}`);
       return null;
     }
     const entries = new Map<string, Entry>();
@@ -154,6 +166,11 @@ export class Reader {
       if (schema) out[key] = this.field(view, key, schema);
     }
     return out as FieldValues<F>;
+  }
+
+  /** True when one of `keys` is present but its value failed (and was reported): the object is then unusable. */
+  anyInvalid(view: MapView, values: Readonly<Record<string, unknown>>, keys: readonly string[]): boolean {
+    return keys.some((key) => view.entries.has(key) && values[key] === undefined);
   }
 
   /** The node of a key's value (for nested reading and for locating messages), or null when the key is absent. */

@@ -35,7 +35,8 @@ const BANDWIDTH_EXPONENTS: Readonly<Record<string, number>> = Object.freeze({
   'GB/s': 0,
   'TB/s': 3,
 });
-export const BANDWIDTH_HELP = 'a number with MB/s, GB/s or TB/s (47.7GB/s; 1 GB/s = 10^9 bytes/s), or a plain number of GB/s';
+export const BANDWIDTH_HELP =
+  'a number with MB/s, GB/s or TB/s (47.7GB/s; 1 GB/s = 10^9 bytes/s), or a plain number of GB/s';
 
 // A number as text: digits, an optional fraction and an optional exponent, then an optional unit.
 const QUANTITY = /^([0-9]+)(?:\.([0-9]+))?(?:[eE]([+-]?[0-9]+))?\s*(\S*)$/;
@@ -96,11 +97,12 @@ export function parseSize(input: string | number): Parsed<number> {
     const unit = SIZE_UNITS[q.unit];
     if (unit === undefined || !Object.hasOwn(SIZE_UNITS, q.unit)) {
       const hint = suggestSizeUnit(q.unit);
+      const number = q.fraction ? `${q.whole}.${q.fraction}` : q.whole;
       return {
         ok: false,
         message:
           `unknown size unit "${q.unit}" in ${show(input)}: accepted units are KiB, MiB, GiB and TiB, ` +
-          `or a plain number of bytes` + (hint ? `; did you mean ${q.whole}${q.fraction ? '.' + q.fraction : ''}${hint}?` : ''),
+          `or a plain number of bytes${hint ? `; did you mean ${number}${hint}?` : ''}`,
       };
     }
     multiplier = unit;

@@ -62,7 +62,13 @@ export interface StepContext {
 }
 
 /** Resolves `gpu`, `to` or `target` to a processor id; null (unreported) when the GPUs themselves were unreadable. */
-function resolveProc(c: StepContext, view: MapView, key: string, name: string, allowCpu: boolean): ProcId | null | undefined {
+function resolveProc(
+  c: StepContext,
+  view: MapView,
+  key: string,
+  name: string,
+  allowCpu: boolean,
+): ProcId | null | undefined {
   const at = c.r.at(view, key);
   const path = [...view.path, key];
   if (name === 'cpu') {
@@ -74,14 +80,20 @@ function resolveProc(c: StepContext, view: MapView, key: string, name: string, a
   const index = c.gpus.names.indexOf(name);
   if (index >= 0) return index + 1;
   const choices = allowCpu ? ['cpu', ...c.gpus.names] : c.gpus.names;
-  c.r.error(at, path, `processor "${name}" is not defined (${allowCpu ? 'processors' : 'GPUs'}: ${choices.join(', ')})${didYouMean(name, choices)}`);
+  const kind = allowCpu ? 'processors' : 'GPUs';
+  c.r.error(at, path, `processor "${name}" is not defined (${kind}: ${choices.join(', ')})${didYouMean(name, choices)}`);
   return undefined;
+}
+
+function regionOf(c: StepContext, view: MapView, name: string | undefined): number | null | undefined {
+  if (name === undefined) return undefined;
+  return resolveRegion(c.r, c.regions, name, c.r.at(view, 'region'), [...view.path, 'region']);
 }
 
 function readKernel(c: StepContext, view: MapView, loc: SourceLoc): StepSpec | null {
   const { r } = c;
   const v = r.fields(view, KERNEL_FIELDS);
-  let ok = !(view.entries.has('gpu') && v.gpu === undefined) && !(view.entries.has('faultWindowPages') && v.faultWindowPages === undefined);
+  let ok = !r.anyInvalid(view, v, ['gpu', 'faultWindowPages']);
   let gpu: ProcId | null | undefined = 1; // the first GPU, when none is named
   if (v.gpu !== undefined) gpu = resolveProc(c, view, 'gpu', v.gpu, false);
   if (gpu === null || gpu === undefined) ok = false;
@@ -90,10 +102,12 @@ function readKernel(c: StepContext, view: MapView, loc: SourceLoc): StepSpec | n
   const hasMany = view.entries.has('accesses');
   const accesses: AccessSpec[] = [];
   if (hasOne && hasMany) {
-    r.error(view.entries.get('accesses')?.key, [...view.path, 'accesses'], 'give either `access` (one access) or `accesses` (a list), not both');
+    const message = 'give either `access` (one access) or `accesses` (a list), not both';
+    r.error(view.entries.get('accesses')?.key, [...view.path, 'accesses'], message);
     ok = false;
   } else if (!hasOne && !hasMany) {
-    r.error(view.node, [...view.path, 'access'], 'missing required field `access` (one access) or `accesses` (a list of accesses)');
+    const message = 'missing required field `access` (one access) or `accesses` (a list of accesses)';
+    r.error(view.node, [...view.path, 'access'], message);
     ok = false;
   } else if (hasOne) {
     const a = r.map(r.valueNode(view, 'access'), [...view.path, 'access'], ACCESS_KEYS, 'an access');
@@ -124,9 +138,9 @@ function readKernel(c: StepContext, view: MapView, loc: SourceLoc): StepSpec | n
 function readPrefetch(c: StepContext, view: MapView, loc: SourceLoc): StepSpec | null {
   const { r } = c;
   const v = r.fields(view, PREFETCH_FIELDS);
-  const region = v.region === undefined ? undefined : resolveRegion(r, c.regions, v.region, r.at(view, 'region'), [...view.path, 'region']);
+  const region = regionOf(c, view, v.region);
   const to = v.to === undefined ? undefined : resolveProc(c, view, 'to', v.to, true);
-  const badRange = (view.entries.has('offset') && v.offset === undefined) || (view.entries.has('length') && v.length === undefined);
+  const badRange = r.anyInvalid(view, v, ['offset', 'length']);
   if (region === null || region === undefined || to === null || to === undefined || badRange) return null;
   const entry = c.regions.entries[region];
   if (entry?.size === undefined) return null;
@@ -138,16 +152,18 @@ function readPrefetch(c: StepContext, view: MapView, loc: SourceLoc): StepSpec |
 function readAdvise(c: StepContext, view: MapView, loc: SourceLoc): StepSpec | null {
   const { r } = c;
   const v = r.fields(view, ADVISE_FIELDS);
-  const region = v.region === undefined ? undefined : resolveRegion(r, c.regions, v.region, r.at(view, 'region'), [...view.path, 'region']);
+  const region = regionOf(c, view, v.region);
   if (v.advice === undefined) return null;
   const needsTarget = ADVICE_WITH_TARGET.includes(v.advice);
   let target: ProcId | null | undefined = null;
   if (needsTarget && !view.entries.has('target')) {
-    r.error(view.node, [...view.path, 'target'], `missing required field \`target\`: advice ${v.advice} names a processor (cpu or a GPU)`);
+    const message = `missing required field \`target\`: advice ${v.advice} names a processor (cpu or a GPU)`;
+    r.error(view.node, [...view.path, 'target'], message);
     return null;
   }
   if (!needsTarget && view.entries.has('target')) {
-    r.error(view.entries.get('target')?.key, [...view.path, 'target'], `advice ${v.advice} takes no \`target\`: it applies to the region for every processor`);
+    const message = `advice ${v.advice} takes no \`target\`: it applies to the region for every processor`;
+    r.error(view.entries.get('target')?.key, [...view.path, 'target'], message);
     return null;
   }
   if (needsTarget) {
@@ -184,7 +200,8 @@ function stepOp(c: StepContext, node: Node, path: Path): { op: StepOp; short: bo
     const hint = only !== undefined && (STEP_OPS as readonly string[]).includes(only)
       ? `; \`${only}\` has no short form: write \`op: ${only}\` and its fields`
       : '';
-    r.error(node, [...path, 'op'], `missing required field \`op\`: one of ${STEP_OPS.join(', ')} (or the short forms \`note: text\` and \`bookmark: name\`)${hint}`);
+    const forms = '(or the short forms `note: text` and `bookmark: name`)';
+    r.error(node, [...path, 'op'], `missing required field \`op\`: one of ${STEP_OPS.join(', ')} ${forms}${hint}`);
     return null;
   }
   const opNode = node.items[opIndex]?.value as Node | null | undefined;
@@ -202,7 +219,8 @@ export function readStep(c: StepContext, item: Node, path: Path): StepSpec | nul
   const { r } = c;
   const node = r.deref(item);
   if (!isMap(node)) {
-    r.error(node ?? item, path, `expected a step (a map with \`op\`: one of ${STEP_OPS.join(', ')}), got ${describeValue(r.js(item))}`);
+    const got = describeValue(r.js(item));
+    r.error(node ?? item, path, `expected a step (a map with \`op\`: one of ${STEP_OPS.join(', ')}), got ${got}`);
     return null;
   }
   const loc = r.loc(node);

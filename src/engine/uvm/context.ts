@@ -58,6 +58,9 @@ export class Ctx {
     return proc === loc;
   }
 
+  /** canAccess as a value, for callbacks on hot paths. */
+  readonly canAccessFn = (proc: number, loc: number): boolean => this.canAccess(proc, loc);
+
   get costs() {
     return this.scenario.machine.costs;
   }

@@ -45,7 +45,7 @@ export function cpuFault(c: Ctx, block: number, page: number, access: number): v
   let pin = -1;
   for (let tries = 0; ; tries++) {
     steps.at(fnCpuFault.at.hint);
-    const hint = c.thrashing.getHint(block, page, 0, preferred, (p, l) => c.canAccess(p, l));
+    const hint = c.thrashing.getHint(block, page, 0, preferred, c.canAccessFn);
     if (hint.type === 'throttle' && tries < 4) {
       steps.at(fnCpuFault.at.throttle);
       m.advanceTo(Math.max(hint.until, m.now() + 1));

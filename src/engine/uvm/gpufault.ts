@@ -16,8 +16,8 @@ import { Access, K } from './kinds';
 import { PROT_ATOMIC, PROT_READ, PROT_WRITE } from './layout';
 import { selectResidency } from './residency';
 import { newDest, serviceBlock, type DestRequest } from './service';
-import { PageMask, WORDS_PER_BLOCK_MASK as MW } from '../core/bits';
-import { PAGES_PER_BLOCK } from './model';
+import { PageMask, WORDS_PER_BLOCK_MASK as MW, heapMaskEmpty } from '../core/bits';
+import { PAGES_PER_BLOCK, POLICY_READ_DUP } from './model';
 import type { AccessSpec } from '../scenario/types';
 
 export const FAULT_BATCH_COUNT = 256; // uvm_perf_fault_batch_count
@@ -129,13 +129,20 @@ export function serviceFaultBatch(c: Ctx, gpu: number, entries: FaultEntry[], ra
   for (const e of entries) m.store.event(K.gpuFault, e.block, e.page, gpu, e.access | (e.instances << 8));
   m.count('gpu_faults', entries.length);
   steps.at(fnServiceFaults.at.preprocess);
-  const sorted = entries.slice().sort((a, b) => a.block - b.block || a.page - b.page || b.access - a.access);
+  const order = (a: FaultEntry, b: FaultEntry) => a.block - b.block || a.page - b.page || b.access - a.access;
+  let sorted = entries;
+  for (let i = 1; i < entries.length; i++) {
+    if (order(entries[i - 1], entries[i]) > 0) {
+      sorted = entries.slice().sort(order);
+      break;
+    }
+  }
   steps.at(fnServiceFaults.at.service);
   let serviced = false;
   for (let i = 0; i < sorted.length; ) {
     let j = i;
     while (j < sorted.length && sorted[j].block === sorted[i].block) j++;
-    if (serviceBlockFaults(c, gpu, sorted[i].block, sorted.slice(i, j))) serviced = true;
+    if (serviceBlockFaults(c, gpu, sorted[i].block, sorted, i, j)) serviced = true;
     i = j;
   }
   steps.at(fnServiceFaults.at.replay);
@@ -145,19 +152,26 @@ export function serviceFaultBatch(c: Ctx, gpu: number, entries: FaultEntry[], ra
   return serviced;
 }
 
-function serviceBlockFaults(c: Ctx, gpu: number, block: number, entries: FaultEntry[]): boolean {
+/** service_fault_batch_block_locked over entries [from, to) of the sorted batch, all in `block`. */
+function serviceBlockFaults(c: Ctx, gpu: number, block: number, entries: FaultEntry[], from: number, to: number): boolean {
   const { m, steps } = c;
+  const L = m.layout;
   steps.enter(fnServiceBlockFaults.at.entry);
   const dests = new Map<number, DestRequest>();
   const access = new Uint8Array(PAGES_PER_BLOCK);
   const seen = new PageMask(PAGES_PER_BLOCK);
   const region = m.blockRegion[block];
   const preferred = m.preferredLocation(region);
+  // with no thrashing history in the block there is no hint to ask for
+  const thrashingPossible = m.blockWord(block, L.thrashSlot) !== 0;
+  // with no policy and nothing duplicated, every rule of block_select_processor_residency picks the requester
+  const plain = preferred < 0 && m.policy(region, POLICY_READ_DUP) === 0 && m.accessedBy(region) === 0 && heapMaskEmpty(m.blocks, L.readDupBase(block));
   let handled = false;
   let saidDuplicate = false;
   let saidAuthorized = false;
   let saidResidency = false;
-  for (const e of entries) {
+  for (let k = from; k < to; k++) {
+    const e = entries[k];
     if (seen.has(e.page)) {
       if (!saidDuplicate) steps.at(fnServiceBlockFaults.at.duplicate);
       saidDuplicate = true;
@@ -171,21 +185,24 @@ function serviceBlockFaults(c: Ctx, gpu: number, block: number, entries: FaultEn
       handled = true;
       continue;
     }
-    const hint = c.thrashing.getHint(block, e.page, gpu, preferred, (p, l) => c.canAccess(p, l));
-    if (hint.type === 'throttle') {
-      steps.at(fnServiceBlockFaults.at.throttle);
-      continue;
+    let pin = -1;
+    if (thrashingPossible) {
+      const hint = c.thrashing.getHint(block, e.page, gpu, preferred, c.canAccessFn);
+      if (hint.type === 'throttle') {
+        steps.at(fnServiceBlockFaults.at.throttle);
+        continue;
+      }
+      if (hint.type === 'pin') pin = hint.residency;
     }
-    const pin = hint.type === 'pin' ? hint.residency : -1;
     if (!saidResidency) steps.at(fnServiceBlockFaults.at.residency);
     saidResidency = true;
-    const sel = selectResidency(c, block, e.page, gpu, e.access, pin);
+    const sel = plain && pin < 0 ? { dest: gpu, readDup: false } : selectResidency(c, block, e.page, gpu, e.access, pin);
     let d = dests.get(sel.dest);
     if (!d) dests.set(sel.dest, (d = newDest()));
     d.pages.set(e.page);
     if (sel.readDup) d.readDup.set(e.page);
     if (pin >= 0) d.pinned.set(e.page);
-    access[e.page] = Math.max(access[e.page], e.access);
+    if (e.access > access[e.page]) access[e.page] = e.access;
   }
   if (dests.size > 0) {
     steps.at(fnServiceBlockFaults.at.service);

@@ -33,6 +33,7 @@ export class BlockLayout {
   readonly lastMigrationProc: number; // prefetch_info.last_migration_proc_id + 1
   readonly faultMigrationsToLast: number; // prefetch_info.fault_migrations_to_last_proc
   readonly thrashSlot: number; // thrashing slot + 1 (per-page tracking, allocated on demand)
+  readonly thrashLastProc: number; // block_thrashing->last_processor + 1
   readonly cpuChunk2m: number; // 1 when the CPU side is one 2 MiB chunk (contiguous copies possible)
   readonly stride: number;
 
@@ -65,6 +66,7 @@ export class BlockLayout {
     this.lastMigrationProc = o++;
     this.faultMigrationsToLast = o++;
     this.thrashSlot = o++;
+    this.thrashLastProc = o++;
     this.cpuChunk2m = o++;
     this.stride = o;
   }
@@ -120,6 +122,7 @@ export class BlockLayout {
       scalar(this.lastMigrationProc, 1, 'lastMigrationProc') ??
       scalar(this.faultMigrationsToLast, 1, 'faultMigrationsToLast') ??
       scalar(this.thrashSlot, 1, 'thrashSlot') ??
+      scalar(this.thrashLastProc, 1, 'thrashLastProc') ??
       scalar(this.cpuChunk2m, 1, 'cpuChunk2m') ?? { block, field: 'unknown', proc: -1, prot: -1, pageWord: -1 }
     );
   }

@@ -72,8 +72,8 @@ export function mapPages(c: Ctx, block: number, proc: number, pages: PageMask, p
 /** Remove `pages` from every protection level of `proc`'s mapping. */
 export function unmapPages(c: Ctx, block: number, proc: number, pages: PageMask): void {
   const { m, steps } = c;
+  if (!pages.intersectsHeap(m.blocks, m.layout.mappedBase(block, proc, PROT_READ))) return;
   const mapped = pages.clone().andHeap(m.blocks, m.layout.mappedBase(block, proc, PROT_READ));
-  if (mapped.isEmpty()) return;
   steps.enter(fnUnmap.at.entry);
   // the PTEs and the mapped masks change in one step, so no step shows a PTE without its mapping
   steps.at(proc === 0 ? fnUnmap.at.cpu : fnUnmap.at.gpu);
@@ -90,8 +90,8 @@ export function unmapPages(c: Ctx, block: number, proc: number, pages: PageMask)
 /** Revoke write (and atomic) permission of `proc` on `pages`, keeping read: a permission downgrade. */
 export function revokeWrite(c: Ctx, block: number, proc: number, pages: PageMask): void {
   const { m } = c;
+  if (!pages.intersectsHeap(m.blocks, m.layout.mappedBase(block, proc, PROT_WRITE))) return;
   const writable = pages.clone().andHeap(m.blocks, m.layout.mappedBase(block, proc, PROT_WRITE));
-  if (writable.isEmpty()) return;
   c.steps.enter(fnUnmap.at.entry);
   m.writeMask(m.layout.mappedBase(block, proc, PROT_WRITE), writable, false, K.blockMapped, block);
   m.writeMask(m.layout.mappedBase(block, proc, PROT_ATOMIC), writable, false, K.blockMapped, block);
@@ -133,35 +133,59 @@ export function protOf(c: Ctx, block: number, proc: number, page: number): numbe
  */
 export function updateGpuPtes(c: Ctx, block: number, gpu: number): void {
   const { m } = c;
+  const L = m.layout;
+  const a = m.blocks;
   const n = m.blockPages[block];
-  const key = (p: number): number => {
-    const prot = protOf(c, block, gpu, p);
-    return prot < 0 ? -1 : prot * 4 + apertureOf(c, block, gpu, p);
+  // a page's PTE is decided by (read, write, atomic, resident here, resident on the CPU): pages are "alike" when
+  // each of those five masks is all-ones or all-zeros over them, and mapped when the read mask is set
+  const masks = [
+    L.mappedBase(block, gpu, PROT_READ),
+    L.mappedBase(block, gpu, PROT_WRITE),
+    L.mappedBase(block, gpu, PROT_ATOMIC),
+    L.residentBase(block, gpu),
+    L.residentBase(block, 0),
+  ];
+  const uniformOver = (w: number, bits: number): boolean => {
+    for (const base of masks) {
+      const v = a[base + w] & bits;
+      if (v !== 0 && v >>> 0 !== bits >>> 0) return false;
+    }
+    return true;
   };
-  const contiguous = (ap: number): boolean => {
-    if (ap === Aperture.vid) return n === PAGES_PER_BLOCK && m.blockWord(block, m.layout.gpuChunk, gpu) !== 0;
-    if (ap === Aperture.sys) return m.blockWord(block, m.layout.cpuChunk2m) === 1;
-    return false;
-  };
-  let uniform = n === PAGES_PER_BLOCK;
-  const k0 = key(0);
-  if (uniform && k0 >= 0) {
-    for (let p = 1; p < n && uniform; p++) if (key(p) !== k0) uniform = false;
-  } else uniform = false;
-  const use2m = uniform && contiguous(k0 & 3);
+  const readBase = masks[0];
+  // the aperture the pages of a uniform span use: VID if resident here, else SYS if on the CPU, else a peer
+  const apertureAt = (w: number, bits: number): number =>
+    a[masks[3] + w] & bits ? Aperture.vid : a[masks[4] + w] & bits ? Aperture.sys : Aperture.peer;
+  let use2m = false;
+  if (n === PAGES_PER_BLOCK) {
+    use2m = true;
+    const first = [a[masks[0]], a[masks[1]], a[masks[2]], a[masks[3]], a[masks[4]]];
+    for (let w = 0; w < MW && use2m; w++) {
+      if (a[readBase + w] !== 0xffffffff) use2m = false;
+      for (let k = 0; k < masks.length && use2m; k++) {
+        const v = a[masks[k] + w];
+        if ((v !== 0 && v !== 0xffffffff) || v !== first[k]) use2m = false;
+      }
+    }
+    if (use2m) {
+      const ap = apertureAt(0, 1);
+      use2m = ap === Aperture.vid ? m.blockWord(block, L.gpuChunk, gpu) !== 0 : ap === Aperture.sys ? m.blockWord(block, L.cpuChunk2m) === 1 : false;
+    }
+  }
   let big = 0;
   let any4k = false;
   if (!use2m) {
     for (let r = 0; r * PAGES_PER_BIG_PAGE < n; r++) {
+      const w = r >>> 1;
       const lo = r * PAGES_PER_BIG_PAGE;
-      const hi = Math.min(lo + PAGES_PER_BIG_PAGE, n);
-      const kr = key(lo);
-      let alike = kr >= 0 && hi - lo === PAGES_PER_BIG_PAGE;
-      for (let p = lo + 1; p < hi && alike; p++) if (key(p) !== kr) alike = false;
-      // a 64K sysmem PTE needs 64 KiB of contiguous CPU memory (the model's CPU chunks are 2 MiB or 64 KiB pieces)
-      if (alike && (kr & 3) === Aperture.peer) alike = false;
+      const span = Math.min(PAGES_PER_BIG_PAGE, n - lo);
+      const bits = ((span === 16 ? 0xffff : (1 << span) - 1) << ((r & 1) * 16)) >>> 0;
+      const mappedBits = (a[readBase + w] & bits) >>> 0;
+      if (mappedBits === 0) continue;
+      // a 64K PTE needs the whole 64 KiB mapped alike, and not through a peer (not modelled)
+      const alike = span === PAGES_PER_BIG_PAGE && mappedBits === bits && uniformOver(w, bits) && apertureAt(w, bits) !== Aperture.peer;
       if (alike) big |= 1 << r;
-      else for (let p = lo; p < hi; p++) if (key(p) >= 0) any4k = true;
+      else any4k = true;
     }
   }
   const bit = 1 << (gpu - 1);

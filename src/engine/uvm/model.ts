@@ -55,6 +55,8 @@ export class Model {
   readonly hPageTables: number[] = [];
   readonly hThrash: number;
   readonly hThrashTime: number;
+  /** Per block: the time of its last migration event (block_thrashing->last_time_stamp). */
+  readonly hBlockTime: number;
   /** Root chunks per GPU. */
   readonly rootChunks: number[] = [];
 
@@ -98,6 +100,7 @@ export class Model {
     }
     this.hThrash = store.addHeap('thrashing', 'u32', 0);
     this.hThrashTime = store.addHeap('thrashing.time', 'f64', 0);
+    this.hBlockTime = store.addHeap('blocks.time', 'f64', this.nBlocks);
   }
 
   get blocks(): Uint32Array {

@@ -75,7 +75,7 @@ export class Pmm {
   }
   private setCw(c: number, f: number, v: number, kind: number): void {
     const i = HEADER + c * CHUNK_WORDS + f;
-    this.m.store.ensure(this.heap, i + 1);
+    if (i >= this.h.length) this.m.store.ensure(this.heap, i + 1);
     this.m.store.write(this.heap, i, v >>> 0, kind, c);
   }
 

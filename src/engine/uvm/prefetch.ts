@@ -32,40 +32,44 @@ export interface PrefetchInput {
 
 export function computePrefetchMask(input: PrefetchInput): PageMask {
   const { pages, faulted, thrashing, threshold } = input;
+  const words = faulted.words.length;
   const bitmap = input.residentOnDest.clone().or(faulted);
-  const isThrashing = (p: number) => thrashing !== null && thrashing.has(p);
+  // faults that drive the walk: faulted and not thrashing
+  const drivers = faulted.clone();
+  if (thrashing) drivers.andNot(thrashing);
 
-  // 2. grow faults to 64 KiB big pages
-  for (let lo = 0; lo < pages; lo += PAGES_PER_BIG_PAGE) {
-    const hi = Math.min(lo + PAGES_PER_BIG_PAGE, pages);
-    let hasFault = false;
-    let hasThrash = false;
-    for (let p = lo; p < hi; p++) {
-      if (faulted.has(p)) hasFault = true;
-      if (isThrashing(p)) hasThrash = true;
+  // 2. grow faults to 64 KiB big pages (16 pages = one half of a 32-bit word)
+  for (let w = 0; w < words; w++) {
+    for (let half = 0; half < 2; half++) {
+      const shift = half * 16;
+      const lo = w * 32 + shift;
+      if (lo >= pages) break;
+      const span = Math.min(PAGES_PER_BIG_PAGE, pages - lo);
+      const bits = ((span === 16 ? 0xffff : (1 << span) - 1) << shift) >>> 0;
+      if ((faulted.words[w] & bits) === 0) continue;
+      if (thrashing && (thrashing.words[w] & bits) !== 0) continue;
+      bitmap.words[w] = (bitmap.words[w] | bits) >>> 0;
     }
-    if (hasFault && !hasThrash) bitmap.setRange(lo, hi);
   }
 
-  // 3. climb from each faulted page
+  // 3. the highest node on each driver's path to the root that is more than `threshold` percent full. Walking the
+  // tree top-down and taking the first qualifying node that holds a driver gives the same union, once per node.
   let leaves = 1;
   while (leaves < pages) leaves *= 2;
   const result = new PageMask(pages);
-  faulted.forEach((p) => {
-    if (isThrashing(p)) return;
-    let bestLo = -1;
-    let bestHi = -1;
-    for (let size = 1; size <= leaves; size *= 2) {
-      const lo = Math.floor(p / size) * size;
-      const hi = Math.min(lo + size, pages);
-      const count = bitmap.countRange(lo, hi);
-      if (count * 100 > (hi - lo) * threshold) {
-        bestLo = lo;
-        bestHi = hi;
-      }
+  const visit = (lo: number, size: number): void => {
+    const hi = Math.min(lo + size, pages);
+    if (lo >= hi || drivers.countRange(lo, hi) === 0) return;
+    if (bitmap.countRange(lo, hi) * 100 > (hi - lo) * threshold) {
+      result.setRange(lo, hi);
+      return;
     }
-    if (bestLo >= 0) result.setRange(bestLo, bestHi);
-  });
+    if (size > 1) {
+      visit(lo, size / 2);
+      visit(lo + size / 2, size / 2);
+    }
+  };
+  visit(0, leaves);
 
   // 4. filter
   result.andNot(faulted);

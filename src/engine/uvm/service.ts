@@ -8,7 +8,7 @@
  *    read-duplicated: compute_new_permission), and re-map accessed_by processors (uvm_va_block_service_finish).
  */
 
-import { PageMask } from '../core/bits';
+import { PageMask, heapMaskEmpty } from '../core/bits';
 import type { Ctx } from './context';
 import { fnPrefetchHint, fnServiceLocked } from './code';
 import { Access, Cause, K, RemoteMapCause } from './kinds';
@@ -32,6 +32,8 @@ export interface ServiceRequest {
   /** Most intrusive access type per faulted page (Access.*), for the requester's new permission. */
   access: Uint8Array;
 }
+
+const EMPTY = new PageMask(PAGES_PER_BLOCK);
 
 export function newDest(): DestRequest {
   return { pages: new PageMask(PAGES_PER_BLOCK), readDup: new PageMask(PAGES_PER_BLOCK), pinned: new PageMask(PAGES_PER_BLOCK) };
@@ -63,8 +65,14 @@ export function serviceBlock(c: Ctx, block: number, req: ServiceRequest): void {
   const r = req.requester;
   for (const [where, pages] of placed) {
     // split by the permission the requester gets
-    const byProt = [new PageMask(PAGES_PER_BLOCK), new PageMask(PAGES_PER_BLOCK), new PageMask(PAGES_PER_BLOCK)];
-    pages.forEach((p) => byProt[newPermission(c, block, p, r, where, req.access[p])].set(p));
+    let byProt: PageMask[];
+    if (where === r && !pages.intersectsHeap(m.blocks, m.layout.readDupBase(block))) {
+      // the common case: data moved to the requester, nothing duplicated: everything read-write-atomic
+      byProt = [EMPTY, EMPTY, pages];
+    } else {
+      byProt = [new PageMask(PAGES_PER_BLOCK), new PageMask(PAGES_PER_BLOCK), new PageMask(PAGES_PER_BLOCK)];
+      pages.forEach((p) => byProt[newPermission(c, block, p, r, where, req.access[p])].set(p));
+    }
     const pinned = req.dests.get(where)?.pinned;
     const cause = where === r ? 0 : pinned && !pinned.isEmpty() ? RemoteMapCause.thrashing : RemoteMapCause.policy;
     for (let prot = PROT_READ; prot <= PROT_ATOMIC; prot++) mapPages(c, block, r, byProt[prot], prot, cause);
@@ -132,7 +140,7 @@ function prefetchHint(c: Ctx, block: number, req: ServiceRequest): { dest: numbe
   const n = m.blockPages[block];
   let pages: PageMask;
   let held = false;
-  for (let p = 0; p < m.procs && !held; p++) if (!m.readMask(L.residentBase(block, p)).isEmpty()) held = true;
+  for (let p = 0; p < m.procs && !held; p++) if (!heapMaskEmpty(m.blocks, L.residentBase(block, p))) held = true;
   if (!held && dest === preferred) {
     // first touch by the preferred location: the whole block
     pages = m.fullMask(block).andNot(d.pages);

@@ -33,15 +33,13 @@ export const THRASHING = {
 // u32 slot words
 const S_BLOCK = 0;
 const S_TRACKING = 1;
-const S_LAST_PROC = 2; // +1
-const S_RESETS = 3;
-const S_PINNED = 4;
+const S_RESETS = 2;
+const S_PINNED = 3;
 const S_PROCS = 8; // per page: processors that touched it (bit per proc)
 const S_PAGE = S_PROCS + PAGES_PER_BLOCK; // per page: packed fields below
 const S_THROTTLED = S_PAGE + PAGES_PER_BLOCK; // per page: throttled processors
 const SLOT_U32 = S_THROTTLED + PAGES_PER_BLOCK;
 // f64 slot words
-const T_LAST = 0;
 const T_LAST_THRASHING = 1;
 const T_PAGE = 4; // per page: last event time
 const T_THROTTLE_END = T_PAGE + PAGES_PER_BLOCK;
@@ -130,14 +128,18 @@ export class Thrashing {
       return;
     }
     const now = m.now();
-    const slot = this.getCreateSlot(block);
-    if (this.u(slot, S_TRACKING) === 0) {
-      const last = this.t(slot, T_LAST);
-      const lastProc = this.u(slot, S_LAST_PROC) - 1;
+    // block-level history lives in the block record; the per-page slot is made only when thrashing is possible
+    let slot = this.slotOf(block);
+    if (slot < 0 || this.u(slot, S_TRACKING) === 0) {
+      const last = m.store.f64(m.hBlockTime)[block];
+      const lastProc = m.blockWord(block, m.layout.thrashLastProc) - 1;
       const potential = last !== 0 && lastProc !== proc && now - last <= THRASHING.lapseNs;
-      if (potential) this.setU(slot, S_TRACKING, 1, block);
+      if (potential) {
+        slot = this.getCreateSlot(block);
+        this.setU(slot, S_TRACKING, 1, block);
+      }
     }
-    if (this.u(slot, S_TRACKING) === 1) {
+    if (slot >= 0 && this.u(slot, S_TRACKING) === 1) {
       for (let p = lo; p < hi; p++) {
         const lastT = this.t(slot, T_PAGE + p);
         this.setU(slot, S_PROCS + p, this.u(slot, S_PROCS + p) | (1 << proc), block);
@@ -160,8 +162,8 @@ export class Thrashing {
         }
       }
     }
-    this.setT(slot, T_LAST, now, block);
-    this.setU(slot, S_LAST_PROC, proc + 1, block);
+    m.store.write(m.hBlockTime, block, now, K.thrashTime, block);
+    m.setBlockWord(block, m.layout.thrashLastProc, proc + 1, K.thrashPage);
   }
 
   /**
@@ -180,8 +182,8 @@ export class Thrashing {
       this.setU(slot, S_RESETS, this.u(slot, S_RESETS) + 1, block);
       for (let p = 0; p < PAGES_PER_BLOCK; p++) this.resetPage(slot, block, p);
       this.setU(slot, S_TRACKING, 0, block);
-      this.setU(slot, S_LAST_PROC, 0, block);
-      this.setT(slot, T_LAST, 0, block);
+      m.setBlockWord(block, m.layout.thrashLastProc, 0, K.thrashPage);
+      m.store.write(m.hBlockTime, block, 0, K.thrashTime, block);
       this.setT(slot, T_LAST_THRASHING, 0, block);
       return { type: 'none' };
     }
