@@ -33,21 +33,24 @@ export function pageEventsYaml(regionBytes: number): string {
 
 /**
  * A long run for seeking: data bounces between CPU and GPU over one region (CPU writes, GPU writes, CPU reads, GPU
- * reads, CPU writes), so every pass faults and migrates and the state changes everywhere. At 4 GiB this is about
- * 1.26 million steps and 4.2 million transitions.
+ * reads, CPU writes again, …: `ops` ops of that cycle), so every pass faults and migrates and the state changes
+ * everywhere. At 4 GiB with 5 ops this is about 1.2 million steps and 4.2 million transitions.
  */
-export function seekYaml(regionBytes: number): string {
+export const SEEK_CYCLE = [
+  '  - { op: cpu.write, region: A }',
+  '  - { op: gpu.kernel, access: { region: A, op: write } }',
+  '  - { op: cpu.read, region: A }',
+  '  - { op: gpu.kernel, access: { region: A, op: read } }',
+];
+
+export function seekYaml(regionBytes: number, ops: number): string {
   return [
     'uvmscope: 1',
     'name: bench-seek',
     'regions:',
     `  - { name: A, size: ${sizeText(regionBytes)} }`,
     'steps:',
-    '  - { op: cpu.write, region: A }',
-    '  - { op: gpu.kernel, access: { region: A, op: write } }',
-    '  - { op: cpu.read, region: A }',
-    '  - { op: gpu.kernel, access: { region: A, op: read } }',
-    '  - { op: cpu.write, region: A }',
+    ...Array.from({ length: ops }, (_, i) => SEEK_CYCLE[i % SEEK_CYCLE.length]),
     '',
   ].join('\n');
 }

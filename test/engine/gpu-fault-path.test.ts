@@ -13,7 +13,7 @@ uvmscope: 1
 regions: [ { name: A, size: 2MiB } ]
 steps:
   - { op: cpu.write, region: A }
-  - { op: gpu.kernel, access: { region: A, op: read } }
+  - { op: gpu.kernel, access: { region: A, op: read }, faultWindowPages: 256 }
 `;
 
 describe('a GPU read fault on CPU-resident data (research §10.1)', () => {
@@ -86,7 +86,7 @@ describe('a GPU read fault on CPU-resident data (research §10.1)', () => {
   });
 
   it('fetches a smaller window per batch when the kernel has fewer warps in flight', () => {
-    const run = runYaml(cpuThenGpu.replace('access: { region: A, op: read } }', 'access: { region: A, op: read }, faultWindowPages: 32 }'));
+    const run = runYaml(cpuThenGpu.replace('faultWindowPages: 256', 'faultWindowPages: 32'));
     // 32 faults: the prefetcher grows them to 2 big pages = 128 KiB, [0,64) is 50%: no more. Then 32..63 …
     const first = copies(run).slice(0, 2);
     expect(first[0]).toMatchObject({ src: CPU, dst: GPU, bytes: 32 * 4096, cause: 'coherence' });

@@ -54,7 +54,8 @@ describe('views of the state at the cursor', () => {
     const w = run.window(0, run.stepCount - 1, 10);
     expect(w.transitions).toHaveLength(10);
     expect(w.total).toBe(run.transitionCount);
-    expect(w.byKind.copy).toBe(2);
+    expect(w.byKind.copy).toBe(eventsOf(run, 'copy').length);
+    expect(w.byKind.copy).toBeGreaterThan(0);
   });
 });
 

@@ -13,10 +13,10 @@ describe('defaults', () => {
     expect(s.description).toBe('');
     expect(s.source).toBe('assets/scenarios/demo.yaml');
     expect(s.machine).toEqual({
-      gpus: [{ name: 'gpu0', memory: 80 * GiB, arch: 'hopper', faultWindowPages: 256 }],
+      gpus: [{ name: 'gpu0', memory: 80 * GiB, arch: 'hopper', faultWindowPages: 16 }],
       cpuMemory: 512 * GiB,
-      link: { kind: 'pcie5', htod: { latencyNs: 2670, bytesPerNs: 47.7 }, dtoh: { latencyNs: 1560, bytesPerNs: 54.5 }, dtod: { latencyNs: 2000, bytesPerNs: 200 } },
-      costs: { faultBatchNs: 20000, cpuFaultNs: 10000, tlbInvalidateNs: 2000, gpuMapNs: 1000, cpuUnmapNs: 3000, zeroNsPerByte: 0.0005 },
+      link: { kind: 'pcie5', htod: { latencyNs: 2670, bytesPerNs: 47.7 }, dtoh: { latencyNs: 1560, bytesPerNs: 54.5 }, dtod: { latencyNs: 2670, bytesPerNs: 47.7 } },
+      costs: { faultBatchNs: 100000, cpuFaultNs: 60000, tlbInvalidateNs: 2000, gpuMapNs: 1000, cpuUnmapNs: 3000, zeroNsPerByte: 0.0005 },
     });
     expect(s.policy).toEqual({ prefetch: 'density', prefetchThreshold: 51, thrashing: true, eviction: 'driver', driver: '580' });
     expect(s.regions).toEqual([{ index: 0, name: 'A', kind: 'managed', size: 4 * MiB, loc: { line: 3, col: 5 } }]);
@@ -62,7 +62,7 @@ describe('machine', () => {
       ),
     );
     expect(s.machine.gpus).toEqual([
-      { name: 'h100', memory: 80 * GiB, arch: 'hopper', faultWindowPages: 256 },
+      { name: 'h100', memory: 80 * GiB, arch: 'hopper', faultWindowPages: 16 },
       { name: 'a100', memory: 40 * MiB, arch: 'ampere', faultWindowPages: 64 },
     ]);
     expect(s.machine.cpuMemory).toBe(64 * GiB);
@@ -70,7 +70,7 @@ describe('machine', () => {
   });
 
   it.each([
-    ['pcie4', { kind: 'pcie4', htod: { latencyNs: 2670, bytesPerNs: 23.85 }, dtoh: { latencyNs: 1560, bytesPerNs: 27.25 }, dtod: { latencyNs: 2000, bytesPerNs: 100 } }],
+    ['pcie4', { kind: 'pcie4', htod: { latencyNs: 2670, bytesPerNs: 23.85 }, dtoh: { latencyNs: 1560, bytesPerNs: 27.25 }, dtod: { latencyNs: 2670, bytesPerNs: 23.85 } }],
     ['nvlink-c2c', { kind: 'nvlink-c2c', htod: { latencyNs: 1000, bytesPerNs: 450 }, dtoh: { latencyNs: 1000, bytesPerNs: 450 }, dtod: { latencyNs: 1000, bytesPerNs: 450 } }],
   ])('reads link %s as its preset', (name, link) => {
     expect(parseOk(minimal('machine: { link: ' + name + ' }')).machine.link).toEqual(link);
@@ -96,7 +96,7 @@ describe('machine', () => {
 
   it('gives a custom link without dtod the pcie5 estimate for peer copies', () => {
     const s = parseOk(minimal('machine:', '  link:', '    htod: { latency: 1us, bandwidth: 10 }', '    dtoh: { latency: 1us, bandwidth: 10 }'));
-    expect(s.machine.link.dtod).toEqual({ latencyNs: 2000, bytesPerNs: 200 });
+    expect(s.machine.link.dtod).toEqual({ latencyNs: 2670, bytesPerNs: 47.7 });
   });
 
   it('overrides only the costs a scenario names, reading durations with units', () => {
@@ -149,7 +149,7 @@ describe('steps', () => {
     const s = parseOk(withSteps('  - op: gpu.kernel', '    access: { region: A, op: write, length: 8KiB }'));
     expect(s.steps).toHaveLength(1);
     const [k] = s.steps;
-    expect(k).toMatchObject({ op: 'gpu.kernel', gpu: 1, faultWindowPages: 256, loc: { line: 6, col: 5 } });
+    expect(k).toMatchObject({ op: 'gpu.kernel', gpu: 1, faultWindowPages: 16, loc: { line: 6, col: 5 } });
     if (k?.op !== 'gpu.kernel') throw new Error('not a kernel');
     expect(k.accesses).toHaveLength(1);
     expect(k.accesses[0]).toMatchObject({ region: 0, op: 'write', pattern: 'sequential', loc: { line: 7, col: 13 } });

@@ -34,7 +34,7 @@ export function heapMaskEmpty(a: Uint32Array, base: number, words = WORDS_PER_BL
   return true;
 }
 
-export function countRange(a: Uint32Array, base: number, lo: number, hi: number): number {
+export function countRange(a: ArrayLike<number>, base: number, lo: number, hi: number): number {
   let n = 0;
   for (let w = lo >>> 5; w * 32 < hi; w++) n += popcount32((a[base + w] & wordRangeMask(w, lo, hi)) >>> 0);
   return n;

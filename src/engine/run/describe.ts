@@ -7,7 +7,7 @@ import type { Store } from '../core/store';
 import { EVENT_HEAP } from '../core/store';
 import { popcount32 } from '../core/bits';
 import type { Model } from '../uvm/model';
-import { ACCESS_NAMES, CAUSE_NAMES, K, kindName } from '../uvm/kinds';
+import { ACCESS_NAMES, CAUSE_NAMES, K, REMOTE_MAP_CAUSE_NAMES, kindName } from '../uvm/kinds';
 import { CHUNK_STATE_NAMES } from '../uvm/pmm';
 import { COUNTERS, COUNTER_BASE } from '../uvm/counters';
 
@@ -73,10 +73,16 @@ export function describeTransition(store: Store, m: Model, t: number): Transitio
         text = `prefetcher adds ${y} pages of block ${obj} for ${proc(x)}`;
         break;
       case K.map:
+        Object.assign(fields, { block: obj, page: idx, proc: x & 63, pages: y, prot: PROT_NAMES[x >>> 6] });
+        text = `map ${y} pages of block ${obj} on ${proc(x & 63)} ${PROT_NAMES[x >>> 6]}`;
+        break;
       case K.unmap:
+        Object.assign(fields, { block: obj, page: idx, proc: x & 63, pages: y, revoke: x >>> 6 });
+        text = `${x >>> 6 ? 'revoke write access to' : 'unmap'} ${y} pages of block ${obj} on ${proc(x & 63)}`;
+        break;
       case K.remoteMap:
-        Object.assign(fields, { block: obj, page: idx, proc: x & 63, pages: y, prot: kind === K.map ? PROT_NAMES[x >>> 6] : x >>> 6 });
-        text = `${name} ${y} pages of block ${obj} on ${proc(x & 63)}`;
+        Object.assign(fields, { block: obj, page: idx, proc: x & 63, pages: y, cause: REMOTE_MAP_CAUSE_NAMES[x >>> 6] ?? String(x >>> 6) });
+        text = `${proc(x & 63)} maps ${y} pages of block ${obj} remotely (cause ${REMOTE_MAP_CAUSE_NAMES[x >>> 6]})`;
         break;
       case K.zero:
         Object.assign(fields, { block: obj, page: idx, proc: x, bytes: y });

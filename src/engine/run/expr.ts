@@ -260,7 +260,10 @@ class Parser {
   private node<E extends Expr>(e: E, children: Expr[]): E {
     let d = 0;
     for (const c of children) d = Math.max(d, this.depths.get(c) ?? 1);
-    if (d + 1 > MAX_EXPR_DEPTH) this.fail(e.col, `the expression nests deeper than ${MAX_EXPR_DEPTH} levels`);
+    if (d + 1 > MAX_EXPR_DEPTH) {
+      const hint = e.type === 'binary' ? ' (each operator of a chain adds a level: for many values, write x in [a, b, …])' : '';
+      this.fail(e.col, `the expression nests deeper than ${MAX_EXPR_DEPTH} levels${hint}`);
+    }
     this.depths.set(e, d + 1);
     return e;
   }
@@ -359,7 +362,9 @@ class Parser {
       : this.knownList.length
         ? `; the fields are ${this.knownList.join(', ')}`
         : '; no fields are available here';
-    if (/^(cpu|gpu\d*)$/i.test(t.text)) hint += ` (a processor is named by a string: procName == '${t.text}')`;
+    const nameFields = this.knownList.filter((n) => /^(proc|src|dst)Name$/.test(n));
+    if (/^(cpu|gpu\d*)$/i.test(t.text) && nameFields.length)
+      hint += ` (a processor is named by a string: ${nameFields.map((n) => `${n} == '${t.text}'`).join(', ')})`;
     this.fail(t.col, `unknown field '${t.text}'${hint}`);
   }
 }
@@ -585,9 +590,11 @@ export function closestNames(name: string, candidates: readonly string[], max = 
   candidates.forEach((n, i) => {
     const cl = n.toLowerCase();
     let d = editDistance(lower, cl);
-    if (lower.length >= 3 && (cl.startsWith(lower) || cl.includes(lower))) d = Math.min(d, 1);
+    if (lower.length >= 3 && cl.includes(lower)) d = Math.min(d, 1);
     const limit = Math.max(2, Math.floor(Math.max(name.length, 1) / 3));
-    if (d <= limit) scored.push({ n, d, i });
+    // a name with words left out (evict_chunk for evict_root_chunk) is close too: discount pure insertions
+    const inserted = lower.length >= 4 ? Math.max(0, cl.length - lower.length) : 0;
+    if (d <= limit || (inserted > 0 && d - inserted <= 1)) scored.push({ n, d, i });
   });
   scored.sort((a, b) => a.d - b.d || a.i - b.i);
   const out: string[] = [];

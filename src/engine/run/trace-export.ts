@@ -96,143 +96,165 @@ function us(ns: number): number {
   return Math.round(ns) / 1000;
 }
 
-interface SliceBin {
+/** The µs between two times in ns, rounded as `us` rounds each end, so ts + dur lands on the end's ts. */
+function usBetween(startNs: number, endNs: number): number {
+  return Math.max(0, Math.round(endNs) - Math.round(startNs)) / 1000;
+}
+
+/** What merged events add up to: the numbers a reader sums (bytes moved, pages, fault entries, fault instances). */
+interface Sums {
+  bytes: number;
+  pages: number;
+  entries: number;
+  instances: number;
+}
+
+const SUM_KEYS = ['bytes', 'pages', 'entries', 'instances'] as const;
+
+interface Bin extends Sums {
   bin: number;
+  seq: number;
+  tid: number;
   start: number;
   end: number;
   count: number;
   cat: string;
-  /** The name every merged slice had, or null when they differed. */
+  /** The name every merged event had, or null when they differed (slices only). */
   name: string | null;
   names: Record<string, number>;
-  sums: Record<string, number>;
-}
-
-interface InstantBin {
-  bin: number;
-  ts: number;
-  count: number;
-  cat: string;
-  sums: Record<string, number>;
 }
 
 interface CounterBin {
   bin: number;
+  seq: number;
   ts: number;
   values: Record<string, number>;
 }
 
-/** Numeric args that add up meaningfully when events are merged. */
-const SUMMED = ['bytes', 'pages', 'entries', 'raw', 'instances'];
-
-/** Collects trace events; when `binNs` > 0 it merges what it is given per track into bins of simulated time. */
+/**
+ * Collects trace events; when `binNs` > 0 it merges what it is given per track into bins of simulated time. Each
+ * event carries `seq`, the index of the transition that started it, so that events at one time keep the order in
+ * which they began (an enclosing slice before what it encloses, a zero-length op before the next op). When merging,
+ * callers pass no args (null), only the numbers to add up.
+ */
 class Sink {
-  readonly events: TraceEvent[] = [];
+  private readonly events: { ev: TraceEvent; seq: number }[] = [];
   readonly used = new Set<number>();
-  private readonly slices = new Map<number, SliceBin>();
-  private readonly instants = new Map<string, InstantBin & { tid: number; name: string }>();
+  /** Open slice bins by track; open instant bins by track and instant key. */
+  private readonly slices = new Map<number, Bin>();
+  private readonly instants = new Map<number, Bin>();
   private readonly counters = new Map<string, CounterBin>();
 
   constructor(readonly binNs: number) {}
 
-  private binOf(ns: number): number {
-    return Math.floor(ns / this.binNs);
+  get merging(): boolean {
+    return this.binNs > 0;
   }
 
   /** A complete slice from `startNs` to `endNs`; `exact` keeps it out of the bins. */
-  slice(tid: number, name: string, cat: string, startNs: number, endNs: number, args: TraceArgs, exact = false): void {
+  slice(seq: number, tid: number, name: string, cat: string, startNs: number, endNs: number, args: TraceArgs | null, bytes = 0, pages = 0, entries = 0): void {
     this.used.add(tid);
-    if (this.binNs === 0 || exact) {
-      this.events.push({ name, cat, ph: 'X', ts: us(startNs), dur: Math.max(0, us(endNs) - us(startNs)), pid: TRACE_PID, tid, args });
+    if (this.binNs === 0 || args !== null) {
+      this.push(seq, { name, cat, ph: 'X', ts: us(startNs), dur: usBetween(startNs, endNs), pid: TRACE_PID, tid, args: args ?? {} });
       return;
     }
-    const bin = this.binOf(startNs);
+    const bin = Math.floor(startNs / this.binNs);
     let b = this.slices.get(tid);
     if (b && b.bin !== bin) {
-      this.flushSlice(tid, b);
+      this.flushSlice(b);
       b = undefined;
     }
     if (!b) {
-      b = { bin, start: startNs, end: endNs, count: 0, cat, name, names: {}, sums: {} };
+      b = newBin(bin, seq, tid, startNs, cat, name);
       this.slices.set(tid, b);
     }
     b.count++;
-    b.end = Math.max(b.end, endNs);
+    if (endNs > b.end) b.end = endNs;
     if (b.name !== name) b.name = null;
     b.names[name] = (b.names[name] ?? 0) + 1;
-    addSums(b.sums, args);
+    b.bytes += bytes;
+    b.pages += pages;
+    b.entries += entries;
   }
 
-  instant(tid: number, name: string, cat: string, ns: number, args: TraceArgs): void {
+  /** An instant; `key` tells merged instants apart within a track (one per name). */
+  instant(seq: number, tid: number, key: number, name: string, cat: string, ns: number, args: TraceArgs | null, pages = 0, instances = 0): void {
     this.used.add(tid);
-    if (this.binNs === 0) {
-      this.events.push({ name, cat, ph: 'i', s: 't', ts: us(ns), pid: TRACE_PID, tid, args });
+    if (this.binNs === 0 || args !== null) {
+      this.push(seq, { name, cat, ph: 'i', s: 't', ts: us(ns), pid: TRACE_PID, tid, args: args ?? {} });
       return;
     }
-    const key = `${tid}/${name}`;
-    const bin = this.binOf(ns);
-    let b = this.instants.get(key);
+    const bin = Math.floor(ns / this.binNs);
+    const k = tid * 4096 + key;
+    let b = this.instants.get(k);
     if (b && b.bin !== bin) {
       this.flushInstant(b);
       b = undefined;
     }
     if (!b) {
-      b = { bin, ts: ns, count: 0, cat, sums: {}, tid, name };
-      this.instants.set(key, b);
+      b = newBin(bin, seq, tid, ns, cat, name);
+      this.instants.set(k, b);
     }
     b.count++;
-    addSums(b.sums, args);
+    b.pages += pages;
+    b.instances += instances;
   }
 
-  counter(name: string, ns: number, values: Record<string, number>): void {
+  counter(seq: number, name: string, ns: number, values: Record<string, number>): void {
     if (this.binNs === 0) {
-      this.events.push({ name, ph: 'C', ts: us(ns), pid: TRACE_PID, tid: 0, args: { ...values } });
+      this.push(seq, { name, ph: 'C', ts: us(ns), pid: TRACE_PID, tid: 0, args: { ...values } });
       return;
     }
-    const bin = this.binOf(ns);
+    // one sample per bin: the last value in it, at its time
+    const bin = Math.floor(ns / this.binNs);
     const b = this.counters.get(name);
-    if (b && b.bin !== bin) this.events.push({ name, ph: 'C', ts: us(b.ts), pid: TRACE_PID, tid: 0, args: b.values });
-    if (!b || b.bin !== bin) this.counters.set(name, { bin, ts: ns, values: { ...values } });
+    if (b && b.bin !== bin) this.flushCounter(name, b);
+    if (!b || b.bin !== bin) this.counters.set(name, { bin, seq, ts: ns, values: { ...values } });
     else {
+      b.seq = seq;
       b.ts = ns;
       b.values = { ...values };
     }
   }
 
-  private flushSlice(tid: number, b: SliceBin): void {
-    const args: TraceArgs = { count: b.count, ...b.sums };
+  private push(seq: number, ev: TraceEvent): void {
+    this.events.push({ ev, seq });
+  }
+
+  private flushCounter(name: string, b: CounterBin): void {
+    this.push(b.seq, { name, ph: 'C', ts: us(b.ts), pid: TRACE_PID, tid: 0, args: b.values });
+  }
+
+  private flushSlice(b: Bin): void {
+    const args = binArgs(b);
     if (b.name === null) args.names = b.names;
-    this.events.push({ name: b.name ?? b.cat, cat: b.cat, ph: 'X', ts: us(b.start), dur: Math.max(0, us(b.end) - us(b.start)), pid: TRACE_PID, tid, args });
+    this.push(b.seq, { name: b.name ?? b.cat, cat: b.cat, ph: 'X', ts: us(b.start), dur: usBetween(b.start, b.end), pid: TRACE_PID, tid: b.tid, args });
   }
 
-  private flushInstant(b: InstantBin & { tid: number; name: string }): void {
-    this.events.push({ name: b.name, cat: b.cat, ph: 'i', s: 't', ts: us(b.ts), pid: TRACE_PID, tid: b.tid, args: { count: b.count, ...b.sums } });
+  private flushInstant(b: Bin): void {
+    this.push(b.seq, { name: b.name ?? b.cat, cat: b.cat, ph: 'i', s: 't', ts: us(b.start), pid: TRACE_PID, tid: b.tid, args: binArgs(b) });
   }
 
-  /** Flush every open bin and order the events by time (longer slices first at one time, so they enclose). */
+  /** Flush every open bin and order the events by time, then by the order in which they began. */
   finish(): TraceEvent[] {
-    for (const [tid, b] of this.slices) this.flushSlice(tid, b);
+    for (const b of this.slices.values()) this.flushSlice(b);
     for (const b of this.instants.values()) this.flushInstant(b);
-    for (const [name, b] of this.counters) this.events.push({ name, ph: 'C', ts: us(b.ts), pid: TRACE_PID, tid: 0, args: b.values });
+    for (const [name, b] of this.counters) this.flushCounter(name, b);
     this.slices.clear();
     this.instants.clear();
     this.counters.clear();
-    // Array.prototype.sort is stable: events at one time keep their recorded order after the longer slices.
-    return this.events.sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+    return this.events.sort((a, b) => a.ev.ts - b.ev.ts || a.seq - b.seq).map((e) => e.ev);
   }
 }
 
-function addSums(sums: Record<string, number>, args: TraceArgs): void {
-  for (const k of SUMMED) {
-    const v = args[k];
-    if (typeof v === 'number') sums[k] = (sums[k] ?? 0) + v;
-  }
+function newBin(bin: number, seq: number, tid: number, start: number, cat: string, name: string): Bin {
+  return { bin, seq, tid, start, end: start, count: 0, cat, name, names: {}, bytes: 0, pages: 0, entries: 0, instances: 0 };
 }
 
-/** A slice whose end is the clock advance that follows it in the same step. */
-interface Pending {
-  step: number;
-  emit(endNs: number): void;
+function binArgs(b: Bin): TraceArgs {
+  const args: TraceArgs = { count: b.count };
+  for (const k of SUM_KEYS) if (b[k] !== 0) args[k] = b[k];
+  return args;
 }
 
 /** The run as Chrome trace-event JSON; see the file comment for tracks, times and aggregation. */
@@ -240,6 +262,7 @@ export function toChromeTrace(run: Run, options: TraceOptions = {}): ChromeTrace
   const { store, steps, m, scenario } = run.ctx;
   const limit = options.maxEvents ?? TRACE_EVENT_LIMIT;
   const total = store.length;
+  const hScalars = m.hScalars;
 
   // ---- pass 1: how many events, and how long the run is ----
   let events = 0;
@@ -247,45 +270,88 @@ export function toChromeTrace(run: Run, options: TraceOptions = {}): ChromeTrace
   for (let t = 0; t < total; t++) {
     const heap = store.heapOf(t);
     if (heap === EVENT_HEAP) events++;
-    else if (heap === m.hScalars && store.indexOf(t) === CLOCK_WORD) endNs = store.afterOf(t);
+    else if (heap === hScalars && store.indexOf(t) === CLOCK_WORD) endNs = store.afterOf(t);
   }
   const aggregated = events > limit;
   const bins = Math.max(1, Math.floor(options.bins ?? TRACE_BINS));
   const binNs = aggregated ? Math.max(1, Math.ceil(endNs / bins)) : 0;
   const sink = new Sink(binNs);
+  const merging = sink.merging;
   const binOps = aggregated && scenario.steps.length > bins;
 
   // ---- helpers ----
   const procName = (p: number) => m.gpuName(p);
+  const regionName = (r: number) => scenario.regions[r]?.name ?? String(r);
   /** Region and region-relative page of a block's page, for args a reader can relate to the scenario. */
-  const where = (block: number, page: number): TraceArgs => {
+  const where = (block: number, page: number, into: TraceArgs): TraceArgs => {
     const r = m.regions[m.blockRegion[block]];
-    if (!r) return { block, first_page: page };
-    return { region: r.name, page: (block - r.firstBlock) * PAGES_PER_BLOCK + page, block, block_page: page };
+    if (r) {
+      into.region = r.name;
+      into.page = (block - r.firstBlock) * PAGES_PER_BLOCK + page;
+    }
+    into.block = block;
+    into.block_page = page;
+    return into;
   };
 
   let now = 0;
-  let pending: Pending | null = null;
-  const settle = () => {
-    if (pending) pending.emit(now);
-    pending = null;
-  };
 
-  let cpuFault: { start: number; name: string; args: TraceArgs } | null = null;
+  // A costed event waiting for its clock advance: its raw columns, kept in plain variables (no allocation per event).
+  let pKind = 0;
+  let pStep = 0;
+  let pSeq = 0;
+  let pStart = 0;
+  let pObj = 0;
+  let pIdx = 0;
+  let pX = 0;
+  let pY = 0;
+  const migrated = [0, 0, 0];
+  let countersStarted = false;
+
+  let cpuFault: { seq: number; start: number; name: string; args: TraceArgs | null } | null = null;
   const closeCpuFault = () => {
     if (!cpuFault) return;
-    sink.slice(faultsTid(0), cpuFault.name, 'cpu fault', cpuFault.start, now, cpuFault.args);
+    sink.slice(cpuFault.seq, faultsTid(0), cpuFault.name, 'cpu fault', cpuFault.start, now, cpuFault.args);
     cpuFault = null;
   };
 
-  let batch: { gpu: number; start: number; args: TraceArgs } | null = null;
+  let batch: { seq: number; gpu: number; start: number; raw: number; entries: number; id: number } | null = null;
   const closeBatch = (end: number) => {
     if (!batch) return;
-    sink.slice(faultsTid(batch.gpu), `fault batch ${batch.args.batch}`, 'fault batch', batch.start, end, batch.args);
+    const b = batch;
+    sink.slice(b.seq, faultsTid(b.gpu), 'fault batch', 'fault batch', b.start, end, merging ? null : { batch: b.id, raw: b.raw, entries: b.entries }, 0, 0, b.entries);
     batch = null;
   };
 
-  let op: { index: number; start: number; step: number } | null = null;
+  /** The pending costed event ends at `end`. */
+  const settle = (end: number) => {
+    const kind = pKind;
+    if (kind === 0) return;
+    pKind = 0;
+    if (kind === K.copy) {
+      const src = pX & 63;
+      const dst = (pX >>> 6) & 63;
+      const cause = CAUSE_NAMES[pX >>> 12] ?? String(pX >>> 12);
+      const dir = src === 0 ? 0 : dst === 0 ? 1 : 2;
+      const pages = pY / 4096;
+      const args = merging ? null : where(pObj, pIdx, { bytes: pY, pages, cause, src: procName(src), dst: procName(dst) });
+      sink.slice(pSeq, copyTid(dir), `copy ${cause}`, 'copy', pStart, end, args, pY, pages);
+      if (!countersStarted) {
+        sink.counter(-1, BYTES_COUNTER, 0, { htod: 0, dtoh: 0, dtod: 0 });
+        countersStarted = true;
+      }
+      migrated[dir] += pY;
+      sink.counter(pSeq, BYTES_COUNTER, end, { htod: migrated[0], dtoh: migrated[1], dtod: migrated[2] });
+    } else if (kind === K.zero) {
+      sink.slice(pSeq, driverTid(pX), 'zero', 'driver', pStart, end, merging ? null : where(pObj, pIdx, { bytes: pY }), pY, pY / 4096);
+    } else if (kind === K.tlbInvalidate) {
+      sink.slice(pSeq, driverTid(pObj), 'TLB invalidate', 'driver', pStart, end, merging ? null : { membar_sys: pX === 1 });
+    } else if (kind === K.replay) {
+      closeBatch(end);
+    }
+  };
+
+  let op: { seq: number; index: number; start: number; step: number } | null = null;
   const closeOp = () => {
     if (!op) return;
     const spec = scenario.steps[op.index];
@@ -295,48 +361,42 @@ export function toChromeTrace(run: Run, options: TraceOptions = {}): ChromeTrace
       else if (spec.op === 'bookmark') args.bookmark = spec.name;
       else if (spec.op === 'gpu.kernel') {
         args.gpu = procName(spec.gpu);
-        args.regions = spec.accesses.map((a) => scenario.regions[a.region]?.name ?? a.region).join(', ');
+        args.regions = spec.accesses.map((a) => regionName(a.region)).join(', ');
         args.pages = spec.accesses.reduce((n, a) => n + a.pages.length, 0);
       } else if (spec.op === 'cpu.read' || spec.op === 'cpu.write') {
-        args.region = scenario.regions[spec.access.region]?.name ?? spec.access.region;
+        args.region = regionName(spec.access.region);
         args.pages = spec.access.pages.length;
       } else if (spec.op === 'uvm.prefetch') {
-        args.region = scenario.regions[spec.region]?.name ?? spec.region;
+        args.region = regionName(spec.region);
         args.to = procName(spec.to);
         args.bytes = spec.length;
       } else if (spec.op === 'uvm.advise') {
-        args.region = scenario.regions[spec.region]?.name ?? spec.region;
+        args.region = regionName(spec.region);
         args.advice = spec.advice;
         if (spec.target !== null) args.target = procName(spec.target);
       }
     }
-    sink.slice(TID_SCENARIO, spec?.op ?? `op ${op.index}`, 'scenario', op.start, now, args, !binOps);
+    sink.slice(op.seq, TID_SCENARIO, spec?.op ?? `op ${op.index}`, 'scenario', op.start, now, binOps ? null : args);
     op = null;
   };
-
-  const migrated = [0, 0, 0];
-  let countersStarted = false;
 
   // ---- pass 2: walk the steps and their transitions in order ----
   const cpuFaultReturn = fnCpuFault.at.ret;
   for (let s = 0; s < steps.length; s++) {
-    if (pending && pending.step !== s) settle();
-    if (steps.lineOf(s) === cpuFaultReturn) closeCpuFault();
+    // a cost is paid in the step of its event: a new step means it was free
+    if (pKind !== 0 && pStep !== s) settle(now);
     const end = steps.endOf(s);
     for (let t = steps.startOf(s); t < end; t++) {
       const heap = store.heapOf(t);
-      if (heap === m.hScalars) {
+      if (heap === hScalars) {
         if (store.indexOf(t) === CLOCK_WORD) {
           const after = store.afterOf(t);
-          if (pending) {
-            pending.emit(after);
-            pending = null;
-          }
+          if (pKind !== 0) settle(after);
           now = after;
         }
         continue; // counter writes between an event and its clock advance keep it pending
       }
-      if (pending) settle();
+      if (pKind !== 0) settle(now);
       if (heap !== EVENT_HEAP) continue;
       const kind = store.kindOf(t);
       const obj = store.objOf(t);
@@ -348,78 +408,64 @@ export function toChromeTrace(run: Run, options: TraceOptions = {}): ChromeTrace
           closeCpuFault();
           closeBatch(now);
           closeOp();
-          op = { index: obj, start: now, step: s };
+          op = { seq: t, index: obj, start: now, step: s };
           break;
-        case K.cpuFault:
+        case K.cpuFault: {
           closeCpuFault();
-          cpuFault = { start: now, name: `cpu ${ACCESS_NAMES[x] ?? x} fault`, args: { ...where(obj, idx), access: ACCESS_NAMES[x] ?? x } };
+          const access = ACCESS_NAMES[x] ?? String(x);
+          cpuFault = { seq: t, start: now, name: `cpu ${access} fault`, args: merging ? null : where(obj, idx, { access }) };
           break;
+        }
         case K.faultBatch:
           closeBatch(now);
-          batch = { gpu: obj, start: now, args: { batch: idx, raw: x, entries: y } };
+          batch = { seq: t, gpu: obj, start: now, id: idx, raw: x, entries: y };
           break;
         case K.gpuFault: {
-          const access = ACCESS_NAMES[y & 0xff] ?? String(y & 0xff);
-          sink.instant(faultsTid(x), `${access} fault`, 'gpu fault', now, { ...where(obj, idx), access, instances: y >>> 8 });
+          const a = y & 0xff;
+          const access = ACCESS_NAMES[a] ?? String(a);
+          sink.instant(t, faultsTid(x), a, `${access} fault`, 'gpu fault', now, merging ? null : where(obj, idx, { access, instances: y >>> 8 }), 0, y >>> 8);
           break;
         }
+        case K.copy:
+        case K.zero:
+        case K.tlbInvalidate:
         case K.replay:
-          if (batch && batch.gpu === obj) pending = { step: s, emit: (e) => closeBatch(e) };
+          if (kind === K.replay && !(batch && batch.gpu === obj)) break;
+          pKind = kind;
+          pStep = s;
+          pSeq = t;
+          pStart = now;
+          pObj = obj;
+          pIdx = idx;
+          pX = x;
+          pY = y;
           break;
-        case K.copy: {
-          const src = x & 63;
-          const dst = (x >>> 6) & 63;
-          const cause = CAUSE_NAMES[x >>> 12] ?? String(x >>> 12);
-          const dir = src === 0 ? 0 : dst === 0 ? 1 : 2;
-          const start = now;
-          const args: TraceArgs = { bytes: y, pages: y / 4096, cause, src: procName(src), dst: procName(dst), ...where(obj, idx) };
-          pending = {
-            step: s,
-            emit: (e) => {
-              sink.slice(copyTid(dir), `copy ${cause}`, 'copy', start, e, args);
-              if (!countersStarted) {
-                sink.counter(BYTES_COUNTER, 0, { htod: 0, dtoh: 0, dtod: 0 });
-                countersStarted = true;
-              }
-              migrated[dir] += y;
-              sink.counter(BYTES_COUNTER, e, { htod: migrated[0], dtoh: migrated[1], dtod: migrated[2] });
-            },
-          };
-          break;
-        }
-        case K.zero: {
-          const start = now;
-          const args: TraceArgs = { bytes: y, ...where(obj, idx) };
-          pending = { step: s, emit: (e) => sink.slice(driverTid(x), 'zero', 'driver', start, e, args) };
-          break;
-        }
-        case K.tlbInvalidate: {
-          const start = now;
-          const args: TraceArgs = { membar_sys: x === 1 };
-          pending = { step: s, emit: (e) => sink.slice(driverTid(obj), 'TLB invalidate', 'driver', start, e, args) };
-          break;
-        }
         case K.thrashingDetected:
-          sink.instant(driverTid(x), 'thrashing', 'policy', now, where(obj, idx));
+          sink.instant(t, driverTid(x), kind, 'thrashing', 'policy', now, merging ? null : where(obj, idx, {}));
           break;
         case K.throttle:
-          sink.instant(driverTid(x), 'throttle', 'policy', now, { ...where(obj, idx), until_us: us(y) });
+          sink.instant(t, driverTid(x), kind, 'throttle', 'policy', now, merging ? null : where(obj, idx, { until_us: us(y) }));
           break;
         case K.evictChunk:
-          sink.instant(driverTid(idx), 'eviction', 'eviction', now, { chunk: obj, block: x > 0 ? x - 1 : -1, pages: y });
+          sink.instant(t, driverTid(idx), kind, 'eviction', 'eviction', now, merging ? null : { chunk: obj, block: x > 0 ? x - 1 : -1, pages: y }, y);
           break;
         case K.prefetchHint:
-          sink.instant(driverTid(x), 'prefetch hint', 'policy', now, { ...where(obj, idx), pages: y });
+          sink.instant(t, driverTid(x), kind, 'prefetch hint', 'policy', now, merging ? null : where(obj, idx, { pages: y }), y);
           break;
         case K.remoteMap:
-          sink.instant(driverTid(x & 63), 'remote map', 'policy', now, { ...where(obj, idx), pages: y });
+          sink.instant(t, driverTid(x & 63), kind, 'remote map', 'policy', now, merging ? null : where(obj, idx, { pages: y }), y);
           break;
         default:
           break;
       }
     }
+    // the fault's own cost is spent on or just before its return line: the slice ends after that step
+    if (steps.lineOf(s) === cpuFaultReturn) {
+      settle(now);
+      closeCpuFault();
+    }
   }
-  settle();
+  settle(now);
   closeCpuFault();
   closeBatch(now);
   closeOp();

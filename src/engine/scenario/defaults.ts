@@ -22,8 +22,9 @@ export const LINK_PRESETS: Readonly<Record<'pcie4' | 'pcie5' | 'nvlink-c2c', Rea
     htod: copy(2670, 47.7),
     // Measured: fit over 1,624 DtoH migration copies (numbers.md): 1.56 µs + bytes / 54.5 GB/s.
     dtoh: copy(1560, 54.5),
-    // Estimate: peer copies were not measured; NVLink-class peer bandwidth with a latency between HtoD and DtoH.
-    dtod: copy(2000, 200),
+    // Estimate: peer copies were not measured; two GPUs on PCIe copy over the same kind of link as the host does,
+    // so the measured HtoD line is reused.
+    dtod: copy(2670, 47.7),
   }),
   pcie4: Object.freeze({
     kind: 'pcie4',
@@ -31,7 +32,7 @@ export const LINK_PRESETS: Readonly<Record<'pcie4' | 'pcie5' | 'nvlink-c2c', Rea
     // latencies are kept at the measured PCIe 5 ones.
     htod: copy(2670, 47.7 / 2),
     dtoh: copy(1560, 54.5 / 2),
-    dtod: copy(2000, 200 / 2),
+    dtod: copy(2670, 47.7 / 2),
   }),
   'nvlink-c2c': Object.freeze({
     kind: 'nvlink-c2c',
@@ -52,10 +53,12 @@ export const LINK_PRESET_NAMES: readonly LinkPresetName[] = Object.freeze(['pcie
  * copies, and consecutive CPU faults were 115 µs apart with copy and the CPU's own reading included.
  */
 export const DEFAULT_COSTS: Readonly<CostSpec> = Object.freeze({
-  // Estimate: fetch, sort and replay one fault batch, copies excluded (a fraction of the 118 µs group median).
-  faultBatchNs: 20_000,
-  // Estimate: trap, va_space lock, lookup, vm_insert_page and return for one CPU fault, copy excluded.
-  cpuFaultNs: 10_000,
+  // Derived: the measured 64 MiB demand read took 21.5 ms in ~182 fault groups (118 µs median each); the model
+  // services it in 192 batches whose copies average ~10 µs, leaving ~100 µs of fetch, service and replay per batch.
+  faultBatchNs: 100_000,
+  // Derived: consecutive CPU faults of a 64 MiB read-back were 115 µs apart (numbers.md); minus the copy (~8 µs on
+  // average) and the CPU reading the ~340 KiB each fault brought (~45 µs at ~7.5 GB/s), ~60 µs is the fault itself.
+  cpuFaultNs: 60_000,
   // Estimate: one GPU TLB invalidate with its membar.
   tlbInvalidateNs: 2_000,
   // Estimate: pushing one batch of PTE writes for a va_block.
@@ -75,8 +78,12 @@ export const COST_NAMES: readonly (keyof CostSpec)[] = Object.freeze([
   'zeroNsPerByte',
 ]);
 
-/** Estimate: how many distinct pages a kernel has in flight before its first fault is serviced (docs/model.md). */
-export const DEFAULT_FAULT_WINDOW_PAGES = 256;
+/**
+ * How many page touches of a kernel are in flight when its first fault is serviced (docs/model.md). Calibrated, not
+ * measured directly: with 16 (64 KiB of a sweep) a 64 MiB demand read takes 6 batches per 2 MiB block, 192 in all,
+ * next to the ~182 fault groups measured on an H100 (numbers.md); to be refitted from captures.
+ */
+export const DEFAULT_FAULT_WINDOW_PAGES = 16;
 export const MAX_FAULT_WINDOW_PAGES = 65_536;
 
 /** The machine when a scenario names none: one H100 80GB with all of its memory usable by UVM. */

@@ -109,7 +109,8 @@ export function runGpuKernel(c: Ctx, gpu: number, accesses: AccessSpec[], window
       // every fault was throttled: the warps keep faulting until the throttling period ends
       stalls++;
       const until = c.thrashing.throttleEndFor(entries.map((e) => [e.block, e.page]));
-      m.advanceTo(Math.max(until, before + 1));
+      // the warps retry just after the period ends (the throttle test is strict: now < end throttles)
+      m.advanceTo(Math.max(until + 1, before + 1));
       if (stalls > 1000) throw new Error('GPU kernel made no progress after 1000 throttled batches');
     }
   }

@@ -74,7 +74,7 @@ export function kindName(kind: number): string {
 }
 
 export function kindByName(name: string): number | undefined {
-  return (K as Record<string, number>)[name];
+  return Object.hasOwn(K, name) ? (K as Record<string, number>)[name] : undefined;
 }
 
 export const FIRST_EVENT_KIND = 64;
@@ -95,3 +95,4 @@ export const ACCESS_NAMES = ['prefetch', 'read', 'write', 'atomic_weak', 'atomic
 
 /** Remote map causes (CUPTI CUpti_ActivityUnifiedMemoryRemoteMapCause). */
 export const RemoteMapCause = { coherence: 1, thrashing: 2, eviction: 3, policy: 4 } as const;
+export const REMOTE_MAP_CAUSE_NAMES = ['unknown', 'coherence', 'thrashing', 'eviction', 'policy'];

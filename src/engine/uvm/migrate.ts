@@ -111,13 +111,16 @@ function copyRuns(c: Ctx, block: number, src: number, dest: number, from: PageMa
 function emitCopy(c: Ctx, block: number, src: number, dest: number, lo: number, hi: number, cause: number, duplicate: boolean): void {
   const { m } = c;
   const bytes = (hi - lo) * 4096;
+  // the migration event is reported when the copy is pushed, so thrashing detection sees the time before the copy
+  // (thrashing_event_cb reads NV_GETTIME when uvm_perf_event_notify_migration runs); eviction migrations are ignored
+  if (cause !== Cause.eviction) {
+    const counts = (cause === Cause.fault || cause === Cause.prefetch || cause === Cause.accessCounter) && !duplicate && !m.readDupEnabled(m.blockRegion[block]);
+    c.thrashing.onEvent(block, lo, hi, dest, counts);
+  }
   m.store.event(K.copy, block, lo, src | (dest << 6) | (cause << 12), bytes);
   m.spend(c.copyNs(src, dest, bytes));
   m.count(src === 0 ? 'htod_bytes' : dest === 0 ? 'dtoh_bytes' : 'dtod_bytes', bytes);
   if (cause === Cause.prefetch) m.count('prefetch_bytes', bytes);
-  if (cause === Cause.eviction) return; // thrashing_event_cb ignores eviction migrations
-  const counts = (cause === Cause.fault || cause === Cause.prefetch || cause === Cause.accessCounter) && !duplicate && !m.readDupEnabled(m.blockRegion[block]);
-  c.thrashing.onEvent(block, lo, hi, dest, counts);
 }
 
 /**

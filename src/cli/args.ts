@@ -1,0 +1,201 @@
+/**
+ * The command line, parsed: `uvmscope <command> [options] <file>`. Pure (no I/O), so every rule is unit-tested.
+ * Options take their value as the next argument or after `=` (`--trace out.json`, `--trace=out.json`); `--` ends the
+ * options. Anything malformed throws a UsageError whose message names the argument at fault (exit status 2).
+ */
+
+export interface RunArgs {
+  command: 'run';
+  file: string;
+  json: boolean;
+  /** Write the Chrome trace-event JSON here. */
+  trace?: string;
+  /** Stop at the first hit of this breakpoint spec. */
+  until?: string;
+  checkInvariants: boolean;
+}
+
+export interface ValidateArgs {
+  command: 'validate';
+  file: string;
+}
+
+export type Command =
+  | RunArgs
+  | ValidateArgs
+  /** `topic` is the command whose help was asked for (`uvmscope run --help`), or undefined for the overview. */
+  | { command: 'help'; topic?: CommandName }
+  | { command: 'version' };
+
+export const COMMANDS = ['run', 'validate'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+/** Bad usage: the message says what was wrong; the caller adds the usage text and exits 2. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    /** The command whose usage to show, when known. */
+    readonly topic?: CommandName,
+  ) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+interface OptionSpec {
+  /** Whether the option takes a value, and what to call it in messages. */
+  value?: string;
+}
+
+const OPTIONS: Record<CommandName, Record<string, OptionSpec>> = {
+  run: {
+    '--json': {},
+    '--trace': { value: 'a file name' },
+    '--until': { value: 'a breakpoint' },
+    '--check-invariants': {},
+  },
+  validate: {},
+};
+
+const HELP = new Set(['--help', '-h']);
+
+/** Parses argv (without node and the script). Throws UsageError. */
+export function parseArgs(argv: readonly string[]): Command {
+  if (argv.length === 0) throw new UsageError('no command given');
+  const [first, ...rest] = argv;
+  if (HELP.has(first)) return { command: 'help' };
+  if (first === '--version' || first === '-V') {
+    if (rest.length > 0) throw new UsageError(`--version takes no arguments (got ${quote(rest[0])})`);
+    return { command: 'version' };
+  }
+  if (first === 'help') {
+    if (rest.length === 0) return { command: 'help' };
+    if (rest.length === 1 && isCommand(rest[0])) return { command: 'help', topic: rest[0] };
+    throw new UsageError(`no help for ${quote(rest.join(' '))}: the commands are ${COMMANDS.join(' and ')}`);
+  }
+  if (first.startsWith('-')) throw new UsageError(`unknown option ${quote(first)}${suggest(first, ['--help', '--version'])}`);
+  if (!isCommand(first)) throw new UsageError(`unknown command ${quote(first)}${suggest(first, COMMANDS)}: the commands are ${COMMANDS.join(' and ')}`);
+  return parseCommand(first, rest);
+}
+
+function parseCommand(command: CommandName, argv: readonly string[]): Command {
+  const specs = OPTIONS[command];
+  const values = new Map<string, string | true>();
+  const positional: string[] = [];
+  let optionsDone = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (optionsDone || arg === '-' || !arg.startsWith('-')) {
+      positional.push(arg);
+      continue;
+    }
+    if (arg === '--') {
+      optionsDone = true;
+      continue;
+    }
+    if (HELP.has(arg)) return { command: 'help', topic: command };
+    const eq = arg.indexOf('=');
+    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    const spec = specs[name];
+    if (!spec) throw new UsageError(`unknown option ${quote(name)} for ${command}${suggest(name, Object.keys(specs))}`, command);
+    if (values.has(name)) throw new UsageError(`${name} is given more than once`, command);
+    if (!spec.value) {
+      if (name !== arg) throw new UsageError(`${name} takes no value (got ${quote(arg)})`, command);
+      values.set(name, true);
+      continue;
+    }
+    let value: string | undefined;
+    if (name !== arg) value = arg.slice(eq + 1);
+    else if (i + 1 < argv.length && !(argv[i + 1].startsWith('-') && argv[i + 1] !== '-')) value = argv[++i];
+    if (value === undefined || value === '') throw new UsageError(`${name} needs ${spec.value}`, command);
+    values.set(name, value);
+  }
+  const noun = command === 'run' ? 'a scenario file' : 'a scenario file to check';
+  if (positional.length === 0) throw new UsageError(`${command} needs ${noun}`, command);
+  if (positional.length > 1) throw new UsageError(`${command} takes one file; unexpected ${quote(positional[1])}`, command);
+  const file = positional[0];
+  if (command === 'validate') return { command, file };
+  const text = (name: string) => {
+    const v = values.get(name);
+    return typeof v === 'string' ? v : undefined;
+  };
+  const out: RunArgs = { command, file, json: values.has('--json'), checkInvariants: values.has('--check-invariants') };
+  const trace = text('--trace');
+  const until = text('--until');
+  if (trace !== undefined) out.trace = trace;
+  if (until !== undefined) out.until = until;
+  return out;
+}
+
+function isCommand(s: string): s is CommandName {
+  return (COMMANDS as readonly string[]).includes(s);
+}
+
+/** An argument as messages show it: quoted, shortened, control characters escaped. */
+export function quote(s: string): string {
+  const shown = s.length > 60 ? `${s.slice(0, 60)}…` : s;
+  return JSON.stringify(shown);
+}
+
+/** `; did you mean --json?` when one candidate is close (a shared prefix, or one or two edits). */
+function suggest(input: string, candidates: readonly string[]): string {
+  const bare = input.replace(/^-+/, '').toLowerCase();
+  if (bare.length === 0) return '';
+  let best: string | undefined;
+  let bestScore = Infinity;
+  for (const c of candidates) {
+    const target = c.replace(/^-+/, '').toLowerCase();
+    const score = target.startsWith(bare) || bare.startsWith(target) ? 0 : distance(bare, target);
+    if (score < bestScore) {
+      best = c;
+      bestScore = score;
+    }
+  }
+  return best !== undefined && bestScore <= 2 ? `; did you mean ${best}?` : '';
+}
+
+function distance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+export const USAGE: Record<'overview' | CommandName, string> = {
+  overview: `Usage: uvmscope <command> [options] <file>
+
+Commands:
+  run <scenario.yaml>        run a scenario to its end and print a summary
+  validate <file>            check a scenario without running it
+
+Options:
+  -h, --help                 show this help (uvmscope <command> --help for a command's)
+  -V, --version              print the version
+
+Exit status: 0 ok, 1 scenario or file error, 2 bad usage, 70 internal error.
+`,
+  run: `Usage: uvmscope run <scenario.yaml> [options]
+
+Runs the scenario to its end (or to --until's breakpoint) and prints a summary: counters, transfer sizes, simulated
+time, steps, transitions and the state digest.
+
+Options:
+  --json                     print one JSON object instead (counters, sim_time_ns, steps, transitions, digest, …)
+  --trace <file>             also write the run as Chrome trace-event JSON (open it in https://ui.perfetto.dev)
+  --until <breakpoint>       stop at the first step where the breakpoint hits, e.g. --until copy
+  --check-invariants         check the model's invariants at the end; exit 1 when one is broken
+  -h, --help                 show this help
+`,
+  validate: `Usage: uvmscope validate <file>
+
+Checks a scenario without running it. Prints "ok: <file> (N steps, M regions)", or each error as
+file:line:column: message, and exits 1.
+
+Options:
+  -h, --help                 show this help
+`,
+};
