@@ -21,7 +21,7 @@ export const SMALL = lines(
   '  - { name: A, size: 4MiB }',
   'steps:',
   '  - { op: cpu.write, region: A }',
-  '  - { op: gpu.kernel, gpu: gpu0, access: { region: A, op: read } }',
+  '  - { op: gpu.kernel, gpu: gpu0, access: { region: A, op: read }, faultWindowPages: 256 }',
   '  - { op: note, text: "the GPU has it all" }',
   '  - { op: cpu.read, region: A, pattern: random, count: 20, seed: 3 }',
 );

@@ -5,7 +5,8 @@
  * silently never matching. test/engine/breakpoints.test.ts checks this table against describe.ts on real runs.
  */
 
-import { K, type KindName } from '../uvm/kinds';
+import { type KindName } from '../uvm/kinds';
+import { allKindNames } from '../core/kinds';
 
 /** Every transition's context: its own columns plus where and when it happened. */
 export const TRANSITION_BASE_FIELDS = ['kind', 'type', 'heap', 'obj', 'before', 'after', 'transition', 'step', 'op', 'time'] as const;
@@ -97,4 +98,7 @@ export function watchFields(): string[] {
 }
 
 /** Every transition kind name, in kind-number order. */
-export const KIND_NAMES: readonly string[] = (Object.keys(K) as KindName[]).sort((a, b) => K[a] - K[b]);
+/** Every transition kind's name, in kind order (read when asked: each part of the model registers its kinds). */
+export function kindNames(): readonly string[] {
+  return allKindNames();
+}

@@ -40,7 +40,7 @@ import { EVENT_HEAP } from '../core/store';
 import '../uvm/code'; // declares the pseudo-code functions that line breakpoints name
 import { FIRST_EVENT_KIND, K, kindName } from '../uvm/kinds';
 import { BlockLayout } from '../uvm/layout';
-import { conditionFields, KIND_NAMES, LINE_FIELDS, PROC_NAME_FIELDS, watchFields } from './bp-fields';
+import { conditionFields, kindNames, LINE_FIELDS, PROC_NAME_FIELDS, watchFields } from './bp-fields';
 import { closestNames, exprIdentifiers, parseExpr, testExpr, type Expr, type ExprError, type Value } from './expr';
 import type { Run } from './run';
 
@@ -110,7 +110,7 @@ function labelsOf(fn: CodeFunction): string[] {
   return fn.lines.map((_, k) => codeLine(fn.firstLine + k).label);
 }
 function isKindName(name: string): boolean {
-  return name === '*' || KIND_NAMES.includes(name);
+  return name === '*' || kindNames().includes(name);
 }
 function suggest(name: string, candidates: readonly string[], what: string): string {
   const close = closestNames(name, candidates);
@@ -233,7 +233,7 @@ export function parseBreakpointSpec(spec: string, init: ParseBreakpointOptions =
       fields = watchFields();
     } else {
       if (!isKindName(head)) {
-        const hint = suggest(head, KIND_NAMES, 'the kinds are');
+        const hint = suggest(head, kindNames(), 'the kinds are');
         s.fail(headCol, `unknown transition kind '${head}'${hint}`);
       }
       bp = { ...common, type: 'transition', kind: head };
@@ -321,7 +321,7 @@ function resolve(bp: Breakpoint, run: Run | null): Resolved {
   let fields: string[];
   const c: Omit<Compiled, 'bp' | 'index'> = { cond: null, needsTime: false, needsView: false, blockEq: null, kind: -2, heap: -1, block: -1, field: null, lineId: -1 };
   if (bp.type === 'transition') {
-    if (!isKindName(bp.kind)) return { ok: false, message: `unknown transition kind '${bp.kind}'${suggest(bp.kind, KIND_NAMES, 'the kinds are')}` };
+    if (!isKindName(bp.kind)) return { ok: false, message: `unknown transition kind '${bp.kind}'${suggest(bp.kind, kindNames(), 'the kinds are')}` };
     c.kind = bp.kind === '*' ? -1 : (K as Record<string, number>)[bp.kind];
     fields = conditionFields(bp.kind);
   } else if (bp.type === 'line') {

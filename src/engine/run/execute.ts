@@ -89,5 +89,7 @@ function runOp(c: Ctx, op: StepSpec): number {
     case 'bookmark':
       c.steps.at(fnScenarioOp.at.bookmark);
       return 0;
+    default:
+      throw new EngineError(`${op.op} is not modelled by this version of the engine`, op.loc.line, op.loc.col, 'op');
   }
 }

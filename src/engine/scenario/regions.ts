@@ -87,7 +87,7 @@ export function readRegions(r: Reader, node: Node | null, path: Path, parent: No
       complete = false;
       return;
     }
-    regions.push({ index, name: v.name, kind: v.kind, size: v.size, loc: r.loc(view.node) });
+    regions.push({ index, name: v.name, kind: v.kind, size: v.size, gpu: v.kind === 'device' ? 1 : null, loc: r.loc(view.node) });
   });
   return { regions: complete && managedTotal <= MAX_MANAGED_TOTAL ? regions : null, table };
 }

@@ -88,9 +88,17 @@ export type RegionKind = 'managed' | 'file' | 'anonymous' | 'device';
 export interface RegionSpec {
   index: number;
   name: string;
+  /**
+   * managed: cudaMallocManaged memory (UVM). file: a file on disk, read and written through the page cache once
+   * `cpu.mmap` maps it (and by GPUs through GAIA once `gaia.map` maps it). anonymous: private anonymous memory
+   * (malloc/mmap), which HMM can migrate to device-private memory. device: GPU memory from cudaMalloc on `gpu`,
+   * which gdrcopy can pin and map to the CPU.
+   */
   kind: RegionKind;
   /** Bytes, a positive multiple of 4 KiB after normalisation (rounded up). */
   size: number;
+  /** For `device` regions: the GPU whose memory it is (default the first GPU). Null for other kinds. */
+  gpu: ProcId | null;
   loc: SourceLoc;
 }
 
@@ -124,7 +132,23 @@ export type StepSpec =
   | { op: 'uvm.prefetch'; region: number; to: ProcId; offset: number; length: number; loc: SourceLoc }
   | { op: 'uvm.advise'; region: number; advice: Advice; target: ProcId | null; loc: SourceLoc }
   | { op: 'note'; text: string; loc: SourceLoc }
-  | { op: 'bookmark'; name: string; loc: SourceLoc };
+  | { op: 'bookmark'; name: string; loc: SourceLoc }
+  // ---- the page-cache side (file and anonymous regions) ----
+  /** mmap the file region into the process: a CPU VMA backed by the file's page cache. */
+  | { op: 'cpu.mmap'; region: number; loc: SourceLoc }
+  | { op: 'cpu.munmap'; region: number; loc: SourceLoc }
+  /** msync(MS_SYNC) of [offset, offset + length) of a mapped file region: write dirty pages back. */
+  | { op: 'cpu.msync'; region: number; offset: number; length: number; loc: SourceLoc }
+  /** GAIA's shared GPU mapping of a file region (gmmap with MAP_ON_GPU) for `gpu`. */
+  | { op: 'gaia.map'; region: number; gpu: ProcId; loc: SourceLoc }
+  | { op: 'gaia.maquire' | 'gaia.mrelease'; region: number; offset: number; length: number; gpu: ProcId; loc: SourceLoc }
+  /** HMM migrate_vma of an anonymous region's range to a GPU's device-private memory or back to the CPU. */
+  | { op: 'hmm.migrate'; region: number; to: ProcId; offset: number; length: number; loc: SourceLoc }
+  /** Evict device chunk `chunk` of `gpu`'s device-private memory to system memory (dmirror_device_evict_chunk). */
+  | { op: 'hmm.evict'; gpu: ProcId; chunk: number; loc: SourceLoc }
+  /** gdrcopy on a device region: pin (nvidia_p2p_get_pages), map (mmap of the BAR), unpin. */
+  | { op: 'gdr.pin' | 'gdr.map' | 'gdr.unpin'; region: number; loc: SourceLoc }
+  | { op: 'gdr.copy'; region: number; direction: 'to-gpu' | 'from-gpu'; offset: number; length: number; loc: SourceLoc };
 
 export interface Scenario {
   uvmscope: 1;

@@ -3,7 +3,11 @@
  * (documented per kind below as obj / idx / x / y). Names are what breakpoints and the trace export use.
  */
 
-export const K = {
+import { defineKinds } from '../core/kinds';
+
+export { FIRST_EVENT_KIND, kindByName, kindName } from '../core/kinds';
+
+export const K = defineKinds({
   // ---- state writes ----
   blockResident: 1,
   blockMapped: 2,
@@ -62,22 +66,9 @@ export const K = {
   pageTableAlloc: 79,
   /** obj = block, idx = page, x = proc. A fault that found the access already allowed (spurious / duplicate). */
   faultSkipped: 80,
-} as const;
+} as const);
 
 export type KindName = keyof typeof K;
-
-const NAMES: string[] = [];
-for (const [name, id] of Object.entries(K)) NAMES[id] = name;
-
-export function kindName(kind: number): string {
-  return NAMES[kind] ?? `kind${kind}`;
-}
-
-export function kindByName(name: string): number | undefined {
-  return Object.hasOwn(K, name) ? (K as Record<string, number>)[name] : undefined;
-}
-
-export const FIRST_EVENT_KIND = 64;
 
 /** Make-resident causes (uvm_va_block.h UVM_MAKE_RESIDENT_CAUSE_*), as CUPTI names them (uvm_tools.c). */
 export const Cause = {
