@@ -6,7 +6,7 @@
  */
 
 import { type KindName } from '../uvm/kinds';
-import { allKindNames } from '../core/kinds';
+import { FIRST_EVENT_KIND, allKindNames, kindByName } from '../core/kinds';
 
 /** Every transition's context: its own columns plus where and when it happened. */
 export const TRANSITION_BASE_FIELDS = ['kind', 'type', 'heap', 'obj', 'before', 'after', 'transition', 'step', 'op', 'time'] as const;
@@ -81,14 +81,29 @@ function withDerived(fields: readonly string[]): string[] {
   return out;
 }
 
+/**
+ * Fields other parts of the model (page cache, HMM, gdrcopy…) declare for their kinds, next to the describer that
+ * decodes them (registerDescriber in describe.ts). A kind nobody declares gets the generic fields.
+ */
+const EXTRA = new Map<string, readonly string[]>();
+
+export function registerDecodedFields(kind: string, fields: readonly string[]): void {
+  EXTRA.set(kind, fields);
+}
+
 /** The decoded fields of one kind as describe.ts gives them (no base or derived fields). */
 export function decodedFields(kind: string): readonly string[] | undefined {
-  return Object.hasOwn(DECODED, kind) ? DECODED[kind as KindName] : undefined;
+  if (Object.hasOwn(DECODED, kind)) return DECODED[kind as KindName];
+  const extra = EXTRA.get(kind);
+  if (extra) return extra;
+  const id = kindByName(kind);
+  if (id === undefined) return undefined;
+  return id >= FIRST_EVENT_KIND ? RAW_EVENT_FIELDS : STATE_FIELDS;
 }
 
 /** All fields a condition on transitions of this kind may name; '*' (any kind) gets the union of all. */
 export function conditionFields(kind: string): string[] {
-  if (kind === '*') return withDerived(Object.values(DECODED).flat());
+  if (kind === '*') return withDerived([...Object.values(DECODED).flat(), ...[...EXTRA.values()].flat(), ...RAW_EVENT_FIELDS]);
   return withDerived(decodedFields(kind) ?? []);
 }
 

@@ -27,6 +27,25 @@ export interface TransitionView {
 
 const PROT_NAMES = ['read', 'write', 'atomic'];
 
+/** A raw transition as a describer sees it. */
+export interface RawTransition {
+  kind: number;
+  heap: number;
+  idx: number;
+  obj: number;
+  before: number;
+  after: number;
+}
+
+export type Describer = (t: RawTransition, m: Model) => { fields: Record<string, number | string>; text: string };
+
+const DESCRIBERS = new Map<number, Describer>();
+
+/** Other parts of the model (page cache, HMM, gdrcopy…) decode their own kinds; see bp-fields for their fields. */
+export function registerDescriber(kind: number, describer: Describer): void {
+  DESCRIBERS.set(kind, describer);
+}
+
 export function describeTransition(store: Store, m: Model, t: number): TransitionView {
   const kind = store.kindOf(t);
   const heap = store.heapOf(t);
@@ -38,6 +57,12 @@ export function describeTransition(store: Store, m: Model, t: number): Transitio
   const fields: Record<string, number | string> = {};
   let text = name;
   const proc = (p: number) => m.gpuName(p);
+  const custom = DESCRIBERS.get(kind);
+  if (custom) {
+    const d = custom({ kind, heap, idx, obj, before: x, after: y }, m);
+    const type = heap === EVENT_HEAP ? 'event' : 'state';
+    return { index: t, kind: name, type, heap: heap === EVENT_HEAP ? 'events' : store.heapName(heap), obj, before: x, after: y, fields: d.fields, text: d.text };
+  }
   if (heap === EVENT_HEAP) {
     switch (kind) {
       case K.copy: {

@@ -19,6 +19,16 @@ export const COUNTERS = [
   'zeroed_bytes',
   'page_tables_vid',
   'page_tables_sys',
+  // the page-cache side (GAIA, HMM, gdrcopy)
+  /** GPU pages (64 KiB) currently in the page cache: a gauge, not a running total. */
+  'page_cache_gpu_pages',
+  /** GPU pages dropped from the page cache by maquire, summed over calls. */
+  'maquire_invalidated',
+  'hmm_migrated_pages',
+  'gdr_bytes',
+  'cpu_page_faults',
+  'disk_read_bytes',
+  'disk_write_bytes',
 ] as const;
 
 export type CounterName = (typeof COUNTERS)[number];

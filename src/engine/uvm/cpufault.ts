@@ -48,7 +48,8 @@ export function cpuFault(c: Ctx, block: number, page: number, access: number): v
     const hint = c.thrashing.getHint(block, page, 0, preferred, c.canAccessFn);
     if (hint.type === 'throttle' && tries < 4) {
       steps.at(fnCpuFault.at.throttle);
-      m.advanceTo(Math.max(hint.until, m.now() + 1));
+      // sleep through the period; the retry comes just after it ends (the throttle test is strict: now < end)
+      m.advanceTo(Math.max(hint.until + 1, m.now() + 1));
       continue;
     }
     if (hint.type === 'pin') pin = hint.residency;

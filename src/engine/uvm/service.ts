@@ -73,9 +73,16 @@ export function serviceBlock(c: Ctx, block: number, req: ServiceRequest): void {
       byProt = [new PageMask(PAGES_PER_BLOCK), new PageMask(PAGES_PER_BLOCK), new PageMask(PAGES_PER_BLOCK)];
       pages.forEach((p) => byProt[newPermission(c, block, p, r, where, req.access[p])].set(p));
     }
+    // remote mappings say why, page by page: pinned by the thrashing detector, or placed there by policy
     const pinned = req.dests.get(where)?.pinned;
-    const cause = where === r ? 0 : pinned && !pinned.isEmpty() ? RemoteMapCause.thrashing : RemoteMapCause.policy;
-    for (let prot = PROT_READ; prot <= PROT_ATOMIC; prot++) mapPages(c, block, r, byProt[prot], prot, cause);
+    for (let prot = PROT_READ; prot <= PROT_ATOMIC; prot++) {
+      if (where === r || !pinned || pinned.isEmpty()) {
+        mapPages(c, block, r, byProt[prot], prot, where === r ? 0 : RemoteMapCause.policy);
+      } else {
+        mapPages(c, block, r, byProt[prot].clone().and(pinned), prot, RemoteMapCause.thrashing);
+        mapPages(c, block, r, byProt[prot].clone().andNot(pinned), prot, RemoteMapCause.policy);
+      }
+    }
     mapAccessedBy(c, block, pages, r);
   }
   steps.leave();
