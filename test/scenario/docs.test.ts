@@ -1,7 +1,7 @@
 /** docs/scenario-format.md shows real parser behaviour: its examples are parsed here, so the doc cannot drift. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formatScenarioError, parseScenario } from '../../src/engine/scenario';
+import { formatScenarioError, parseScenario, REGION_KINDS, STEP_OPS, STEP_REGION_KIND } from '../../src/engine/scenario';
 
 const doc = readFileSync(new URL('../../docs/scenario-format.md', import.meta.url), 'utf8');
 
@@ -34,6 +34,46 @@ describe('docs/scenario-format.md', () => {
     const text = ['uvmscope: 1', machine, regions.replace('name: A, size: 64MiB', 'name: A, size: 4MiB'), steps].join('\n');
     const r = parseScenario(text, 'snippets.yaml');
     expect(r.ok ? 'ok' : r.errors.map(formatScenarioError)).toBe('ok');
+  });
+
+  it('has a complete example with a region of every kind and every op', () => {
+    const r = parseScenario(blockAfter('## A complete example', 'yaml'), 'example.yaml');
+    if (!r.ok) throw new Error('parse failed');
+    expect(new Set(r.scenario.regions.map((g) => g.kind))).toEqual(new Set(REGION_KINDS));
+    expect(new Set(r.scenario.steps.map((st) => st.op))).toEqual(new Set(STEP_OPS));
+  });
+
+  it('has an example of the file, anonymous and device ops that parses with the machine and regions examples', () => {
+    const steps = blockAfter('With the `machine` and `regions` examples above', 'yaml');
+    const text = ['uvmscope: 1', blockAfter('## machine', 'yaml'), blockAfter('## regions', 'yaml'), steps].join('\n');
+    const r = parseScenario(text, 'snippets.yaml');
+    expect(r.ok ? 'ok' : r.errors.map(formatScenarioError)).toBe('ok');
+    if (!r.ok) return;
+    const ops = new Set(r.scenario.steps.map((st) => st.op));
+    for (const op of Object.keys(STEP_REGION_KIND)) expect(ops.has(op as (typeof STEP_OPS)[number]), op).toBe(true);
+    expect(ops.has('hmm.evict')).toBe(true);
+  });
+
+  it('lists every op in the steps table, and the region kind each op needs in the field table', () => {
+    const rows = doc.split('\n').filter((row) => row.startsWith('| `'));
+    for (const op of STEP_OPS) expect(rows.some((row) => row.split('|')[1]?.includes(`\`${op}\``)), op).toBe(true);
+    const section = doc.slice(doc.indexOf('### Files, anonymous memory and device memory'), doc.indexOf('### Accesses'));
+    for (const [op, kind] of Object.entries(STEP_REGION_KIND)) {
+      const row = section.split('\n').find((line) => line.startsWith('| ') && line.split('|')[1]?.includes(`\`${op}\``));
+      expect(row, op).toContain(`name of ${kind === 'anonymous' ? 'an' : 'a'} ${kind} region`);
+    }
+  });
+
+  it('quotes the region-limit messages the parser gives', () => {
+    const file = parseScenario('uvmscope: 1\nregions:\n  - { name: F, kind: file, size: 1TiB }\n  - { name: G, kind: file, size: 1GiB }\nsteps: []\n', 'x.yaml');
+    const device = parseScenario(
+      'uvmscope: 1\nregions:\n  - { name: D, kind: device, size: 64GiB }\n  - { name: E, kind: device, size: 32GiB }\nsteps: []\n',
+      'x.yaml',
+    );
+    for (const r of [file, device]) {
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(doc.replace(/\n/g, ' ')).toContain(`\`${r.errors[0]?.message ?? '?'}\``);
+    }
   });
 
   it('gives the random pages it promises for seed 1 over 1024 pages', () => {

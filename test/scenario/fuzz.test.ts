@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify } from 'yaml';
-import { parseScenario, PAGE_SIZE, type ParseResult } from '../../src/engine/scenario';
+import { MAX_REGION_TOTAL, parseScenario, PAGE_SIZE, REGION_KINDS, STEP_OPS, STEP_REGION_KIND, type ParseResult, type Scenario } from '../../src/engine/scenario';
 
 const VALID = `uvmscope: 1
 name: fuzz
@@ -20,6 +20,9 @@ policy: { prefetch: density, prefetchThreshold: 51, thrashing: on, driver: 595 }
 regions:
   - { name: A, size: 4MiB }
   - { name: F, kind: file, size: 64KiB }
+  - { name: N, kind: anonymous, size: 1MiB }
+  - { name: D, kind: device, size: 2MiB, gpu: gpu1 }
+  - { name: E, kind: device, size: 64KiB }
 steps:
   - note: start
   - { op: cpu.write, region: A, length: 1MiB }
@@ -31,6 +34,26 @@ steps:
       - { region: F, op: write, pattern: list, pages: [0, 3, 15] }
   - { op: uvm.prefetch, region: A, to: cpu, offset: 1MiB, length: 1MiB }
   - { op: uvm.advise, region: A, advice: accessed-by, target: gpu0 }
+  - { op: cpu.mmap, region: F }
+  - { op: cpu.write, region: F, length: 8KiB }
+  - { op: cpu.msync, region: F, offset: 4KiB, length: 4KiB }
+  - { op: gaia.map, region: F, gpu: gpu1 }
+  - { op: gaia.maquire, region: F, length: 16KiB, gpu: gpu1 }
+  - { op: gaia.mrelease, region: F, offset: 0, length: 16KiB, gpu: gpu1 }
+  - { op: cpu.munmap, region: F }
+  - { op: hmm.migrate, region: N, to: gpu0, offset: 64KiB, length: 512KiB }
+  - { op: hmm.evict, gpu: gpu0, chunk: 2 }
+  - { op: hmm.migrate, region: N, to: cpu }
+  - { op: gdr.pin, region: D }
+  - { op: gdr.map, region: D }
+  - { op: gdr.copy, region: D, direction: to-gpu, length: 4KiB }
+  - { op: gdr.copy, region: D, direction: from-gpu, offset: 1MiB }
+  - { op: gdr.unpin, region: D }
+  - { op: cpu.read, region: E, pattern: random, count: 4 }
+  - op: gpu.kernel
+    accesses:
+      - { region: N, op: read, pattern: list, pages: [0, 255] }
+      - { region: E, op: write }
   - bookmark: end
 `;
 
@@ -40,20 +63,58 @@ const TOKENS = [
   'pages', 'pattern', 'random', 'strided', 'list', 'size', 'name', 'A', 'F', '4MiB', '1e400', '-1', '0x10', '__proto__',
   ':', ': ', '- ', '\n', '\n  ', '\n    ', '[', ']', '{', '}', ',', '&a ', '*a', '!!str ', '? ', '|', '>', '"', "'", '#',
   '---', '...', '~', 'null', 'true', '1', '4096', '2MiB', 'note', 'bookmark', '\t', '%YAML 1.2', '<<', '\u00b5s',
+  'kind', 'file', 'anonymous', 'device', 'managed', 'gpu', 'gpu0', 'gpu1', 'cpu', 'N', 'D', 'E', 'offset', 'length', 'to',
+  'chunk', 'direction', 'to-gpu', 'from-gpu', 'cpu.mmap', 'cpu.munmap', 'cpu.msync', 'gaia.map', 'gaia.maquire',
+  'gaia.mrelease', 'hmm.migrate', 'hmm.evict', 'gdr.pin', 'gdr.map', 'gdr.copy', 'gdr.unpin', '1TiB', '4294967296',
 ];
+
+/** What every successful parse promises: references resolve, pages and ranges lie in their regions, kinds fit. */
+function checkScenario(s: Scenario): void {
+  const gpus = s.machine.gpus.length;
+  const totals = new Map<string, number>();
+  for (const region of s.regions) {
+    expect(REGION_KINDS).toContain(region.kind);
+    expect(region.size % PAGE_SIZE).toBe(0);
+    totals.set(region.kind, (totals.get(region.kind) ?? 0) + region.size);
+    if (region.kind === 'device') {
+      expect(region.gpu).toBeGreaterThanOrEqual(1);
+      expect(region.gpu).toBeLessThanOrEqual(gpus);
+    } else {
+      expect(region.gpu).toBeNull();
+    }
+  }
+  for (const [kind, total] of totals) expect(total).toBeLessThanOrEqual(MAX_REGION_TOTAL[kind as keyof typeof MAX_REGION_TOTAL]);
+  for (const step of s.steps) {
+    const accesses = step.op === 'gpu.kernel' ? step.accesses : step.op === 'cpu.read' || step.op === 'cpu.write' ? [step.access] : [];
+    for (const a of accesses) {
+      const region = s.regions[a.region];
+      expect(region).toBeDefined();
+      const limit = (region?.size ?? 0) / PAGE_SIZE;
+      for (const p of a.pages) expect(p).toBeLessThan(limit);
+    }
+    if ('region' in step) {
+      const region = s.regions[step.region];
+      expect(region).toBeDefined();
+      const kind = STEP_REGION_KIND[step.op];
+      if (kind) expect(region?.kind).toBe(kind);
+      if ('offset' in step) {
+        expect(step.offset).toBeGreaterThanOrEqual(0);
+        expect(step.length).toBeGreaterThanOrEqual(1);
+        expect(step.offset + step.length).toBeLessThanOrEqual(region?.size ?? 0);
+      }
+    }
+    if (step.op === 'gaia.map' || step.op === 'gaia.maquire' || step.op === 'gaia.mrelease' || step.op === 'hmm.evict') {
+      expect(step.gpu).toBeGreaterThanOrEqual(1);
+      expect(step.gpu).toBeLessThanOrEqual(gpus);
+    }
+    if (step.op === 'hmm.migrate') expect(step.to).toBeLessThanOrEqual(gpus);
+    if (step.op === 'hmm.evict') expect(Number.isInteger(step.chunk) && step.chunk >= 0).toBe(true);
+  }
+}
 
 function checkResult(text: string, r: ParseResult): void {
   if (r.ok) {
-    const s = r.scenario;
-    for (const step of s.steps) {
-      const accesses = step.op === 'gpu.kernel' ? step.accesses : step.op === 'cpu.read' || step.op === 'cpu.write' ? [step.access] : [];
-      for (const a of accesses) {
-        const region = s.regions[a.region];
-        expect(region).toBeDefined();
-        const limit = (region?.size ?? 0) / PAGE_SIZE;
-        for (const p of a.pages) expect(p).toBeLessThan(limit);
-      }
-    }
+    checkScenario(r.scenario);
     return;
   }
   expect(r.errors.length).toBeGreaterThan(0);
@@ -93,9 +154,14 @@ function mutate(text: string, edits: [string, number, number, string][]): string
   return out;
 }
 
-describe('parseScenario on any input', () => {
-  it('parses the fuzzing seed document', () => {
-    expect(parseScenario(VALID, 'fuzz.yaml').ok).toBe(true);
+// Hundreds of parses per property: generous timeouts, so a busy machine does not fail them.
+describe('parseScenario on any input', { timeout: 60_000 }, () => {
+  it('parses the fuzzing seed document, which uses every op and every kind of region', () => {
+    const r = parseScenario(VALID, 'fuzz.yaml');
+    if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('\n'));
+    checkScenario(r.scenario);
+    expect(new Set(r.scenario.steps.map((st) => st.op)).size).toBe(STEP_OPS.length);
+    expect(new Set(r.scenario.regions.map((g) => g.kind))).toEqual(new Set(REGION_KINDS));
   });
 
   it('never throws on arbitrary strings, and locates every error inside the text', () => {

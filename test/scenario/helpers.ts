@@ -17,6 +17,33 @@ export function withSteps(...stepLines: string[]): string {
   return lines('uvmscope: 1', 'regions:', '  - { name: A, size: 4MiB }', '  - { name: F, kind: file, size: 64KiB }', 'steps:', ...stepLines);
 }
 
+/**
+ * Two GPUs (g0 with 8 GiB, g1) and one region of each kind, then the given step lines after `steps:` (line 9 on):
+ * A managed 4 MiB, F file 64 KiB, N anonymous 1 MiB, D device 2 MiB on g1.
+ */
+export function allKinds(...stepLines: string[]): string {
+  return lines(
+    'uvmscope: 1',
+    'machine: { gpus: [{ name: g0, memory: 8GiB }, { name: g1, memory: 8GiB }] }',
+    'regions:',
+    '  - { name: A, size: 4MiB }',
+    '  - { name: F, kind: file, size: 64KiB }',
+    '  - { name: N, kind: anonymous, size: 1MiB }',
+    '  - { name: D, kind: device, size: 2MiB, gpu: g1 }',
+    'steps:',
+    ...stepLines,
+  );
+}
+
+/** Line and column (1-based) of the first `token` on line `line` of `text`: positions are found, not counted by hand. */
+export function at(text: string, line: number, token: string, occurrence = 1): [number, number] {
+  const row = text.split('\n')[line - 1] ?? '';
+  let col = -1;
+  for (let i = 0; i < occurrence; i++) col = row.indexOf(token, col + 1);
+  if (col < 0) throw new Error(`"${token}" not on line ${line}: ${row}`);
+  return [line, col + 1];
+}
+
 export function parseOk(text: string, source = 'test.yaml'): Scenario {
   const r = parseScenario(text, source);
   if (!r.ok) throw new Error(`expected success, got:\n${r.errors.map(formatScenarioError).join('\n')}`);

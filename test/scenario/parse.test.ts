@@ -19,7 +19,7 @@ describe('defaults', () => {
       costs: { faultBatchNs: 100000, cpuFaultNs: 60000, tlbInvalidateNs: 2000, gpuMapNs: 1000, cpuUnmapNs: 3000, zeroNsPerByte: 0.0005 },
     });
     expect(s.policy).toEqual({ prefetch: 'density', prefetchThreshold: 51, thrashing: true, eviction: 'driver', driver: '580' });
-    expect(s.regions).toEqual([{ index: 0, name: 'A', kind: 'managed', size: 4 * MiB, loc: { line: 3, col: 5 } }]);
+    expect(s.regions).toEqual([{ index: 0, name: 'A', kind: 'managed', size: 4 * MiB, gpu: null, loc: { line: 3, col: 5 } }]);
     expect(s.steps).toEqual([]);
   });
 
@@ -131,10 +131,10 @@ describe('regions', () => {
       ),
     );
     expect(s.regions).toEqual([
-      { index: 0, name: 'A', kind: 'managed', size: 4096, loc: { line: 3, col: 5 } },
-      { index: 1, name: 'file.dat', kind: 'file', size: 12288, loc: { line: 4, col: 5 } },
-      { index: 2, name: '_anon-1', kind: 'anonymous', size: 2 * MiB, loc: { line: 7, col: 5 } },
-      { index: 3, name: 'dev', kind: 'device', size: 64 * 1024, loc: { line: 8, col: 5 } },
+      { index: 0, name: 'A', kind: 'managed', size: 4096, gpu: null, loc: { line: 3, col: 5 } },
+      { index: 1, name: 'file.dat', kind: 'file', size: 12288, gpu: null, loc: { line: 4, col: 5 } },
+      { index: 2, name: '_anon-1', kind: 'anonymous', size: 2 * MiB, gpu: null, loc: { line: 7, col: 5 } },
+      { index: 3, name: 'dev', kind: 'device', size: 64 * 1024, gpu: 1, loc: { line: 8, col: 5 } },
     ]);
   });
 

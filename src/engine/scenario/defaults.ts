@@ -3,7 +3,7 @@
  * Measured figures are from shared/research/numbers.md (H100 80GB HBM3, PCIe, driver 580, CUPTI unified-memory
  * counters); anything else is marked "estimate" and is a candidate for refitting from captures (docs/model.md).
  */
-import type { CostSpec, CopyCost, GpuSpec, LinkSpec, PolicySpec } from './types';
+import type { CostSpec, CopyCost, GpuSpec, LinkSpec, PolicySpec, RegionKind } from './types';
 
 export const KiB = 1024;
 export const MiB = 1024 * KiB;
@@ -118,6 +118,20 @@ export const MAX_MEMORY = 16 * TiB;
 export const MAX_REGION_SIZE = 16 * TiB;
 /** The sum of all `managed` regions: the engine keeps per-va_block state for every managed byte. */
 export const MAX_MANAGED_TOTAL = 1 * TiB;
+/**
+ * The sum of all regions of one kind. Model limits, not the hardware's: the engine keeps state for every page of
+ * every region (va_blocks for managed memory, page-cache pages for files, the PTEs and device-private pages of
+ * anonymous memory, the pinned pages of device memory), so each kind is capped like managed memory is.
+ */
+export const MAX_REGION_TOTAL: Readonly<Record<RegionKind, number>> = Object.freeze({
+  managed: MAX_MANAGED_TOTAL,
+  file: 1 * TiB,
+  anonymous: 1 * TiB,
+  device: 1 * TiB,
+});
+
+/** hmm.evict's chunk index: a whole number that fits in 32 bits (whether the chunk exists is the engine's question). */
+export const MAX_CHUNK_INDEX = 0xffff_ffff;
 
 /** A single access expands to at most this many page touches (64 MiB of indices). */
 export const MAX_ACCESS_PAGES = 16_777_216;

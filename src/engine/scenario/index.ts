@@ -8,7 +8,7 @@ export { formatScenarioError, MAX_ERRORS, type ScenarioError } from './errors';
 export { parseSize, parseDuration, parseBandwidth, formatSize, SIZE_UNITS, type Parsed } from './sizes';
 export { splitmix32, uniformBelow, type Uint32Source } from './prng';
 export { expandPattern, ACCESS_OPS, ACCESS_PATTERNS, type AccessShape } from './access';
-export { STEP_OPS, ADVICE, type StepOp } from './steps';
+export { STEP_OPS, STEP_REGION_KIND, ADVICE, GDR_DIRECTIONS, type StepOp } from './steps';
 export { REGION_KINDS } from './regions';
 export {
   LINK_PRESETS,
@@ -24,6 +24,8 @@ export {
   MAX_MEMORY,
   MAX_REGION_SIZE,
   MAX_MANAGED_TOTAL,
+  MAX_REGION_TOTAL,
+  MAX_CHUNK_INDEX,
   MAX_ACCESS_PAGES,
   MAX_TOTAL_PAGES,
   MAX_INPUT_CHARS,

@@ -24,7 +24,7 @@ import {
 import { describeValue, didYouMean, type Path } from './errors';
 import { bandwidth, duration, int, name, size } from './fields';
 import type { Reader } from './reader';
-import type { CopyCost, CostSpec, GpuSpec, LinkSpec, MachineSpec, PolicySpec } from './types';
+import type { CopyCost, CostSpec, GpuSpec, LinkSpec, MachineSpec, PolicySpec, ProcId } from './types';
 
 const MACHINE_KEYS = ['gpus', 'cpu', 'link', 'costs'] as const;
 
@@ -77,6 +77,35 @@ export interface GpuNames {
 export interface MachineResult {
   machine: MachineSpec | null;
   gpus: GpuNames;
+}
+
+/**
+ * Resolves a processor name written at `at` to a processor id: `cpu` is 0 (where `allowCpu`), a GPU is its index
+ * in machine.gpus plus 1. Reports and returns undefined for a name that is no processor; returns null without a
+ * message when the GPUs themselves were unreadable (that was reported already). `role` finishes the message for
+ * `cpu` where a GPU is needed: "a kernel runs on one of".
+ */
+export function resolveProcessor(
+  r: Reader,
+  gpus: GpuNames,
+  name: string,
+  at: Node,
+  path: Path,
+  allowCpu: boolean,
+  role: string,
+): ProcId | null | undefined {
+  if (name === 'cpu') {
+    if (allowCpu) return 0;
+    r.error(at, path, `\`cpu\` is not a GPU; ${role}: ${gpus.names.join(', ')}`);
+    return undefined;
+  }
+  if (!gpus.known) return null;
+  const index = gpus.names.indexOf(name);
+  if (index >= 0) return index + 1;
+  const choices = allowCpu ? ['cpu', ...gpus.names] : gpus.names;
+  const kind = allowCpu ? 'processors' : 'GPUs';
+  r.error(at, path, `processor "${name}" is not defined (${kind}: ${choices.join(', ')})${didYouMean(name, choices)}`);
+  return undefined;
 }
 
 function defaultGpu(): GpuSpec {

@@ -78,7 +78,10 @@ function readDocument(doc: Document.Parsed, r: Reader, source: string): Scenario
   });
   const { machine, gpus } = readMachine(r, r.valueNode(view, 'machine'), ['machine']);
   const policy = readPolicy(r, r.valueNode(view, 'policy'), ['policy']);
-  const { regions, table } = readRegions(r, r.valueNode(view, 'regions'), ['regions'], view.node);
+  const { regions, table } = readRegions(r, r.valueNode(view, 'regions'), ['regions'], view.node, {
+    gpus,
+    machineGpus: machine?.gpus ?? null,
+  });
   const context: StepContext = {
     r,
     regions: table,
@@ -114,8 +117,9 @@ function parseChecked(text: string, source: string): ParseResult {
   if (!r.resolveAliases(doc)) return { ok: false, errors: sink.finish() };
   // yaml's own guard against exponential alias expansion ("billion laughs"): toJS counts every alias expansion
   // and throws past maxAliasCount, before our reader walks a tree that would expand the same way.
+  // mapAsMap: a map used as a key (`? {a: 1}`) would otherwise be stringified with a warning on the console.
   try {
-    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT, mapAsMap: true });
   } catch {
     sink.add(START, [], `too many alias expansions (yaml's limit is ${MAX_ALIAS_COUNT}): use fewer aliases (*name)`);
     return { ok: false, errors: sink.finish() };

@@ -6,26 +6,78 @@
 import { z } from 'zod';
 import { isMap, isScalar, type Node } from 'yaml';
 import { accessExtent, ACCESS_KEYS, readAccess, type PageBudget } from './access';
-import { MAX_FAULT_WINDOW_PAGES } from './defaults';
+import { MAX_CHUNK_INDEX, MAX_FAULT_WINDOW_PAGES } from './defaults';
 import { describeValue, didYouMean, type Path } from './errors';
 import { int, size, text } from './fields';
-import type { GpuNames } from './machine';
+import { resolveProcessor, type GpuNames } from './machine';
 import type { MapView, Reader } from './reader';
-import { resolveRegion, type RegionTable } from './regions';
-import type { AccessSpec, GpuSpec, ProcId, SourceLoc, StepSpec } from './types';
+import { aKind, checkRegionKind, resolveRegion, type RegionTable } from './regions';
+import type { AccessSpec, GpuSpec, ProcId, RegionKind, SourceLoc, StepSpec } from './types';
 
-export const STEP_OPS = ['gpu.kernel', 'cpu.read', 'cpu.write', 'uvm.prefetch', 'uvm.advise', 'note', 'bookmark'] as const;
+export const STEP_OPS = [
+  'gpu.kernel',
+  'cpu.read',
+  'cpu.write',
+  'uvm.prefetch',
+  'uvm.advise',
+  'cpu.mmap',
+  'cpu.munmap',
+  'cpu.msync',
+  'gaia.map',
+  'gaia.maquire',
+  'gaia.mrelease',
+  'hmm.migrate',
+  'hmm.evict',
+  'gdr.pin',
+  'gdr.map',
+  'gdr.copy',
+  'gdr.unpin',
+  'note',
+  'bookmark',
+] as const;
 export type StepOp = (typeof STEP_OPS)[number];
+
+const RANGE_KEYS = ['offset', 'length'] as const;
 
 /** The keys each op takes, `op` itself included. */
 const STEP_KEYS: Readonly<Record<StepOp, readonly string[]>> = Object.freeze({
   'gpu.kernel': ['op', 'gpu', 'access', 'accesses', 'faultWindowPages'],
   'cpu.read': ACCESS_KEYS,
   'cpu.write': ACCESS_KEYS,
-  'uvm.prefetch': ['op', 'region', 'to', 'offset', 'length'],
+  'uvm.prefetch': ['op', 'region', 'to', ...RANGE_KEYS],
   'uvm.advise': ['op', 'region', 'advice', 'target'],
+  'cpu.mmap': ['op', 'region'],
+  'cpu.munmap': ['op', 'region'],
+  'cpu.msync': ['op', 'region', ...RANGE_KEYS],
+  'gaia.map': ['op', 'region', 'gpu'],
+  'gaia.maquire': ['op', 'region', ...RANGE_KEYS, 'gpu'],
+  'gaia.mrelease': ['op', 'region', ...RANGE_KEYS, 'gpu'],
+  'hmm.migrate': ['op', 'region', 'to', ...RANGE_KEYS],
+  'hmm.evict': ['op', 'gpu', 'chunk'],
+  'gdr.pin': ['op', 'region'],
+  'gdr.map': ['op', 'region'],
+  'gdr.copy': ['op', 'region', 'direction', ...RANGE_KEYS],
+  'gdr.unpin': ['op', 'region'],
   note: ['op', 'text'],
   bookmark: ['op', 'name'],
+});
+
+/**
+ * The region kind each op that names a region needs; ops that are absent take any kind (accesses, uvm.prefetch,
+ * uvm.advise). A region of another kind is a located error.
+ */
+export const STEP_REGION_KIND: Readonly<Partial<Record<StepOp, RegionKind>>> = Object.freeze({
+  'cpu.mmap': 'file',
+  'cpu.munmap': 'file',
+  'cpu.msync': 'file',
+  'gaia.map': 'file',
+  'gaia.maquire': 'file',
+  'gaia.mrelease': 'file',
+  'hmm.migrate': 'anonymous',
+  'gdr.pin': 'device',
+  'gdr.map': 'device',
+  'gdr.copy': 'device',
+  'gdr.unpin': 'device',
 });
 
 export const ADVICE = [
@@ -39,11 +91,36 @@ export const ADVICE = [
 /** Advice that names a processor (cudaMemAdvise's device argument); the others apply to the range as a whole. */
 const ADVICE_WITH_TARGET: readonly string[] = ['preferred-location', 'accessed-by', 'unset-accessed-by'];
 
+/** gdr.copy's directions: gdr_copy_to_mapping (CPU → GPU memory) and gdr_copy_from_mapping (GPU memory → CPU). */
+export const GDR_DIRECTIONS = ['to-gpu', 'from-gpu'] as const;
+
+/** A required string field whose message, when it is missing, says what it takes. */
+function required(help: string) {
+  return z.string({ error: (issue) => (issue.input === undefined ? help : undefined) });
+}
+function regionOfKindField(kind: RegionKind) {
+  return required(`the name of ${aKind(kind)}`);
+}
+
 const KERNEL_FIELDS = { gpu: text.optional(), faultWindowPages: int(1, MAX_FAULT_WINDOW_PAGES).optional() };
 const PREFETCH_FIELDS = { region: text, to: text, offset: size().optional(), length: size({ min: 1 }).optional() };
 const ADVISE_FIELDS = { region: text, advice: z.enum(ADVICE), target: text.optional() };
 const NOTE_FIELDS = { text };
 const BOOKMARK_FIELDS = { name: z.string().min(1) };
+const RANGE_FIELDS = { offset: size().optional(), length: size({ min: 1 }).optional() };
+const GPU_FIELD = { gpu: text.optional() };
+const MIGRATE_TO = required('where to migrate: cpu or a GPU\'s name');
+const EVICT_FIELDS = {
+  gpu: text.optional(),
+  chunk: z
+    .number({ error: (issue) => (issue.input === undefined ? 'the index of a device-private chunk, e.g. chunk: 0' : undefined) })
+    .int()
+    .min(0)
+    .max(MAX_CHUNK_INDEX),
+};
+const DIRECTION = z.enum(GDR_DIRECTIONS, {
+  error: (issue) => (issue.input === undefined ? 'to-gpu (CPU to GPU memory) or from-gpu (GPU memory to CPU)' : undefined),
+});
 /** The short forms: a one-key map whose key is the op and whose value is that op's one field. */
 const SHORT_FORMS: Readonly<Record<string, { field: string; schema: z.ZodType<string> }>> = Object.freeze({
   note: { field: 'text', schema: text },
@@ -68,26 +145,46 @@ function resolveProc(
   key: string,
   name: string,
   allowCpu: boolean,
+  role = 'a kernel runs on one of',
 ): ProcId | null | undefined {
-  const at = c.r.at(view, key);
-  const path = [...view.path, key];
-  if (name === 'cpu') {
-    if (allowCpu) return 0;
-    c.r.error(at, path, `\`cpu\` is not a GPU; a kernel runs on one of: ${c.gpus.names.join(', ')}`);
-    return undefined;
-  }
-  if (!c.gpus.known) return null;
-  const index = c.gpus.names.indexOf(name);
-  if (index >= 0) return index + 1;
-  const choices = allowCpu ? ['cpu', ...c.gpus.names] : c.gpus.names;
-  const kind = allowCpu ? 'processors' : 'GPUs';
-  c.r.error(at, path, `processor "${name}" is not defined (${kind}: ${choices.join(', ')})${didYouMean(name, choices)}`);
-  return undefined;
+  return resolveProcessor(c.r, c.gpus, name, c.r.at(view, key), [...view.path, key], allowCpu, role);
+}
+
+/** `gpu` of a step that defaults to the first GPU: the id, or null/undefined as resolveProc gives them. */
+function optionalGpu(c: StepContext, view: MapView, name: string | undefined, role: string): ProcId | null | undefined {
+  if (!view.entries.has('gpu')) return 1;
+  return name === undefined ? undefined : resolveProc(c, view, 'gpu', name, false, role);
 }
 
 function regionOf(c: StepContext, view: MapView, name: string | undefined): number | null | undefined {
   if (name === undefined) return undefined;
   return resolveRegion(c.r, c.regions, name, c.r.at(view, 'region'), [...view.path, 'region']);
+}
+
+/**
+ * The region of an op that needs one kind of region: the index when it is defined and of that kind, else undefined
+ * (reported) or null (not checkable: the regions, or this region's kind, were unreadable).
+ */
+function regionOfKind(c: StepContext, view: MapView, op: StepOp, kind: RegionKind): number | null | undefined {
+  const name = c.r.field(view, 'region', regionOfKindField(kind));
+  const index = regionOf(c, view, name);
+  if (index === null || index === undefined) return index;
+  const at = c.r.at(view, 'region');
+  return checkRegionKind(c.r, c.regions, index, kind, op, at, [...view.path, 'region']) ? index : undefined;
+}
+
+/** [offset, offset + length) of a step's range within region `index` (default the whole region), or null. */
+function rangeIn(c: StepContext, view: MapView, index: number): { offset: number; length: number } | null {
+  const v = c.r.fields(view, RANGE_FIELDS);
+  if (c.r.anyInvalid(view, v, RANGE_KEYS)) return null;
+  const entry = c.regions.entries[index];
+  if (entry?.size === undefined) return null;
+  return accessExtent(c.r, view, v.offset, v.length, entry.size, entry.name ?? '?');
+}
+
+/** Reads the range fields when the region could not be resolved, so their own errors show in the same pass. */
+function checkRangeFields(c: StepContext, view: MapView): void {
+  c.r.fields(view, RANGE_FIELDS);
 }
 
 function readKernel(c: StepContext, view: MapView, loc: SourceLoc): StepSpec | null {
@@ -175,6 +272,93 @@ function readAdvise(c: StepContext, view: MapView, loc: SourceLoc): StepSpec | n
   return { op: 'uvm.advise', region, advice: v.advice, target, loc };
 }
 
+function isId(x: number | null | undefined): x is number {
+  return typeof x === 'number';
+}
+
+/** cpu.mmap, cpu.munmap, gdr.pin, gdr.map, gdr.unpin: a region of the op's kind and nothing else. */
+function readRegionOp(
+  c: StepContext,
+  view: MapView,
+  op: 'cpu.mmap' | 'cpu.munmap' | 'gdr.pin' | 'gdr.map' | 'gdr.unpin',
+  kind: RegionKind,
+  loc: SourceLoc,
+): StepSpec | null {
+  const region = regionOfKind(c, view, op, kind);
+  return isId(region) ? { op, region, loc } : null;
+}
+
+/** cpu.msync: a file region and a range of it (default the whole region). */
+function readMsync(c: StepContext, view: MapView, loc: SourceLoc): StepSpec | null {
+  const region = regionOfKind(c, view, 'cpu.msync', 'file');
+  if (!isId(region)) {
+    checkRangeFields(c, view);
+    return null;
+  }
+  const range = rangeIn(c, view, region);
+  return range ? { op: 'cpu.msync', region, offset: range.offset, length: range.length, loc } : null;
+}
+
+const GAIA_ROLE = 'GAIA maps a file for one of';
+
+function readGaiaMap(c: StepContext, view: MapView, loc: SourceLoc): StepSpec | null {
+  const region = regionOfKind(c, view, 'gaia.map', 'file');
+  const gpu = optionalGpu(c, view, c.r.fields(view, GPU_FIELD).gpu, GAIA_ROLE);
+  return isId(region) && isId(gpu) ? { op: 'gaia.map', region, gpu, loc } : null;
+}
+
+/** gaia.maquire and gaia.mrelease: a file region, a range of it and the GPU whose view it is. */
+function readGaiaRange(
+  c: StepContext,
+  view: MapView,
+  op: 'gaia.maquire' | 'gaia.mrelease',
+  loc: SourceLoc,
+): StepSpec | null {
+  const region = regionOfKind(c, view, op, 'file');
+  const gpu = optionalGpu(c, view, c.r.fields(view, GPU_FIELD).gpu, GAIA_ROLE);
+  if (!isId(region)) {
+    checkRangeFields(c, view);
+    return null;
+  }
+  const range = rangeIn(c, view, region);
+  if (!range || !isId(gpu)) return null;
+  return { op, region, offset: range.offset, length: range.length, gpu, loc };
+}
+
+/** hmm.migrate: an anonymous region's range to a GPU (device-private memory) or back to the CPU. */
+function readMigrate(c: StepContext, view: MapView, loc: SourceLoc): StepSpec | null {
+  const region = regionOfKind(c, view, 'hmm.migrate', 'anonymous');
+  const toName = c.r.field(view, 'to', MIGRATE_TO);
+  const to = toName === undefined ? undefined : resolveProc(c, view, 'to', toName, true);
+  if (!isId(region)) {
+    checkRangeFields(c, view);
+    return null;
+  }
+  const range = rangeIn(c, view, region);
+  if (!range || !isId(to)) return null;
+  return { op: 'hmm.migrate', region, to, offset: range.offset, length: range.length, loc };
+}
+
+function readEvict(c: StepContext, view: MapView, loc: SourceLoc): StepSpec | null {
+  const v = c.r.fields(view, EVICT_FIELDS);
+  const gpu = optionalGpu(c, view, v.gpu, 'hmm.evict evicts the device-private memory of one of');
+  if (!isId(gpu) || v.chunk === undefined) return null;
+  return { op: 'hmm.evict', gpu, chunk: v.chunk, loc };
+}
+
+/** gdr.copy: a device region's range, copied through the gdrcopy mapping in one direction. */
+function readGdrCopy(c: StepContext, view: MapView, loc: SourceLoc): StepSpec | null {
+  const region = regionOfKind(c, view, 'gdr.copy', 'device');
+  const direction = c.r.field(view, 'direction', DIRECTION);
+  if (!isId(region)) {
+    checkRangeFields(c, view);
+    return null;
+  }
+  const range = rangeIn(c, view, region);
+  if (!range || direction === undefined) return null;
+  return { op: 'gdr.copy', region, direction, offset: range.offset, length: range.length, loc };
+}
+
 function bookmark(c: StepContext, name: string, at: Node, path: Path, loc: SourceLoc): StepSpec | null {
   const first = c.bookmarks.get(name);
   if (first) {
@@ -248,6 +432,26 @@ export function readStep(c: StepContext, item: Node, path: Path): StepSpec | nul
       return readPrefetch(c, view, loc);
     case 'uvm.advise':
       return readAdvise(c, view, loc);
+    case 'cpu.mmap':
+    case 'cpu.munmap':
+      return readRegionOp(c, view, op, 'file', loc);
+    case 'gdr.pin':
+    case 'gdr.map':
+    case 'gdr.unpin':
+      return readRegionOp(c, view, op, 'device', loc);
+    case 'cpu.msync':
+      return readMsync(c, view, loc);
+    case 'gaia.map':
+      return readGaiaMap(c, view, loc);
+    case 'gaia.maquire':
+    case 'gaia.mrelease':
+      return readGaiaRange(c, view, op, loc);
+    case 'hmm.migrate':
+      return readMigrate(c, view, loc);
+    case 'hmm.evict':
+      return readEvict(c, view, loc);
+    case 'gdr.copy':
+      return readGdrCopy(c, view, loc);
     case 'note': {
       const value = r.field(view, 'text', NOTE_FIELDS.text);
       return value === undefined ? null : { op: 'note', text: value, loc };
