@@ -88,7 +88,7 @@ describe('run: errors', () => {
   it('reports what the engine cannot run as file:line:col and exits 1', () => {
     const r = runCli(['run', tmp.path('unrunnable.yaml')]);
     expect(r.status).toBe(1);
-    expect(r.err).toBe(`${tmp.path('unrunnable.yaml')}:4:5: region "F" has kind file; this version of the engine models managed regions only (file, anonymous and device regions arrive with the page-cache engine)\n`);
+    expect(r.err).toBe(`${tmp.path('unrunnable.yaml')}:6:5: cpu.read of file region "F" before it is mapped (cpu.mmap it first)\n`);
   });
 
   it('says clearly why a file cannot be read', () => {

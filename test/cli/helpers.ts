@@ -60,7 +60,8 @@ export const BUSY = lines(
 export const BAD = lines('uvmscope: 1', 'regions:', '  - { name: A, size: 4MiB }', 'steps:', '  - { op: cpu.reed, region: A }');
 
 /** Parses, but the engine cannot run it: a file region (line 4, column 5). */
-export const UNRUNNABLE = lines('uvmscope: 1', 'regions:', '  - { name: A, size: 4MiB }', '  - { name: F, kind: file, size: 64KiB }', 'steps: []');
+/** Parses, but reads a file before mapping it: the engine refuses at run time, at that step's place. */
+export const UNRUNNABLE = lines('uvmscope: 1', 'regions:', '  - { name: A, size: 4MiB }', '  - { name: F, kind: file, size: 64KiB }', 'steps:', '  - { op: cpu.read, region: F }');
 
 export function runOf(text: string, source = 'test.yaml'): Run {
   const r = parseScenario(text, source);

@@ -14,6 +14,7 @@ import { runGpuKernel } from '../uvm/gpufault';
 import { runCpuAccess } from '../uvm/cpufault';
 import { advise, prefetchRange } from '../uvm/api';
 import { Run } from './run';
+import { Platform } from './platform';
 
 export interface ExecuteOptions {
   /** Called after each scenario step with (steps done, steps in all); return false to cancel. */
@@ -39,10 +40,6 @@ export class Cancelled extends Error {
 }
 
 export function execute(scenario: Scenario, options: ExecuteOptions = {}): Run {
-  for (const r of scenario.regions) {
-    if (r.kind !== 'managed')
-      throw new EngineError(`region "${r.name}" has kind ${r.kind}; this version of the engine models managed regions only (file, anonymous and device regions arrive with the page-cache engine)`, r.loc.line, r.loc.col, `regions[${r.index}].kind`);
-  }
   const store = new Store();
   const steps = new StepTable(store);
   const c = new Ctx(scenario, store, steps);
@@ -52,6 +49,7 @@ export function execute(scenario: Scenario, options: ExecuteOptions = {}): Run {
   steps.at(fnSetup.at.registerGpu);
   for (let g = 1; g <= c.m.gpus; g++) c.treeOf(g).ensure(0, 0, (bytes) => c.pmmOf(g).allocKernel(bytes, () => c.pmmOf(g).allocRootNoEvict()));
   steps.at(fnSetup.at.ranges);
+  const platform = new Platform(c);
   steps.leave();
   store.checkpoint();
 
@@ -61,26 +59,53 @@ export function execute(scenario: Scenario, options: ExecuteOptions = {}): Run {
     steps.setOp(i);
     steps.enter(fnScenarioOp.at.op);
     store.event(K.opBegin, i, 0, 0, 0);
-    pageEvents += runOp(c, op);
+    pageEvents += runOp(c, platform, op, i);
     steps.leave();
     store.maybeCheckpoint();
     if (options.onProgress && options.onProgress(i + 1, total) === false) throw new Cancelled();
   }
-  return new Run(scenario, c, pageEvents);
+  return new Run(scenario, c, pageEvents, platform);
 }
 
-function runOp(c: Ctx, op: StepSpec): number {
+function fail(op: StepSpec, i: number, message: string): never {
+  throw new EngineError(message, op.loc.line, op.loc.col, `steps[${i}]`);
+}
+
+function runOp(c: Ctx, p: Platform, op: StepSpec, i: number): number {
+  const kindOf = (region: number) => c.scenario.regions[region].kind;
   switch (op.op) {
-    case 'gpu.kernel':
-      return runGpuKernel(c, op.gpu, op.accesses, op.faultWindowPages);
+    case 'gpu.kernel': {
+      // managed memory and GAIA-shared files go through UVM's fault path; device memory is the GPU's own (no faults)
+      const uvm = op.accesses.filter((a) => kindOf(a.region) === 'managed' || kindOf(a.region) === 'file');
+      for (const a of op.accesses) {
+        const kind = kindOf(a.region);
+        if (kind === 'file' && (!c.gaia || c.gaia.sharedGpu(a.region) === 0))
+          fail(op, i, `gpu.kernel reads file region "${c.scenario.regions[a.region].name}" before it is shared with the GPU (gaia.map it first)`);
+        if (kind === 'anonymous') fail(op, i, `gpu.kernel on anonymous region "${c.scenario.regions[a.region].name}": a GPU reaches anonymous memory through HMM (hmm.migrate), which this version does not run from kernels`);
+      }
+      let n = uvm.length ? runGpuKernel(c, op.gpu, uvm, op.faultWindowPages) : 0;
+      for (const a of op.accesses) {
+        if (kindOf(a.region) === 'file') c.gaia!.noteGpuWrites(a);
+        if (kindOf(a.region) === 'device') n += a.pages.length;
+      }
+      return n;
+    }
     case 'cpu.read':
-      return runCpuAccess(c, op.access, false);
-    case 'cpu.write':
-      return runCpuAccess(c, op.access, true);
+    case 'cpu.write': {
+      const write = op.op === 'cpu.write';
+      if (kindOf(op.access.region) === 'managed') return runCpuAccess(c, op.access, write);
+      if (!p.cpuAccess(op.access, write)) {
+        const r = c.scenario.regions[op.access.region];
+        fail(op, i, r.kind === 'device' ? `${op.op} of device region "${r.name}": the CPU reaches GPU memory only through a gdrcopy mapping (gdr.pin and gdr.map it first)` : `${op.op} of file region "${r.name}" before it is mapped (cpu.mmap it first)`);
+      }
+      return op.access.pages.length;
+    }
     case 'uvm.prefetch':
+      if (kindOf(op.region) !== 'managed') fail(op, i, `uvm.prefetch needs a managed region; "${c.scenario.regions[op.region].name}" is ${kindOf(op.region)}`);
       prefetchRange(c, op.region, op.to, op.offset, op.length);
       return 0;
     case 'uvm.advise':
+      if (kindOf(op.region) !== 'managed') fail(op, i, `uvm.advise needs a managed region; "${c.scenario.regions[op.region].name}" is ${kindOf(op.region)}`);
       advise(c, op.region, op.advice, op.target);
       return 0;
     case 'note':
@@ -89,7 +114,10 @@ function runOp(c: Ctx, op: StepSpec): number {
     case 'bookmark':
       c.steps.at(fnScenarioOp.at.bookmark);
       return 0;
-    default:
-      throw new EngineError(`${op.op} is not modelled by this version of the engine`, op.loc.line, op.loc.col, 'op');
+    default: {
+      const error = p.runOp(op);
+      if (error) fail(op, i, error);
+      return 0;
+    }
   }
 }

@@ -21,6 +21,9 @@ import { PAGES_PER_BLOCK } from '../uvm/model';
 import { PROT_ATOMIC, PROT_READ, PROT_WRITE } from '../uvm/layout';
 import { ChunkState, ChunkType, List } from '../uvm/pmm';
 import { COUNTERS } from '../uvm/counters';
+import { checkPageCache } from '../pagecache/invariants';
+import { checkMm } from '../cpu/invariants';
+import { gdrInvariants } from '../gdr/invariants';
 
 export function checkInvariants(run: Run, limit = 20): string[] {
   const out: string[] = [];
@@ -107,5 +110,12 @@ export function checkInvariants(run: Run, limit = 20): string[] {
   if (run.simTimeNs() < 0) say('I9 the clock is negative');
   const counters = run.counters();
   for (const name of COUNTERS) if (counters[name] < 0) say(`I9 counter ${name} is negative`);
+  // the page-cache side: radix tags and GPU slots, page tables and references, gdrcopy handles and mappings
+  const p = run.platform;
+  if (p?.linux) {
+    for (const v of checkPageCache(p.linux.cpu.pc, limit)) say(`page cache: ${v}`);
+    for (const v of checkMm(p.linux.cpu.mm, limit)) say(`mm: ${v}`);
+  }
+  if (p?.gdr) for (const v of gdrInvariants(p.gdr, limit)) say(`gdrcopy: ${v}`);
   return out;
 }

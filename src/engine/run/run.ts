@@ -11,6 +11,7 @@ import type { Ctx } from '../uvm/context';
 import { CAUSE_NAMES, K, kindName } from '../uvm/kinds';
 import { COUNTERS, type CounterName } from '../uvm/counters';
 import { describeTransition, type TransitionView } from './describe';
+import type { Platform } from './platform';
 
 export interface Frame {
   step: number;
@@ -42,6 +43,8 @@ export class Run {
     readonly ctx: Ctx,
     /** Page touches performed by the scenario's accesses (the bench's page events). */
     readonly pageEvents: number,
+    /** The Linux side, GAIA and gdrcopy, where the scenario uses them. */
+    readonly platform: Platform | null = null,
   ) {
     this.cursor = ctx.steps.length - 1;
   }

@@ -5,18 +5,24 @@
 
 import type { Store } from '../core/store';
 import type { StepTable } from '../core/steps';
-import type { Scenario } from '../scenario/types';
+import type { AccessSpec, Scenario } from '../scenario/types';
+import type { PageMask } from '../core/bits';
 import { Model } from './model';
 import { Pmm } from './pmm';
 import { PageTree } from './pagetree';
 import { Thrashing } from './thrashing';
+import { Correlation } from './correlation'; // [correlation prefetcher]
 
 export class Ctx {
   readonly m: Model;
   readonly pmm: Pmm[] = [];
   readonly trees: PageTree[] = [];
   readonly thrashing: Thrashing;
+  /** [correlation prefetcher] DeepUM-style tables and prefetch thread; null unless policy.prefetch is correlation. */
+  readonly correlation: Correlation | null;
   private faultBatchId = 0;
+  /** GAIA's hook into UVM copies (uvm_populate_page_from_cache), set when the run shares a file with a GPU. */
+  gaia: { populateBeforeCopy(block: number, from: PageMask): void; noteGpuWrites(access: AccessSpec): void; sharedGpu(region: number): number } | null = null;
 
   constructor(
     readonly scenario: Scenario,
@@ -29,6 +35,8 @@ export class Ctx {
       this.trees.push(new PageTree(this.m, g));
     }
     this.thrashing = new Thrashing(this.m);
+    // [correlation prefetcher] made only when asked for, so other runs keep their heaps (and digests) unchanged
+    this.correlation = scenario.policy.prefetch === 'correlation' ? new Correlation(this) : null;
   }
 
   pmmOf(gpu: number): Pmm {

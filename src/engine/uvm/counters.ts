@@ -26,10 +26,20 @@ export const COUNTERS = [
   'maquire_invalidated',
   'hmm_migrated_pages',
   'gdr_bytes',
-  'cpu_page_faults',
+  // Linux's side: faults on file and anonymous mappings, the page cache, the disk
+  'mm_faults',
+  'mm_major_faults',
+  'pagecache_hits',
+  'pagecache_misses',
+  'disk_reads',
+  'disk_writes',
   'disk_read_bytes',
   'disk_write_bytes',
 ] as const;
+
+export function isCounterName(name: string): name is CounterName {
+  return (COUNTERS as readonly string[]).includes(name);
+}
 
 export type CounterName = (typeof COUNTERS)[number];
 
@@ -39,5 +49,7 @@ export const COUNTER_BASE = 1;
 export const SCALAR_WORDS = COUNTER_BASE + COUNTERS.length;
 
 export function counterWord(name: CounterName): number {
-  return COUNTER_BASE + COUNTERS.indexOf(name);
+  const i = COUNTERS.indexOf(name);
+  if (i < 0) throw new Error(`unknown counter ${name}`);
+  return COUNTER_BASE + i;
 }

@@ -82,6 +82,8 @@ export function runGpuKernel(c: Ctx, gpu: number, accesses: AccessSpec[], window
     const pg = s.page[i];
     return ((blocks[s.block[i] * stride + offs[PROT_FOR[s.access[i]]] + (pg >>> 5)] >>> (pg & 31)) & 1) === 1;
   };
+  // [correlation prefetcher] DeepUM-style launch hook: execution ID, tables, prefetch (uvm/correlation.ts)
+  c.correlation?.onLaunch(gpu, accesses);
   steps.enter(fnGpuKernel.at.launch);
   let pos = 0;
   let stalls = 0;
@@ -103,6 +105,8 @@ export function runGpuKernel(c: Ctx, gpu: number, accesses: AccessSpec[], window
       } else entries.push({ block: s.block[i], page: s.page[i], access: s.access[i], instances: 1 });
     }
     steps.at(fnGpuKernel.at.interrupt);
+    // [correlation prefetcher] record newly faulting blocks in the running kernel's table (uvm/correlation.ts)
+    c.correlation?.recordFaults(entries);
     const before = m.now();
     const progressed = serviceFaultBatch(c, gpu, entries, raw);
     if (!progressed) {

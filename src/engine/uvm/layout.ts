@@ -24,6 +24,13 @@ export class BlockLayout {
   readonly readDup: number;
   readonly evicted: number; // + (gpu-1) * MW
   readonly cpuAllocated: number;
+  /** GAIA (uvm8_va_block.c): page_from_cache[], the page was filled from the page cache since it was last dropped. */
+  readonly fromCache: number;
+  /**
+   * GAIA: the GPU wrote the page since its shadow (`cpu.pages_diff`) was taken, which is what is_gpu_page_dirty finds
+   * by comparing the two. The model keeps the outcome of that comparison instead of the bytes.
+   */
+  readonly gpuWritten: number;
   readonly gpuChunk: number; // + (gpu-1): root chunk index + 1, 0 when none
   readonly pte2m: number; // bit per gpu (bit g-1): the GPU maps the block with one 2M PTE
   readonly bigPtes: number; // + (gpu-1): bit k = 64K region k mapped by a big PTE
@@ -50,6 +57,10 @@ export class BlockLayout {
     this.evicted = o;
     o += gpus * MW;
     this.cpuAllocated = o;
+    o += MW;
+    this.fromCache = o;
+    o += MW;
+    this.gpuWritten = o;
     o += MW;
     this.gpuChunk = o;
     o += gpus;
@@ -110,6 +121,8 @@ export class BlockLayout {
       return { block, field: 'evicted', proc: Math.floor(r / MW) + 1, prot: -1, pageWord: r % MW };
     }
     if (mask(this.cpuAllocated, 1)) return { block, field: 'cpuAllocated', proc: 0, prot: -1, pageWord: o - this.cpuAllocated };
+    if (mask(this.fromCache, 1)) return { block, field: 'fromCache', proc: -1, prot: -1, pageWord: o - this.fromCache };
+    if (mask(this.gpuWritten, 1)) return { block, field: 'gpuWritten', proc: -1, prot: -1, pageWord: o - this.gpuWritten };
     const scalar = (start: number, count: number, name: string) =>
       o >= start && o < start + count ? { block, field: name, proc: count > 1 || name !== 'pte2m' ? o - start + 1 : -1, prot: -1, pageWord: -1 } : null;
     return (

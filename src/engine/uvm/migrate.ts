@@ -71,6 +71,8 @@ export function makeResident(c: Ctx, block: number, req: ResidentRequest): boole
       if (src === dest) continue;
       const from = remaining.clone().andHeap(m.blocks, L.residentBase(block, src));
       if (from.isEmpty()) continue;
+      // GAIA: UVM pages of a file shared with the GPU are filled from the page cache before their first copy
+      if (src === 0 && c.gaia) c.gaia.populateBeforeCopy(block, from);
       copyRuns(c, block, src, dest, from, req);
       remaining.andNot(from);
     }

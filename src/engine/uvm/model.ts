@@ -72,11 +72,14 @@ export class Model {
     let va = VA_BASE;
     for (const r of scenario.regions) {
       const pages = Math.ceil(r.size / PAGE_SIZE);
-      const blocks = Math.ceil(pages / PAGES_PER_BLOCK);
-      this.regions.push({ index: r.index, name: r.name, firstBlock: block, blocks, pages, va });
+      // UVM va_ranges: managed allocations, and for a file the managed range GAIA's gmmap shares it through
+      // (cudaMallocManaged of the file's size, mapped onto the file by UVM_MAP_VMA_RANGE)
+      const inUvm = r.kind === 'managed' || r.kind === 'file';
+      const blocks = inUvm ? Math.ceil(pages / PAGES_PER_BLOCK) : 0;
+      this.regions.push({ index: r.index, name: r.name, firstBlock: block, blocks, pages, va: inUvm ? va : 0 });
       block += blocks;
       // next range starts on the next 2 MiB boundary after a one-block guard gap
-      va += (blocks + 1) * BLOCK_SIZE;
+      if (inUvm) va += (blocks + 1) * BLOCK_SIZE;
     }
     this.nBlocks = block;
     this.blockRegion = new Uint32Array(block);
