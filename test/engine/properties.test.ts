@@ -13,7 +13,7 @@ const arbScenario = fc
   .record({
     gpus: fc.integer({ min: 1, max: 2 }),
     gpuMiB: fc.constantFrom(4, 6, 8, 80 * 1024),
-    prefetch: fc.constantFrom('density', 'off'),
+    prefetch: fc.constantFrom('density', 'off', 'correlation'),
     thrashing: fc.constantFrom('on', 'off'),
     regions: fc.array(arbRegionSize, { minLength: 1, maxLength: 3 }),
     steps: fc.array(

@@ -87,15 +87,18 @@ export function runGpuKernel(c: Ctx, gpu: number, accesses: AccessSpec[], window
   steps.enter(fnGpuKernel.at.launch);
   let pos = 0;
   let stalls = 0;
+  // touches whose warps completed: their page was mapped when a replay let them retry (even if a later batch
+  // evicted it again, as happens when a kernel needs more memory than the GPU has)
+  const done = new Uint8Array(s.length);
   while (true) {
-    while (pos < s.length && allowed(pos)) pos++;
+    while (pos < s.length && (done[pos] === 1 || allowed(pos))) pos++;
     if (pos >= s.length) break;
     steps.at(fnGpuKernel.at.fault);
     const entries: FaultEntry[] = [];
     let raw = 0;
     const end = Math.min(s.length, pos + window);
     for (let i = pos; i < end && raw < FAULT_BATCH_COUNT; i++) {
-      if (allowed(i)) continue;
+      if (done[i] === 1 || allowed(i)) continue;
       raw++;
       const last = entries.length ? entries[entries.length - 1] : null;
       // uvm_perf_fault_coalesce: a repeat of the last entry's page merges into it
@@ -109,6 +112,8 @@ export function runGpuKernel(c: Ctx, gpu: number, accesses: AccessSpec[], window
     c.correlation?.recordFaults(entries);
     const before = m.now();
     const progressed = serviceFaultBatch(c, gpu, entries, raw);
+    // the replay: every in-flight warp whose page is now mapped completes its access
+    for (let i = pos; i < end; i++) if (allowed(i)) done[i] = 1;
     if (!progressed) {
       // every fault was throttled: the warps keep faulting until the throttling period ends
       stalls++;

@@ -153,9 +153,12 @@ function finish(c: Ctx, block: number, req: ResidentRequest, move: PageMask, toC
   const L = m.layout;
   const { dest, pages } = req;
   steps.enter(fnMakeResidentFinish.at.entry);
-  // setting the new residency and clearing the old is one step: the block lock makes it atomic for everyone else
+  // setting the new residency, marking duplicates and clearing the old copies is one step: the block lock makes it
+  // atomic for everyone else, and no step shows a page on two processors without its read-duplicated bit
+  const duplicating = req.readDup !== null && !req.readDup.isEmpty();
   const collapsing = !move.clone().andHeap(m.blocks, L.readDupBase(block)).isEmpty();
-  steps.at(collapsing ? fnMakeResidentFinish.at.collapse : fnMakeResidentFinish.at.resident);
+  steps.at(duplicating ? fnMakeResidentFinish.at.readDup : collapsing ? fnMakeResidentFinish.at.collapse : fnMakeResidentFinish.at.resident);
+  if (duplicating) m.writeMask(L.readDupBase(block), req.readDup!, true, K.blockReadDuplicated, block);
   m.writeMask(L.residentBase(block, dest), pages, true, K.blockResident, block);
   if (!move.isEmpty()) {
     for (let p = 0; p < m.procs; p++) {
@@ -169,10 +172,6 @@ function finish(c: Ctx, block: number, req: ResidentRequest, move: PageMask, toC
       }
     }
     m.writeMask(L.readDupBase(block), move, false, K.blockReadDuplicated, block);
-  }
-  if (req.readDup && !req.readDup.isEmpty()) {
-    steps.at(fnMakeResidentFinish.at.readDup);
-    m.writeMask(L.readDupBase(block), req.readDup, true, K.blockReadDuplicated, block);
   }
   if (dest !== 0) {
     m.writeMask(L.evictedBase(block, dest), pages, false, K.blockEvicted, block);
