@@ -6,10 +6,12 @@
  *   2. seek time on a run of ≥ 1 million steps (seek.ts)
  *   3. bytes of memory per recorded transition (throughput.ts)
  *   4. peak RSS of the page-event run, in a fresh child process (memory.ts)
+ *   5. pages per second of GAIA's maquire over a 1 GiB file, a quarter of it CPU-dirty (maquire.ts)
  */
 import { loadavg } from 'node:os';
 import { parseArgs, USAGE } from './args.js';
 import { progress } from './log.js';
+import { measureMaquire, profileMaquire } from './maquire.js';
 import { measureMemory, memoryChild } from './memory.js';
 import { runProfile } from './profile.js';
 import { buildReport, formatProfile, formatReport } from './report.js';
@@ -32,15 +34,16 @@ async function main(): Promise<void> {
 
   const t0 = performance.now();
   if (args.profile) {
-    const p = await runProfile(sizes);
+    const p = args.profile === 'maquire' ? profileMaquire(sizes) : await runProfile(sizes);
     process.stdout.write(args.json ? JSON.stringify(p) + '\n' : formatProfile(p));
     return;
   }
   const loadBefore = loadavg()[0];
   const tp = measureThroughput(sizes);
   const seek = measureSeek(sizes);
+  const maquire = measureMaquire(sizes);
   const mem = await measureMemory(sizes, args.quick);
-  const report = buildReport(args.quick, loadBefore, tp, seek, mem);
+  const report = buildReport(args.quick, loadBefore, tp, seek, mem, maquire);
   progress(`done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   process.stdout.write(args.json ? JSON.stringify(report) + '\n' : formatReport(report));
 }

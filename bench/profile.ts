@@ -1,6 +1,6 @@
 /**
- * `--profile`: one execute() of the page-event scenario under V8's sampling CPU profiler (node:inspector), after one
- * unprofiled warm-up run so that it profiles the same warm code the throughput figure times. Prints the functions with
+ * `--profile` (or `--profile=events`): one execute() of the page-event scenario under V8's sampling CPU profiler
+ * (node:inspector), after one unprofiled warm-up run so that it profiles the same warm code the throughput figure times. Prints the functions with
  * the most self time and with the most total (inclusive) time, and the files with the most self time. The raw
  * profile is written to the OS temp directory (open it in Chrome DevTools or speedscope). tsx hands V8 whitespace-
  * minified code (every function on "line 1"), so the line shown is where a function of that name is defined in the
@@ -27,7 +27,7 @@ interface ProfileNode {
   callFrame: CallFrame;
   children?: number[];
 }
-interface CpuProfile {
+export interface CpuProfile {
   nodes: ProfileNode[];
   startTime: number;
   endTime: number;
@@ -43,6 +43,8 @@ export interface ProfileEntry {
 }
 
 export interface ProfileResult {
+  /** What was profiled, for the heading. */
+  what: string;
   regionBytes: number;
   executeMs: number;
   sampledMs: number;
@@ -53,7 +55,7 @@ export interface ProfileResult {
 }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SAMPLING_INTERVAL_US = 200;
+export const SAMPLING_INTERVAL_US = 200;
 
 const sources = new Map<string, string[] | null>();
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -161,5 +163,5 @@ export async function runProfile(sizes: BenchSizes, n = 15): Promise<ProfileResu
   if (run.pageEvents === 0) progress('WARNING: no page events');
   const file = join(tmpdir(), `uvmscope-bench-${process.pid}.cpuprofile`);
   writeFileSync(file, JSON.stringify(profile));
-  return { regionBytes, executeMs, ...summarise(profile, n), file };
+  return { what: `one ${sizeText(regionBytes)} page-event execute()`, regionBytes, executeMs, ...summarise(profile, n), file };
 }

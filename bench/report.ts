@@ -1,5 +1,6 @@
 /** The bench's results: one flat JSON object (for --json and for a smoke test), and the same as a text table. */
 import { cpus, loadavg } from 'node:os';
+import type { MaquireResult } from './maquire.js';
 import type { MemoryResult } from './memory.js';
 import type { ProfileResult } from './profile.js';
 import type { SeekResult } from './seek.js';
@@ -16,7 +17,7 @@ export const TARGETS = {
 
 export type BenchReport = ReturnType<typeof buildReport>;
 
-export function buildReport(quick: boolean, loadBefore: number, tp: ThroughputResult, seek: SeekResult, mem: MemoryResult) {
+export function buildReport(quick: boolean, loadBefore: number, tp: ThroughputResult, seek: SeekResult, mem: MemoryResult, mq: MaquireResult) {
   const roundMap = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, round(v, 1)]));
   const r = {
     quick,
@@ -71,6 +72,27 @@ export function buildReport(quick: boolean, loadBefore: number, tp: ThroughputRe
     heap_used_after_run_mb: round(mem.heapUsedAfterRunMb, 1),
     array_buffers_after_run_mb: round(mem.arrayBuffersAfterRunMb, 1),
     run_memory_mb: round(mem.runMemoryMb, 1),
+    // 5. maquire over a file a quarter CPU-dirty: pages of the range per second of the gaia.maquire op alone
+    maquire_file_bytes: mq.fileBytes,
+    maquire_pages: mq.pages,
+    maquire_runs: mq.runs,
+    /** true when the warm-up run said the usual number of runs would take too long, so the median is of fewer. */
+    maquire_runs_reduced: mq.runsReduced,
+    maquire_ms_median: round(mq.maquireMedianMs, 1),
+    maquire_ms_all: mq.maquireMs.map((x) => round(x, 1)),
+    maquire_cpu_ms_all: mq.maquireCpuMs.map((x) => round(x, 1)),
+    maquire_pages_per_s: Math.round(mq.pagesPerS),
+    maquire_pages_per_cpu_s: Math.round(mq.pagesPerCpuS),
+    maquire_dirty_pages: mq.dirtyPages,
+    maquire_dirty_fraction: round(mq.dirtyPages / mq.pages, 4),
+    maquire_dirty_pages_per_s: Math.round(mq.dirtyPagesPerS),
+    maquire_gpu_pages_before: mq.gpuPagesBefore,
+    maquire_gpu_pages_dropped: mq.gpuPagesDropped,
+    maquire_dirty_without_gpu_page: mq.dirtyWithoutGpuPage,
+    maquire_transitions: mq.transitions,
+    maquire_steps: mq.steps,
+    maquire_execute_ms_median: round(mq.executeMedianMs, 1),
+    maquire_run_op_ms_median: roundMap(mq.opMedianMs),
     // targets
     targets: TARGETS,
     target_engine_events_per_s_ok: tp.engineEventsPerS >= TARGETS.engine_events_per_s_min,
@@ -117,6 +139,12 @@ export function formatReport(r: BenchReport): string {
     `          peak RSS ${fmt(r.peak_rss_mb)} (process before execute(): ${fmt(r.rss_before_run_mb)}; after, GC'd: ${fmt(r.rss_after_run_mb)})`,
     `          heapUsed after run ${fmt(r.heap_used_after_run_mb)}, ArrayBuffers ${fmt(r.array_buffers_after_run_mb)}, run.memoryBytes() ${fmt(r.run_memory_mb)}`,
     '',
+    `5. maquire (${size(r.maquire_file_bytes)} file, ${fmt(r.maquire_pages)} pages, ${fmt(r.maquire_dirty_pages)} CPU-dirty = ${fmt(100 * r.maquire_dirty_fraction)} %; the gaia.maquire op alone)`,
+    `          maquire     ${fmt(r.maquire_pages_per_s)} pages/s  (median of ${r.maquire_runs} runs${r.maquire_runs_reduced ? ', fewer: one run is slow' : ''}: ${fmt(r.maquire_ms_median)} ms; all: ${r.maquire_ms_all.join(', ')} ms)   no target yet`,
+    `          per CPU second ${fmt(r.maquire_pages_per_cpu_s)} pages (CPU: ${r.maquire_cpu_ms_all.join(', ')} ms); dirty pages ${fmt(r.maquire_dirty_pages_per_s)}/s`,
+    `          GPU pages dropped ${fmt(r.maquire_gpu_pages_dropped)} of ${fmt(r.maquire_gpu_pages_before)} (dirty pages whose GPU page was already gone: ${fmt(r.maquire_dirty_without_gpu_page)}); ${fmt(r.maquire_transitions)} transitions, ${fmt(r.maquire_steps)} steps`,
+    `          whole run ${fmt(r.maquire_execute_ms_median)} ms; per op (median ms): ${Object.entries(r.maquire_run_op_ms_median).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    '',
     `all targets ${r.all_targets_ok ? 'met' : 'NOT met'}`,
   ];
   return lines.join('\n') + '\n';
@@ -126,7 +154,7 @@ export function formatProfile(p: ProfileResult): string {
   const row = (e: { fn: string; where: string; ms: number; percent: number }) =>
     `  ${e.percent.toFixed(1).padStart(5)}%  ${e.ms.toFixed(1).padStart(8)} ms  ${e.fn}  ${e.where}`;
   return [
-    `profile of one ${size(p.regionBytes)} page-event execute(): ${p.executeMs.toFixed(0)} ms under the profiler, ${p.sampledMs.toFixed(0)} ms sampled`,
+    `profile of ${p.what}: ${p.executeMs.toFixed(0)} ms under the profiler, ${p.sampledMs.toFixed(0)} ms sampled`,
     '',
     'self time, by function:',
     ...p.topSelf.map(row),

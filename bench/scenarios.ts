@@ -55,6 +55,38 @@ export function seekYaml(regionBytes: number, ops: number): string {
   ].join('\n');
 }
 
+/** The CPU-dirty pattern of the maquire scenario: one 4 KiB page written in every 16 KiB, a quarter of the file. */
+export const MAQUIRE_DIRTY_STRIDE = 16 * 1024;
+export const MAQUIRE_DIRTY_SPAN = PAGE;
+
+/** Index of the gaia.maquire op in maquireYaml's steps (the op the maquire figure times). */
+export const MAQUIRE_OP_INDEX = 4;
+
+/**
+ * maquire over a file with a quarter of its pages CPU-dirty: the CPU maps the file, GAIA shares it with the GPU
+ * (gmmap touches every page), a kernel reads the whole file (every 64 KiB group becomes a GPU page in the page cache),
+ * the CPU writes one page in every 16 KiB (CPU_DIRTY tags on 25 % of the indices, four in each GPU page, spread over
+ * the whole file), then `gaia.maquire` over the whole file: the fsync, the tagged walk, one GPU page dropped and
+ * invalidated per group, the tags cleared.
+ */
+export function maquireYaml(fileBytes: number): string {
+  const stride = `${MAQUIRE_DIRTY_STRIDE / 1024}KiB`;
+  const span = `${MAQUIRE_DIRTY_SPAN / 1024}KiB`;
+  return [
+    'uvmscope: 1',
+    'name: bench-maquire',
+    'regions:',
+    `  - { name: data.bin, kind: file, size: ${sizeText(fileBytes)} }`,
+    'steps:',
+    '  - { op: cpu.mmap, region: data.bin }',
+    '  - { op: gaia.map, region: data.bin }',
+    '  - { op: gpu.kernel, access: { region: data.bin, op: read } }',
+    `  - { op: cpu.write, region: data.bin, pattern: strided, stride: ${stride}, span: ${span} }`,
+    '  - { op: gaia.maquire, region: data.bin }',
+    '',
+  ].join('\n');
+}
+
 export function parseOrThrow(yaml: string, source: string): Scenario {
   const r = parseScenario(yaml, source);
   if (!r.ok) throw new Error(`bench scenario ${source} does not parse:\n${r.errors.map(formatScenarioError).join('\n')}`);

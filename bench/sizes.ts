@@ -16,6 +16,14 @@ export interface BenchSizes {
   warmupSeeks: number;
   /** Steps whose digest is taken before and after the timed seeks (consistency check). */
   digestChecks: number;
+  /** File of the maquire run (a quarter of its pages CPU-dirty, maquire over all of it). */
+  maquireFileBytes: number;
+  /** Timed maquire runs (each a whole execute(), of which only the maquire op is timed), after one warm-up run. */
+  maquireRuns: number;
+  /** Fewer timed maquire runs when the warm-up run says `maquireRuns` would take longer than this (ms). */
+  maquireBudgetMs: number;
+  /** Timed maquire runs when over that budget. */
+  maquireRunsOverBudget: number;
 }
 
 export const FULL: BenchSizes = {
@@ -27,6 +35,10 @@ export const FULL: BenchSizes = {
   seeks: 1000,
   warmupSeeks: 20,
   digestChecks: 3,
+  maquireFileBytes: 1 * GiB,
+  maquireRuns: 5,
+  maquireBudgetMs: 60_000,
+  maquireRunsOverBudget: 3,
 };
 
 export const QUICK: BenchSizes = {
@@ -38,4 +50,8 @@ export const QUICK: BenchSizes = {
   seeks: 1000,
   warmupSeeks: 20,
   digestChecks: 3,
+  maquireFileBytes: 64 * MiB,
+  maquireRuns: 5,
+  maquireBudgetMs: 10_000,
+  maquireRunsOverBudget: 3,
 };

@@ -35,7 +35,17 @@ export interface MmHooks {
   migrationEntryFault?: (mm: number, va: number, pte: number, write: boolean) => number;
   /** zap of a swap-type entry (the device model drops its own reference on the device page). */
   zapSwapEntry?: (mm: number, va: number, pte: number) => void;
+  /**
+   * mmu_notifier_invalidate_range_start: other MMUs mirroring this mm (an HMM device) drop [start, end) before the CPU
+   * side changes it. `event` is an MMU_NOTIFY_* value (0 unmap, 1 clear, … 6 migrate; as in the kernel's enum), `owner` the device
+   * of a migration (0 otherwise).
+   */
+  invalidateRangeStart?: (mm: number, start: number, end: number, event: number, owner: number) => void;
 }
+
+/** MMU_NOTIFY_* events passed to invalidateRangeStart (include/linux/mmu_notifier.h). */
+export const MMU_NOTIFY_UNMAP = 0;
+export const MMU_NOTIFY_CLEAR = 1;
 
 export interface MmapOptions {
   /** Fixed address; omitted = get_unmapped_area picks the lowest gap from MMAP_BASE. */

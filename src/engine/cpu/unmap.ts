@@ -12,7 +12,7 @@
  */
 
 import { MK } from './kinds';
-import type { CpuMm } from './mm';
+import { MMU_NOTIFY_CLEAR, MMU_NOTIFY_UNMAP, type CpuMm } from './mm';
 import { PG } from './memmap';
 import { ptePfn, ptePresent, pteDirty, pteWritable, PTE_D, PTE_W } from './pte';
 import { VM } from './vma';
@@ -60,6 +60,7 @@ export function munmap(m: CpuMm, mm: number, start: number, length: number): voi
   for (const v of vm.vmasOf(mm)) if (vm.start(v) < start && start < vm.end(v)) vm.split(v, start);
   for (const v of vm.vmasOf(mm)) if (vm.start(v) < end && end < vm.end(v)) vm.split(v, end);
   s.at(fnMunmap.at.unmap);
+  m.hooks.invalidateRangeStart?.(mm, start, end, MMU_NOTIFY_UNMAP, 0);
   const n = zapRange(m, mm, start, end);
   s.at(fnMunmap.at.tlb);
   if (n > 0) m.recordTlbFlush(mm, start, (end - start) / PAGE);
@@ -87,6 +88,7 @@ export function unmapMappingRange(m: CpuMm, f: number, first: number, pages: num
     const mm = vm.mmOf(v);
     const va0 = vm.start(v) + (lo - pgoff) * PAGE;
     s.at(fnUnmapMappingRange.at.zap);
+    m.hooks.invalidateRangeStart?.(mm, va0, va0 + (hi - lo) * PAGE, MMU_NOTIFY_CLEAR, 0);
     const n = zapRange(m, mm, va0, va0 + (hi - lo) * PAGE, evenCows ? undefined : (pfn) => m.mem.mapping(pfn) !== f);
     if (n > 0) {
       s.at(fnUnmapMappingRange.at.tlb);

@@ -56,6 +56,14 @@ export class Gaia {
   map(region: number, gpu: number): void {
     const { steps, store, m } = this.c;
     steps.enter(fnGmmap.at.entry);
+    // Fix: a file already shared is refused. The model keeps one shared range and one GAIA GPU row per file (the
+    // prototype's single shared va_space and GPU_NVIDIA row); a second gmmap used to overwrite the file's GPU
+    // silently, leaving the GPU pages already cached in the old GPU's row where no later call looked for them.
+    // Other GPUs reach the shared range through UVM anyway (it is managed memory of the same va_space).
+    if (this.sharedGpu(region) !== 0) {
+      this.refuse(region, 4, fnGmmap);
+      return;
+    }
     steps.at(fnGmmap.at.mmap);
     const vma = this.linux.mmapFile(region, true);
     steps.at(fnGmmap.at.malloc);
@@ -95,10 +103,12 @@ export class Gaia {
     steps.enter(fnPopulate.at.entry);
     steps.at(fnPopulate.at.addr);
     steps.at(fnPopulate.at.lookup);
-    let pfn = pc.pagecacheGetPage(f, index, false);
-    if (pfn < 0) {
-      const got = pc.filemapFault(f, index);
-      pfn = got.pfn;
+    // Fix: a page not cached goes straight to the read (filemap_fault's own find_get_page is the lookup); looking it
+    // up with pagecache_get_page first counted every miss twice (pagecache_misses = 2 per page read from disk).
+    let pfn: number;
+    if (pc.lookup(f, index) >= 0) pfn = pc.pagecacheGetPage(f, index, false);
+    else {
+      pfn = pc.filemapFault(f, index).pfn;
       pc.unlockPage(pfn);
     }
     steps.at(fnPopulate.at.copy);
@@ -141,13 +151,17 @@ export class Gaia {
   }
 
   // ---- maquire ----
-  maquire(region: number, offset: number, length: number, gpu: number): number {
+  maquire(region: number, offset: number, length: number, _flagsGpu: number): number {
     const { steps, store, m } = this.c;
     const pc = this.linux.cpu.pc;
     steps.enter(fnMaquire.at.entry);
     steps.at(fnMaquire.at.check);
     steps.at(fnMaquire.at.vmas);
-    if (this.sharedGpu(region) === 0) return this.refuse(region, 1, fnMaquire);
+    // Fix: the GPU row is the file's (GAIA's flags name a vendor, MA_PROC_NVIDIA, not a device). Using the op's GPU
+    // looked in an empty row when it named another GPU: every CPU_DIRTY tag was cleared as "missing" and the stale
+    // GPU copies in the file's row survived.
+    const gpu = this.sharedGpu(region);
+    if (gpu === 0) return this.refuse(region, 1, fnMaquire);
     steps.at(fnMaquire.at.cpuAddr);
     const vma = this.linux.fileVma(region);
     if (vma < 0) return this.refuse(region, 3, fnMaquire);
@@ -206,10 +220,16 @@ export class Gaia {
     const page = Math.floor((sharedAddr - r.va) / PAGE);
     const block = r.firstBlock + (page >>> 9);
     steps.at(fnInvalidateCached.at.evict);
-    const onGpu = m.readMask(m.layout.residentBase(block, gpu));
-    if (!onGpu.isEmpty()) {
+    // The prototype evicts from its first registered GPU (it ran with one). Fix: the shared range is managed memory
+    // every GPU of the va_space can fault in, so the block may sit on another GPU (UVM moved it there, DtoD); the
+    // model evicts it from each GPU holding some of it, the shared GPU first, so no GPU keeps a copy the acquire
+    // declared stale.
+    for (let k = 0; k < m.gpus; k++) {
+      const g = ((gpu - 1 + k) % m.gpus) + 1;
+      const onGpu = m.readMask(m.layout.residentBase(block, g));
+      if (onGpu.isEmpty()) continue;
       makeResident(this.c, block, { dest: 0, pages: onGpu, prefetch: null, readDup: null, cause: Cause.eviction });
-      store.event(GK.invalidated, block, onGpu.first(), gpu, onGpu.count());
+      store.event(GK.invalidated, block, onGpu.first(), g, onGpu.count());
     }
     steps.at(fnInvalidateCached.at.forget);
     const pg = page & (PAGES_PER_BLOCK - 1);
@@ -221,12 +241,14 @@ export class Gaia {
   }
 
   // ---- mrelease ----
-  mrelease(region: number, gpu: number): number {
+  mrelease(region: number, _flagsGpu: number): number {
     const { steps, store, m } = this.c;
     const pc = this.linux.cpu.pc;
     steps.enter(fnMrelease.at.entry);
     steps.at(fnMrelease.at.check);
-    if (this.sharedGpu(region) === 0) return this.refuse(region, 1, fnMrelease);
+    // Fix: the file's GPU row, whatever GPU the op names (see maquire).
+    const gpu = this.sharedGpu(region);
+    if (gpu === 0) return this.refuse(region, 1, fnMrelease);
     const vma = this.linux.fileVma(region);
     if (vma < 0) return this.refuse(region, 3, fnMrelease);
     steps.at(fnMrelease.at.range);
@@ -320,10 +342,17 @@ export class Gaia {
     const pg = index & (PAGES_PER_BLOCK - 1);
     steps.enter(fnRetrieve.at.entry);
     steps.at(fnRetrieve.at.read);
-    const onGpu = m.isResident(block, gpu, pg);
+    // uvm_va_block_read_to_cpu reads the page where UVM has it. Fix: that may be another GPU than the file's (a
+    // kernel there faulted it over) or UVM's own CPU page (evicted); only the shared GPU was looked at, so a page on
+    // another GPU was "read" in no time and no bytes.
+    let src = 0;
+    for (let k = 0; k < m.gpus && src === 0; k++) {
+      const g = ((gpu - 1 + k) % m.gpus) + 1;
+      if (m.isResident(block, g, pg)) src = g;
+    }
     // a CE copy into a staging page, not a migration: the GPU keeps its copy, so CUPTI's DtoH counters don't see it
-    if (onGpu) m.spend(this.c.copyNs(gpu, 0, PAGE));
-    store.event(GK.retrieved, this.linux.fileOf[region], index, gpu, onGpu ? PAGE : 0);
+    if (src !== 0) m.spend(this.c.copyNs(src, 0, PAGE));
+    store.event(GK.retrieved, this.linux.fileOf[region], index, src, src !== 0 ? PAGE : 0);
     steps.at(fnRetrieve.at.merge);
     m.spend(HOST_PAGE_COPY_NS);
     steps.at(fnRetrieve.at.shadow);

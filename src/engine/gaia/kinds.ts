@@ -23,7 +23,10 @@ export const GK = defineKinds({
   mreleaseDone: 171,
   /** obj = file, idx = index, x = reason (see GET_PAGE_FAILURES), y = pfn. get_page_from_gpu could not serve. */
   getPageFailed: 172,
-  /** obj = file, idx = index, x = gpu, y = bytes. retrive_cached_page merged the GPU's copy into the CPU page. */
+  /**
+   * obj = file, idx = index, x = the processor UVM read the page from (0: its own CPU page, nothing crossed the link),
+   * y = bytes read from a GPU. retrive_cached_page merged the GPU's copy into the CPU page.
+   */
   retrieved: 173,
   /** obj = block, idx = first page, x = gpu, y = pages. invalidate_cached_page evicted the block's GPU copy. */
   invalidated: 174,
@@ -33,4 +36,10 @@ export const GK = defineKinds({
 
 /** Why get_page_from_gpu gave up, in the order its checks run (mm/filemap.c get_page_from_gpu). */
 export const GET_PAGE_FAILURES = ['no CPU page', 'no GPU page', 'no private data', 'no GPU-mapped VMA', 'no retrive_cached_page callback'];
-export const REFUSALS = ['flags name no GPU', 'no gpu_mapped_shared VMA at the address', 'the shared VMA has no GAIA callbacks', 'no CPU mapping of the file'];
+export const REFUSALS = [
+  'flags name no GPU',
+  'no gpu_mapped_shared VMA at the address',
+  'the shared VMA has no GAIA callbacks',
+  'no CPU mapping of the file',
+  'the file is already shared with a GPU (one shared range and one GAIA GPU row per file)',
+];

@@ -232,5 +232,5 @@ export const fnMigrateDeviceRange = defineFunction('migrate_device_range', MIGRA
   lock: 'a busy page: reference taken, trylock_page; src[i] = migrate_pfn(pfn) | MIGRATE',
   unmap: 'migrate_device_unmap → try_to_migrate: the rmap finds every PTE mapping the page, in any process',
   invalidate: 'mmu_notifier_invalidate_range_start(MMU_NOTIFY_CLEAR): the device\'s mirror drops its entry too',
-  entry_: 'the device-private PTE becomes a migration entry; the rmap and the PTE\'s reference go; flush the TLB entry',
+  migentry: 'the device-private PTE becomes a migration entry; the rmap and the PTE\'s reference go; flush the TLB entry',
 });

@@ -61,40 +61,15 @@ import {
   V_FREE_COUNT,
   V_FREE_HEAD,
   V_GONE,
+  XA_CHUNK_SHIFT,
   XA_LEVELS,
   XA_SLOTS,
 } from './state';
 import { devicePrivateFault, deviceAccess, evictChunkPath, migrateToDevice, migrateToSystem, removeChunksPath } from './migrate';
 import { pteKind, PteKind, ptePfn } from '../cpu/pte';
+import { DEFAULT_HMM_COSTS, type HmmCosts } from './costs';
 
-/** time = latencyNs + bytes / bytesPerNs (the shape of the scenario's link costs). */
-export interface LinkCost {
-  latencyNs: number;
-  bytesPerNs: number;
-}
-
-export interface HmmCosts {
-  /** System → device copies (migrate to device). */
-  htod: LinkCost;
-  /** Device → system copies (fault back, migrate to system, chunk eviction). */
-  dtoh: LinkCost;
-  /** The device's own work for one dmirror_fault (hmm_range_fault), ns, besides any CPU fault it takes. ESTIMATE. */
-  deviceFaultNs: number;
-}
-
-/**
- * The measured PCIe line of research/numbers.md (H100, PCIe 5), the same the UVM model uses: HtoD 2.67 µs +
- * bytes / 47.7 GB/s, DtoH 1.56 µs + bytes / 54.5 GB/s. Charged once per migrate window (a batched transfer).
- */
-export const DEFAULT_HMM_COSTS: Readonly<HmmCosts> = Object.freeze({
-  htod: Object.freeze({ latencyNs: 2670, bytesPerNs: 47.7 }),
-  dtoh: Object.freeze({ latencyNs: 1560, bytesPerNs: 54.5 }),
-  deviceFaultNs: 1000,
-});
-
-export function copyNs(c: LinkCost, bytes: number): number {
-  return c.latencyNs + bytes / c.bytesPerNs;
-}
+export { DEFAULT_HMM_COSTS, copyNs, type HmmCosts, type LinkCost } from './costs';
 
 export interface HmmOptions {
   /**
@@ -220,7 +195,7 @@ export class Hmm {
     this.st.setGlobal(G_MIRRORS, m + 1);
     this.st.setMirror(m, M_DEV, dev);
     this.st.setMirror(m, M_MM, mm + 1);
-    const root = this.st.allocNode(m);
+    const root = this.st.allocNode();
     this.st.setMirror(m, M_ROOT, root + 1);
     s.at(fnFopsOpen.at.notifier);
     this.store.event(HK.hmmMirrorOpen, m, dev, mm, 0);
@@ -436,7 +411,7 @@ export class Hmm {
   // ================= the device page table (dmirror->pt, an xarray) =================
 
   private slotIndex(vpfn: number, level: number): number {
-    return Math.floor(vpfn / 2 ** (XA_SLOTS === 64 ? 6 * (XA_LEVELS - 1 - level) : 0)) % XA_SLOTS;
+    return Math.floor(vpfn / 2 ** (XA_CHUNK_SHIFT * (XA_LEVELS - 1 - level))) % XA_SLOTS;
   }
 
   /** xa_load(&dmirror->pt, vpfn): the tagged entry, 0 when none. Pure. */
@@ -459,7 +434,7 @@ export class Hmm {
       let child = st.nodeWord(n, i) - 1;
       if (child < 0) {
         if (entry === 0) return 0;
-        child = st.allocNode(m);
+        child = st.allocNode();
         st.setNodeWord(n, i, child + 1, m);
         st.setNodeWord(n, N_COUNT, st.nodeWord(n, N_COUNT) + 1, m);
       }
@@ -481,7 +456,7 @@ export class Hmm {
   forEachPt(m: number, lo: number, hi: number, fn: (vpfn: number, entry: number) => void): void {
     const st = this.st;
     const walk = (n: number, level: number, base: number): void => {
-      const span = 2 ** (6 * (XA_LEVELS - 1 - level));
+      const span = 2 ** (XA_CHUNK_SHIFT * (XA_LEVELS - 1 - level));
       for (let i = 0; i < XA_SLOTS; i++) {
         const from = base + i * span;
         if (from >= hi) return;
@@ -509,5 +484,3 @@ export class Hmm {
     return Math.floor(va / 2 ** PAGE_SHIFT);
   }
 }
-
-export { P_OWNER };

@@ -292,7 +292,8 @@ export class HmmState {
   setNodeWord(n: number, w: number, v: number, mirror: number): void {
     this.wr(this.hPt, n * NODE_WORDS + w, v >>> 0, HK.hmmPt, mirror);
   }
-  allocNode(mirror: number): number {
+  /** A zeroed xarray node (the count of nodes is a global word of hmm.devices). */
+  allocNode(): number {
     const n = this.global(G_NODES);
     this.store.ensure(this.hPt, (n + 1) * NODE_WORDS);
     this.setGlobal(G_NODES, n + 1);

@@ -81,12 +81,15 @@ function runOp(c: Ctx, p: Platform, op: StepSpec, i: number): number {
         const kind = kindOf(a.region);
         if (kind === 'file' && (!c.gaia || c.gaia.sharedGpu(a.region) === 0))
           fail(op, i, `gpu.kernel reads file region "${c.scenario.regions[a.region].name}" before it is shared with the GPU (gaia.map it first)`);
-        if (kind === 'anonymous') fail(op, i, `gpu.kernel on anonymous region "${c.scenario.regions[a.region].name}": a GPU reaches anonymous memory through HMM (hmm.migrate), which this version does not run from kernels`);
       }
       let n = uvm.length ? runGpuKernel(c, op.gpu, uvm, op.faultWindowPages) : 0;
       for (const a of op.accesses) {
         if (kindOf(a.region) === 'file') c.gaia!.noteGpuWrites(a);
         if (kindOf(a.region) === 'device') n += a.pages.length;
+        if (kindOf(a.region) === 'anonymous') {
+          p.deviceAccess(op.gpu, a);
+          n += a.pages.length;
+        }
       }
       return n;
     }

@@ -24,6 +24,7 @@ import { COUNTERS } from '../uvm/counters';
 import { checkPageCache } from '../pagecache/invariants';
 import { checkMm } from '../cpu/invariants';
 import { gdrInvariants } from '../gdr/invariants';
+import { hmmInvariants } from '../hmm/invariants';
 
 export function checkInvariants(run: Run, limit = 20): string[] {
   const out: string[] = [];
@@ -117,5 +118,6 @@ export function checkInvariants(run: Run, limit = 20): string[] {
     for (const v of checkMm(p.linux.cpu.mm, limit)) say(`mm: ${v}`);
   }
   if (p?.gdr) for (const v of gdrInvariants(p.gdr, limit)) say(`gdrcopy: ${v}`);
+  if (p?.hmm) for (const v of hmmInvariants(p.hmm, limit)) say(`hmm: ${v}`);
   return out;
 }

@@ -9,12 +9,14 @@ import type { StepSpec, AccessSpec } from '../scenario/types';
 import { LinuxSide } from '../linux/side';
 import { Gaia } from '../gaia/gaia';
 import { Gdr } from '../gdr/gdr';
+import { Hmm } from '../hmm/hmm';
 import { isCounterName } from '../uvm/counters';
 
 export class Platform {
   readonly linux: LinuxSide | null;
   readonly gaia: Gaia | null;
   readonly gdr: Gdr | null;
+  readonly hmm: Hmm | null;
   /** gdrcopy: the device buffer of each device region (-1 for other kinds), fixed at setup. */
   readonly bufferOf: number[] = [];
 
@@ -24,6 +26,8 @@ export class Platform {
     this.linux = kinds.has('file') || kinds.has('anonymous') ? new LinuxSide(c.scenario, c.store, c.steps, m) : null;
     this.gaia = this.linux && kinds.has('file') ? new Gaia(c, this.linux) : null;
     c.gaia = this.gaia;
+    // HMM: a dmirror-like device per GPU, mirroring the process and migrating its anonymous memory
+    this.hmm = this.linux && kinds.has('anonymous') ? new Hmm(c.store, c.steps, this.linux.cpu.mm, this.linux.clock, m.gpus) : null;
     if (kinds.has('device')) {
       this.gdr = new Gdr(c.store, c.steps, {
         now: () => m.now(),
@@ -57,6 +61,13 @@ export class Platform {
     return true;
   }
 
+  /** A GPU kernel's touches of anonymous memory: device loads and stores through the HMM mirror. */
+  deviceAccess(gpu: number, access: AccessSpec): void {
+    const base = this.linux!.regionVa(access.region);
+    const write = access.op !== 'read';
+    for (let i = 0; i < access.pages.length; i++) this.hmm!.deviceAccess(gpu, this.linux!.mm, base + access.pages[i] * 4096, write);
+  }
+
   gdrMr(region: number): number {
     if (!this.gdr) return -1;
     return this.gdr.mrOf(this.gdr.fileOf(0), this.bufferOf[region]);
@@ -81,6 +92,19 @@ export class Platform {
       case 'gaia.mrelease':
         this.gaia!.mrelease(op.region, op.gpu);
         return null;
+      case 'hmm.migrate': {
+        const base = this.linux!.regionVa(op.region);
+        const start = base + Math.floor(op.offset / 4096) * 4096;
+        const end = base + Math.ceil((op.offset + op.length) / 4096) * 4096;
+        const r = this.hmm!.migrate(this.linux!.mm, start, end, op.to);
+        return r.error ? `hmm.migrate of region "${this.name(op.region)}" failed (error ${r.error})` : null;
+      }
+      case 'hmm.evict': {
+        const chunks = this.hmm ? this.hmm.chunksOf(op.gpu) : [];
+        if (op.chunk >= chunks.length) return `hmm.evict: ${this.c.m.gpuName(op.gpu)} has ${chunks.length} device chunk${chunks.length === 1 ? '' : 's'}; there is no chunk ${op.chunk}`;
+        this.hmm!.evictChunk(chunks[op.chunk]);
+        return null;
+      }
       case 'gdr.pin':
         this.gdr!.pin(this.gdr!.fileOf(0), this.bufferOf[op.region]);
         return null;

@@ -25,6 +25,7 @@ export const COUNTERS = [
   /** GPU pages dropped from the page cache by maquire, summed over calls. */
   'maquire_invalidated',
   'hmm_migrated_pages',
+  'hmm_device_faults',
   'gdr_bytes',
   // Linux's side: faults on file and anonymous mappings, the page cache, the disk
   'mm_faults',
