@@ -198,7 +198,7 @@ describe('parseBreakpointSpec', () => {
     ['copy if dst == gpu0', 16, "dstName == 'gpu0'"],
     ['evictChunk if cause == "x"', 15, "unknown field 'cause'"],
     ['line', 5, 'expected a function name'],
-    ['line evict_chunk:pick', 6, "unknown function 'evict_chunk'; did you mean evict_root_chunk?"],
+    ['line evict_chunk:pick', 6, "unknown function 'evict_chunk'; did you mean dmirror_device_evict_chunk or evict_root_chunk or dmirror_device_remove_chunks?"],
     ['line zzzzzzzz', 6, 'the functions are scenario, gpu_kernel'],
     ['line evict_root_chunk:pik', 23, "evict_root_chunk has no line 'pik'; did you mean pick?"],
     ['line evict_root_chunk:9', 23, 'evict_root_chunk has lines 0–4 (entry, pick, start, evictBlock, done), not 9'],

@@ -11,6 +11,7 @@ import type { Ctx } from '../uvm/context';
 import { CAUSE_NAMES, K, kindName } from '../uvm/kinds';
 import { COUNTERS, type CounterName } from '../uvm/counters';
 import { describeTransition, type TransitionView } from './describe';
+import './describe-platform';
 import type { Platform } from './platform';
 
 export interface Frame {

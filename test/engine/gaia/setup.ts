@@ -62,12 +62,15 @@ export interface Ev {
   y: number;
 }
 
-/** Events of kind `kind` (the kinds' registered name), with their step; within op `op` if given. */
+/**
+ * Transitions of kind `kind` (an event, or a state write such as PK.pcTsvt: kind numbers are global), with their
+ * step; within op `op` if given. For a state write, x and y are the value before and after.
+ */
 export function events(run: Run, kind: number, op?: number): Ev[] {
   const store = run.ctx.store;
   const out: Ev[] = [];
   for (let t = 0; t < store.length; t++) {
-    if (store.heapOf(t) !== 0 || store.kindOf(t) !== kind) continue;
+    if (store.kindOf(t) !== kind) continue;
     const step = run.stepOfTransition(t);
     if (op !== undefined && run.opOf(step) !== op) continue;
     out.push({ t, step, obj: store.objOf(t), idx: store.indexOf(t), x: store.beforeOf(t), y: store.afterOf(t) });
