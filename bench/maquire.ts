@@ -33,9 +33,9 @@ export interface MaquireResult {
   /** Pages of the maquire range (the whole file). */
   pages: number;
   runs: number;
-  /** Fewer runs than sizes.maquireRuns: the warm-up run said they would not fit in sizes.maquireBudgetMs. */
+  /** Fewer runs than sizes.maquireRuns: the last warm-up run said they would not fit in sizes.maquireBudgetMs. */
   runsReduced: boolean;
-  /** The warm-up run's whole execute(), ms. */
+  /** The last warm-up run's whole execute(), ms. */
   warmupExecuteMs: number;
   maquireMs: number[];
   maquireMedianMs: number;
@@ -164,12 +164,16 @@ export function measureMaquire(sizes: BenchSizes): MaquireResult {
   const labels = opLabels(scenario);
   const expectedDirtyPages = expectedDirty(scenario);
 
-  progress(`maquire: ${sizeText(fileBytes)} file, ${pages} pages, ${expectedDirtyPages} CPU-dirty; warm-up…`);
-  fullGc();
-  let warm: TimedRun | null = runTimed(scenario);
-  const warmupExecuteMs = warm.executeMs;
-  const facts = factsOf(warm.run);
-  warm = null;
+  progress(`maquire: ${sizeText(fileBytes)} file, ${pages} pages, ${expectedDirtyPages} CPU-dirty; ${sizes.maquireWarmupRuns} warm-up run(s)…`);
+  let warmupExecuteMs = 0;
+  let facts: MaquireFacts | null = null;
+  for (let w = 0; w < Math.max(1, sizes.maquireWarmupRuns); w++) {
+    fullGc();
+    const warm = runTimed(scenario);
+    warmupExecuteMs = warm.executeMs;
+    facts ??= factsOf(warm.run);
+  }
+  if (!facts) throw new Error('no warm-up run');
   let runs = sizes.maquireRuns;
   const runsReduced = warmupExecuteMs * runs > sizes.maquireBudgetMs && sizes.maquireRunsOverBudget < runs;
   if (runsReduced) {

@@ -18,9 +18,11 @@ export interface BenchSizes {
   digestChecks: number;
   /** File of the maquire run (a quarter of its pages CPU-dirty, maquire over all of it). */
   maquireFileBytes: number;
-  /** Timed maquire runs (each a whole execute(), of which only the maquire op is timed), after one warm-up run. */
+  /** Untimed maquire runs first (the op runs once per execute(): a small file needs a few before its code is warm). */
+  maquireWarmupRuns: number;
+  /** Timed maquire runs (each a whole execute(), of which only the maquire op is timed), after the warm-up runs. */
   maquireRuns: number;
-  /** Fewer timed maquire runs when the warm-up run says `maquireRuns` would take longer than this (ms). */
+  /** Fewer timed maquire runs when the last warm-up run says `maquireRuns` would take longer than this (ms). */
   maquireBudgetMs: number;
   /** Timed maquire runs when over that budget. */
   maquireRunsOverBudget: number;
@@ -36,6 +38,7 @@ export const FULL: BenchSizes = {
   warmupSeeks: 20,
   digestChecks: 3,
   maquireFileBytes: 1 * GiB,
+  maquireWarmupRuns: 1,
   maquireRuns: 5,
   maquireBudgetMs: 60_000,
   maquireRunsOverBudget: 3,
@@ -51,6 +54,7 @@ export const QUICK: BenchSizes = {
   warmupSeeks: 20,
   digestChecks: 3,
   maquireFileBytes: 64 * MiB,
+  maquireWarmupRuns: 3,
   maquireRuns: 5,
   maquireBudgetMs: 10_000,
   maquireRunsOverBudget: 3,

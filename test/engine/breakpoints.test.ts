@@ -258,7 +258,8 @@ describe('condition fields', () => {
         if (v.heap === 'blocks') expect(BLOCK_FIELD_NAMES).toContain(v.fields.field);
       }
     }
-  });
+    // describes every transition of three runs: seconds on a loaded two-core machine, so a generous time limit
+  }, 60_000);
 
   it('has a table entry for every kind, and every kind takes the common fields', () => {
     for (const k of kindNames()) {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../src/engine/core/store';
-import { kindByName, kindName } from '../../src/engine/core/kinds';
-import { describeTransition, type TransitionView } from '../../src/engine/run/describe';
+import { kindByName } from '../../src/engine/core/kinds';
+import { describeTransition, type RawTransition, type TransitionView } from '../../src/engine/run/describe';
 import { conditionFields, decodedFields, kindNames } from '../../src/engine/run/bp-fields';
 import { countHits, findNextHit, parseBreakpointSpec, type Breakpoint } from '../../src/engine/run/breakpoints';
 import { PLATFORM_FIELDS } from '../../src/engine/run/describe-platform';
-import { radixNode } from '../../src/engine/run/describe-support';
+import { radixNode } from '../../src/engine/run/describe-pagecache';
 import { PK } from '../../src/engine/pagecache/kinds';
 import { HK } from '../../src/engine/hmm/kinds';
 import type { Model } from '../../src/engine/uvm/model';
@@ -46,8 +46,26 @@ steps:
 /** Ops of PLATFORM by index, for expected hit positions. */
 const OP = { firstKernel: 4, maquire: 6, mrelease: 8, cpuRead: 9, refused: 11, fromGpu: 17 };
 
+/** Anonymous memory migrated to device-private memory and back by HMM. */
+const HMM = `uvmscope: 1
+machine:
+  gpus: [ { name: gpu0, memory: 80GiB, arch: hopper } ]
+  cpu: { memory: 64GiB }
+regions:
+  - { name: heap, kind: anonymous, size: 1MiB }
+steps:
+  - { op: cpu.write, region: heap }
+  - { op: hmm.migrate, region: heap, to: gpu0 }
+  - { op: gpu.kernel, access: { region: heap, op: write, length: 256KiB } }
+  - { op: cpu.read, region: heap, length: 64KiB }
+  - { op: hmm.evict, chunk: 0 }
+  - { op: hmm.migrate, region: heap, to: cpu }
+`;
+
 let cached: Run | null = null;
 const run = (): Run => (cached ??= runYaml(PLATFORM));
+let cachedHmm: Run | null = null;
+const hmmRun = (): Run => (cachedHmm ??= runYaml(HMM));
 
 const ours = (kind: string): boolean => Object.hasOwn(PLATFORM_FIELDS, kind);
 
@@ -59,6 +77,26 @@ function views(r: Run): TransitionView[] {
 }
 let cachedViews: TransitionView[] | null = null;
 const allViews = (): TransitionView[] => (cachedViews ??= views(run()));
+let cachedHmmViews: TransitionView[] | null = null;
+const hmmViews = (): TransitionView[] => (cachedHmmViews ??= views(hmmRun()));
+
+/** Check every platform transition of a run (problems collected, one expect: runs have ~30k); returns the kinds seen. */
+function checkAll(list: readonly TransitionView[]): Set<string> {
+  const seen = new Set<string>();
+  const problems: string[] = [];
+  for (const v of list) {
+    if (!ours(v.kind)) continue;
+    seen.add(v.kind);
+    const at = `${v.index} ${v.kind}: ${v.text}`;
+    if (/^kind\d+/.test(v.text) || v.text.startsWith(`${v.kind} ${v.heap}[`) || v.text.length <= 10) problems.push(`generic text at ${at}`);
+    for (const [f, x] of Object.entries(v.fields)) {
+      if (!PLATFORM_FIELDS[v.kind].includes(f)) problems.push(`unregistered field ${f} at ${at}`);
+      if (typeof x !== 'string' && !Number.isFinite(x)) problems.push(`field ${f} = ${x} at ${at}`);
+    }
+  }
+  expect(problems.slice(0, 20)).toEqual([]);
+  return seen;
+}
 
 function bp(spec: string, r?: Run): Breakpoint {
   const p = parseBreakpointSpec(spec, { run: r });
@@ -67,26 +105,29 @@ function bp(spec: string, r?: Run): Breakpoint {
 }
 
 /** The first transition whose view passes `test`, and its step: what findNextHit from -1 must find. */
-function firstWhere(r: Run, test: (v: TransitionView) => boolean): { step: number; transition: number } | null {
-  for (const v of allViews()) if (test(v)) return { step: r.stepOfTransition(v.index), transition: v.index };
+function firstWhere(r: Run, list: readonly TransitionView[], test: (v: TransitionView) => boolean): { step: number; transition: number } | null {
+  for (const v of list) if (test(v)) return { step: r.stepOfTransition(v.index), transition: v.index };
   return null;
+}
+
+type Case = [spec: string, test: (v: TransitionView) => boolean, op: number];
+
+/** Each breakpoint stops at the first transition its test picks, in scenario op `op`. */
+function checkStops(r: Run, list: readonly TransitionView[], cases: readonly Case[]): void {
+  for (const [spec, test, op] of cases) {
+    const want = firstWhere(r, list, test);
+    expect(want, spec).not.toBeNull();
+    const hit = findNextHit(r, [bp(spec, r)], -1);
+    expect(hit, spec).not.toBeNull();
+    expect({ step: hit!.step, transition: hit!.transition }, spec).toEqual(want);
+    expect(r.opOf(hit!.step), spec).toBe(op);
+  }
 }
 
 describe('platform describers on a run of files, anonymous memory and gdrcopy', () => {
   it('describes every transition, and every platform kind seen with its own text and registered fields', () => {
-    const r = run();
-    const seen = new Set<string>();
-    for (const v of allViews()) {
-      if (!ours(v.kind)) continue;
-      seen.add(v.kind);
-      expect(v.text, `${v.index} ${v.kind}`).not.toMatch(/^kind\d+/);
-      expect(v.text, `${v.index} ${v.kind}`).not.toMatch(new RegExp(`^${v.kind} \\S+\\[\\d+\\]: `));
-      expect(v.text.length).toBeGreaterThan(10);
-      const known = PLATFORM_FIELDS[v.kind];
-      for (const f of Object.keys(v.fields)) expect(known, `${v.kind}.${f} at ${v.index}: ${v.text}`).toContain(f);
-      for (const x of Object.values(v.fields)) expect(typeof x === 'string' || Number.isFinite(x), `${v.kind} at ${v.index}`).toBe(true);
-    }
-    expect(r.transitionCount).toBeGreaterThan(1000);
+    const seen = checkAll(allViews());
+    expect(run().transitionCount).toBeGreaterThan(1000);
     // the kinds this scenario exercises (the rest are checked on synthetic payloads below)
     const expected = [
       ...['pcFile', 'pcNode', 'pcSlot', 'pcGpuSlot', 'pcTag', 'pcTsvt', 'pcTsvtReset'],
@@ -111,15 +152,22 @@ describe('platform describers on a run of files, anonymous memory and gdrcopy', 
   });
 
   it('decodes the record a word belongs to as the transition obj says (the header sizes match the model)', () => {
-    const idOf: Record<string, string> = { pcNode: 'node', pcSlot: 'node', pcGpuSlot: 'node', pcTag: 'node', pcTsvt: 'node', pcTsvtReset: 'node', pcFile: 'file', pageFlags: 'pfn', pte: 'table', vma: 'vma', mm: 'mm' };
+    const idOf: Record<string, string> = {
+      ...{ pcNode: 'node', pcSlot: 'node', pcGpuSlot: 'node', pcTag: 'node', pcTsvt: 'node', pcTsvtReset: 'node', pcFile: 'file' },
+      ...{ pageFlags: 'pfn', pte: 'table', vma: 'vma', mm: 'mm' },
+      ...{ hmmDevice: 'device', hmmChunk: 'chunk', hmmPage: 'page', hmmMirror: 'mirror', hmmMigrate: 'entry' },
+    };
+    const header = ['files', 'nodes', 'free_head', 'mms', 'vmas', 'chunks', 'mirrors', 'pt_nodes'];
     let checked = 0;
-    for (const v of allViews()) {
+    const wrong: string[] = [];
+    for (const v of [...allViews(), ...hmmViews()]) {
       const f = idOf[v.kind];
-      if (!f || v.fields.field === 'files' || v.fields.field === 'nodes' || v.fields.field === 'free_head' || v.fields.field === 'mms' || v.fields.field === 'vmas') continue;
-      expect(v.fields[f], `${v.kind} at ${v.index}: ${v.text}`).toBe(v.obj);
+      if (!f || header.includes(v.fields.field as string) || (v.kind === 'hmmMigrate' && v.fields.entry === undefined)) continue;
+      if (v.fields[f] !== v.obj) wrong.push(`${v.kind} at ${v.index}: ${f} ${v.fields[f]}, obj ${v.obj}: ${v.text}`);
       checked++;
     }
-    expect(checked).toBeGreaterThan(1000);
+    expect(wrong.slice(0, 20)).toEqual([]);
+    expect(checked).toBeGreaterThan(2000);
   });
 
   it('names the file index of every radix slot as the page-cache events do, in a tree of height 2', () => {
@@ -156,10 +204,32 @@ describe('platform describers on a run of files, anonymous memory and gdrcopy', 
   });
 });
 
+describe('platform describers on a run of HMM', () => {
+  it('describes every transition, and every HMM kind the run has', () => {
+    const seen = checkAll(hmmViews());
+    const expected = [
+      ...['hmmDevice', 'hmmChunk', 'hmmPage', 'hmmPt', 'hmmMigrate', 'hmmMirror', 'hmmChunkAlloc', 'hmmChunkRelease', 'hmmInvalidate'],
+      ...['hmmMigrateStart', 'hmmCollect', 'hmmCopy', 'hmmPageCopy', 'hmmDevicePrivateFault', 'hmmDeviceAccess', 'hmmPageFree', 'hmmMirrorOpen', 'hmmMigrateDone'],
+      'swapEntryFault',
+    ];
+    expect([...seen].sort()).toEqual(expect.arrayContaining(expected));
+  });
+
+  it('places every device page-table entry at the VA the device accessed', () => {
+    const entries = new Set(hmmViews().filter((v) => v.kind === 'hmmPt' && v.fields.level === 5 && v.fields.entry !== 'none').map((v) => v.fields.va));
+    const accesses = hmmViews().filter((v) => v.kind === 'hmmDeviceAccess');
+    expect(accesses.length).toBe(64);
+    for (const a of accesses) expect(entries.has(a.fields.va), a.text).toBe(true);
+    const texts = hmmViews().map((v) => v.text);
+    expect(texts).toContain('HMM chunk 0 state: live → released');
+    expect(texts.some((x) => /^migrate dst\[\d+\]: 0 → dev \d+ \| VALID WRITE$/.test(x))).toBe(true);
+    expect(texts.some((x) => /^mirror 0 device page table at VA 0x[0-9a-f]+: none → device page \d+ WRITE$/.test(x))).toBe(true);
+  });
+});
+
 describe('breakpoints on the platform kinds', () => {
   it('stops where the decoded fields say', () => {
-    const r = run();
-    const cases: [string, (v: TransitionView) => boolean, number | null][] = [
+    checkStops(run(), allViews(), [
       ["pcTag if tag == 'CPU_DIRTY' && action == 'cleared'", (v) => v.kind === 'pcTag' && v.fields.tag === 'CPU_DIRTY' && v.fields.action === 'cleared', OP.firstKernel],
       ["maquireDrop if index == 16 && gpu == 'gpu0'", (v) => v.kind === 'maquireDrop' && v.fields.index === 16, OP.maquire],
       ["gpuInsert if gpu == 'gpu0' && index == 16", (v) => v.kind === 'gpuInsert' && v.fields.index === 16, OP.firstKernel],
@@ -168,16 +238,14 @@ describe('breakpoints on the platform kinds', () => {
       ["callRefused if regionName == 'other'", (v) => v.kind === 'callRefused', OP.refused],
       ["gdrCopy if direction == 'from-gpu'", (v) => v.kind === 'gdrCopy' && v.fields.direction === 'from-gpu', OP.fromGpu],
       ["pageFlags if flag == 'dirty|dirty_GPU' && action == 'set'", (v) => v.kind === 'pageFlags' && v.fields.flag === 'dirty|dirty_GPU' && v.fields.action === 'set', 1],
-      ["mreleaseCheck if dirty == 1", (v) => v.kind === 'mreleaseCheck' && v.fields.dirty === 1, OP.mrelease],
-    ];
-    for (const [spec, test, op] of cases) {
-      const want = firstWhere(r, test);
-      expect(want, spec).not.toBeNull();
-      const hit = findNextHit(r, [bp(spec, r)], -1);
-      expect(hit, spec).not.toBeNull();
-      expect({ step: hit!.step, transition: hit!.transition }, spec).toEqual(want);
-      if (op !== null) expect(r.opOf(hit!.step), spec).toBe(op);
-    }
+      ['mreleaseCheck if dirty == 1', (v) => v.kind === 'mreleaseCheck' && v.fields.dirty === 1, OP.mrelease],
+    ]);
+    checkStops(hmmRun(), hmmViews(), [
+      ["hmmChunk if field == 'state' && state == 'released'", (v) => v.kind === 'hmmChunk' && v.fields.state === 'released', 4],
+      ["hmmPt if level == 5 && entry != 'none'", (v) => v.kind === 'hmmPt' && v.fields.level === 5 && v.fields.entry !== 'none', 1],
+      ["hmmCopy if direction == 'to system (DtoH)' && gpu == 'gpu0'", (v) => v.kind === 'hmmCopy' && v.fields.direction === 'to system (DtoH)', 3],
+      ["swapEntryFault if pteKind == 'device_private'", (v) => v.kind === 'swapEntryFault', 3],
+    ]);
   });
 
   it('counts hits as the decoded fields do', () => {
@@ -218,32 +286,26 @@ describe('platform describers on synthetic payloads', () => {
     expect(kinds.length).toBeGreaterThan(60);
   });
 
-  it('describes HMM state writes by record', () => {
-    const s = new Store();
-    const h = s.addHeap('hmm.chunks', 'u32', 16);
-    s.write(h, 11, 5, HK.hmmChunk, 1);
-    const v = describeTransition(s, { store: s } as unknown as Model, 0);
-    expect(v.text).toBe('HMM chunk 1: hmm.chunks word 11 0 → 5');
-    expect(v.fields).toEqual({ record: 'chunk', id: 1, word: 11 });
-  });
-
   it('finds which file and index a reused radix node covered, from the log', () => {
     const s = new Store();
     const m = { store: s } as unknown as Model;
     s.event(PK.nodeAlloc, 3, 0, 1, 0); // 0: node 3 = file 0 indices 0–63
     s.event(PK.nodeFree, 3, 0, 1, 0); // 1
-    s.event(PK.nodeAlloc, 3, 1, 1, 64); // 2: node 3 = file 1 indices 64–127
-    const tr = (index: number | undefined, after: number) => ({ kind: PK.pcSlot, heap: 1, idx: 0, obj: 3, before: 7, after, ...(index === undefined ? {} : { index }) });
-    // describe.ts does not pass the position: two lives disagree, so nothing is claimed
+    s.event(PK.cacheMiss, 0, 0, 0, 0); // 2: between the free and the next allocation
+    s.event(PK.nodeAlloc, 3, 1, 1, 64); // 3: node 3 = file 1 indices 64–127
+    /** A write to node `obj` at log position `index` (describe.ts does not pass it yet: undefined). */
+    const tr = (index: number | undefined, after: number, obj = 3): RawTransition & { index?: number } => ({ kind: PK.pcSlot, heap: 1, idx: 0, obj, before: 7, after, index });
+    // without the position two lives disagree, so nothing is claimed
     expect(radixNode(tr(undefined, 0), m)).toBeNull();
+    expect(radixNode(tr(0, 5), m)).toMatchObject({ file: 0, base: 0 });
     expect(radixNode(tr(1, 0), m)).toMatchObject({ file: 0, base: 0 });
     // between the free and the next allocation: zeroing writes are the old life's, set-up writes the new one's
-    expect(radixNode({ ...tr(1, 0), index: 1.5 }, m)).toMatchObject({ file: 0 });
-    expect(radixNode({ ...tr(1, 5), index: 1.5 }, m)).toMatchObject({ file: 1, base: 64 });
-    expect(radixNode(tr(5, 5), m)).toMatchObject({ file: 1, base: 64 });
+    expect(radixNode(tr(2, 0), m)).toMatchObject({ file: 0 });
+    expect(radixNode(tr(2, 5), m)).toMatchObject({ file: 1, base: 64 });
+    expect(radixNode(tr(9, 5), m)).toMatchObject({ file: 1, base: 64 });
     // one life (or lives that agree): known without the position
     s.event(PK.nodeAlloc, 4, 0, 2, 0);
-    expect(radixNode({ ...tr(undefined, 5), obj: 4 }, m)).toMatchObject({ file: 0, height: 2 });
-    expect(kindName(PK.pcSlot)).toBe('pcSlot');
+    expect(radixNode(tr(undefined, 5, 4), m)).toMatchObject({ file: 0, height: 2 });
+    expect(radixNode(tr(undefined, 5, 5), m)).toBeNull();
   });
 });

@@ -305,7 +305,7 @@ export class Gaia {
   // ---- get_page_from_gpu ----
   /** The page-cache hook: the CPU page `pfn` of file `f` at `index` is stale; pull the GPU's copy into it. */
   getPageFromGpu(f: number, index: number, pfn: number): boolean {
-    const { steps, store, m } = this.c;
+    const { steps, store } = this.c;
     const pc = this.linux.cpu.pc;
     steps.enter(fnGetPageFromGpu.at.entry);
     const fail = (reason: number): boolean => {

@@ -38,7 +38,7 @@
 import { allFunctions, codeLine, findFunction, type CodeFunction } from '../core/code';
 import { EVENT_HEAP } from '../core/store';
 import '../uvm/code'; // declares the pseudo-code functions that line breakpoints name
-import { FIRST_EVENT_KIND, K, kindName } from '../uvm/kinds';
+import { FIRST_EVENT_KIND, K, kindByName, kindName } from '../uvm/kinds';
 import { BlockLayout } from '../uvm/layout';
 import { conditionFields, kindNames, LINE_FIELDS, PROC_NAME_FIELDS, watchFields } from './bp-fields';
 import { closestNames, exprIdentifiers, parseExpr, testExpr, type Expr, type ExprError, type Value } from './expr';
@@ -322,7 +322,7 @@ function resolve(bp: Breakpoint, run: Run | null): Resolved {
   const c: Omit<Compiled, 'bp' | 'index'> = { cond: null, needsTime: false, needsView: false, blockEq: null, kind: -2, heap: -1, block: -1, field: null, lineId: -1 };
   if (bp.type === 'transition') {
     if (!isKindName(bp.kind)) return { ok: false, message: `unknown transition kind '${bp.kind}'${suggest(bp.kind, kindNames(), 'the kinds are')}` };
-    c.kind = bp.kind === '*' ? -1 : (K as Record<string, number>)[bp.kind];
+    c.kind = bp.kind === '*' ? -1 : (kindByName(bp.kind) ?? -2);
     fields = conditionFields(bp.kind);
   } else if (bp.type === 'line') {
     const fn = findFunction(bp.fn);

@@ -4,20 +4,23 @@
  * fault, TLB, msync and munmap events.
  */
 
+import { EVENT_HEAP } from '../core/store';
 import type { Model } from '../uvm/model';
 import type { RawTransition } from './describe';
 import { MK } from '../cpu/kinds';
 import { P_COUNT, P_FLAGS, P_GPU_VMA, P_INDEX, P_LRA_NEXT, P_LRA_PREV, P_MAPCOUNT, P_MAPPING, P_NEXT, PAGE_WORDS, PG_NAMES } from '../cpu/memmap';
 import { MM_WORDS, V_FILE, V_FLAGS, V_MM, V_NEXT, VM_NAMES, VMA_WORDS } from '../cpu/vma';
-import { ENTRIES, entrySpan, LEVEL_NAMES, T_ENTRIES, T_LEVEL, T_PARENT, TABLE_WORDS } from '../cpu/pgtable';
+import { ENTRIES, entrySpan, LEVEL_NAMES, LEVEL_PGD, T_ENTRIES, T_INDEX, T_LEVEL, T_PARENT, TABLE_WORDS } from '../cpu/pgtable';
 import { describePte, PTE_KIND_NAMES, pteKind, ptePfn, pteWritable } from '../cpu/pte';
 import { VmFault } from '../cpu/fault';
-import { heapId, hex, pageTable, PGTABLE_HEADER, plural, registerKinds, u32Id, type Decoded, type Fields, type KindDescriber } from './describe-support';
+import { heapId, hex, logTable, plural, registerKinds, u32Id, type Decoded, type Fields, type KindDescriber } from './describe-support';
 
 /** Header words of mm.pages, mm.vmas and mm.mms (memmap.ts / vma.ts HEADER; checked against the model by the tests). */
 export const MEMMAP_HEADER = 4;
 export const VMAS_HEADER = 2;
 export const MMS_HEADER = 2;
+/** mm.pgtables header words before the first table (pgtable.ts HEADER). */
+export const PGTABLE_HEADER = 2;
 
 const PAGE_FIELD_NAMES = ['flags', 'count', 'mapcount', 'mapping', 'index', 'next', 'gpu_vma', 'lra_prev', 'lra_next', 'word9'];
 const MEMMAP_HEADER_NAMES = ['next_pfn', 'free_head', 'free_count', 'used'];
@@ -33,6 +36,45 @@ function bitNames(v: number, names: readonly string[]): string[] {
   return out;
 }
 const flagList = (v: number, names: readonly string[]): string => bitNames(v, names).join(' ') || 'none';
+
+// ---------------------------------------------------------------- page tables in the log
+
+/** A CPU page table (never freed: cpu/pgtable.ts), from its pgtableAlloc event and its header writes. */
+interface TableInfo {
+  mm: number;
+  level: number;
+  parent: number;
+  index: number;
+}
+
+const tables = logTable(
+  (store) => ({ heap: heapId(store, 'mm.pgtables'), info: new Map<number, TableInfo>() }),
+  (tb, store, t) => {
+    const heap = store.heapOf(t);
+    const kind = store.kindOf(t);
+    if (heap === EVENT_HEAP ? kind !== MK.pgtableAlloc : heap !== tb.heap || kind !== MK.pgtable || store.indexOf(t) < PGTABLE_HEADER) return;
+    let info = tb.info.get(store.objOf(t));
+    if (!info) tb.info.set(store.objOf(t), (info = { mm: -1, level: 0, parent: -1, index: 0 }));
+    if (heap === EVENT_HEAP) Object.assign(info, { mm: store.indexOf(t), level: store.beforeOf(t) });
+    else if ((store.indexOf(t) - PGTABLE_HEADER) % TABLE_WORDS === T_PARENT) info.parent = store.afterOf(t) - 1;
+    else if ((store.indexOf(t) - PGTABLE_HEADER) % TABLE_WORDS === T_INDEX) info.index = store.afterOf(t);
+  },
+);
+
+/** A CPU page table's mm, level and the first VA it maps (0 for a PGD), or null when it is not in the log. */
+export function pageTable(m: Model, table: number): { mm: number; level: number; va: number } | null {
+  const info = tables(m.store).info;
+  const t = info.get(table);
+  if (!t || t.level === 0) return null;
+  let va = 0;
+  for (let cur = t, guard = 0; cur.level < LEVEL_PGD && guard < LEVEL_PGD; guard++) {
+    va += cur.index * entrySpan(cur.level + 1);
+    const up = info.get(cur.parent);
+    if (!up) break;
+    cur = up;
+  }
+  return { mm: t.mm, level: t.level, va };
+}
 
 // ---------------------------------------------------------------- struct page
 
@@ -241,7 +283,7 @@ const DESCRIBERS: Readonly<Record<CpuKind, KindDescriber>> = {
   }),
   swapEntryFault: (t) => ({
     fields: { mm: t.obj, vma: t.idx, va: t.before, pte: describePte(t.after), pteKind: PTE_KIND_NAMES[pteKind(t.after)] },
-    text: `fault at ${hex(t.before)} found a ${PTE_KIND_NAMES[pteKind(t.after)]} entry (${describePte(t.after)}, VMA ${t.idx})`,
+    text: `fault at ${hex(t.before)} found a swap-type PTE: ${describePte(t.after)} (VMA ${t.idx})`,
   }),
   mkclean: (t) => ({ fields: { pfn: t.obj, ptes: t.before }, text: `page_mkclean: ${plural(t.before, 'PTE')} of page pfn ${t.obj} write-protected` }),
   vmaCreate: (t) => ({

@@ -2,8 +2,8 @@
  * Reading GAIA's transitions (gaia/kinds.ts, state 54–57, events 165–189) and gdrcopy's (gdr/kinds.ts, state 50–53,
  * events 155–164; decoded by gdr/describe.ts, wrapped here).
  *
- * GAIA's events carry UVM processor ids (1-based: gaia.ts passes the scenario's GPU), named with m.gpuName; the page
- * cache's own GPU indices (0-based) are converted in describe-pagecache.ts.
+ * GAIA's events carry UVM processor ids (1-based: gaia.ts passes the scenario's GPU; retrieved's source may be 0, the
+ * CPU), named with m.gpuName; the page cache's own GPU indices (0-based) are converted in describe-pagecache.ts.
  */
 
 import { popcount32 } from '../core/bits';
@@ -63,7 +63,7 @@ export const GAIA_FIELDS: Readonly<Record<GaiaKind, readonly string[]>> = {
   mreleaseCheck: [...REGION, 'index', 'gpu', 'dirty'],
   mreleaseDone: [...REGION, 'released', 'skipped', 'ptes'],
   getPageFailed: ['file', 'index', 'reason', 'pfn'],
-  retrieved: ['file', 'index', 'gpu', 'bytes'],
+  retrieved: ['file', 'index', 'source', 'bytes'],
   invalidated: ['block', 'page', 'gpu', 'pages'],
   callRefused: [...REGION, 'reason'],
 };
@@ -104,8 +104,10 @@ const GAIA_DESCRIBERS: Readonly<Record<GaiaKind, KindDescriber>> = {
     return { fields: { file: t.obj, index: t.idx, reason, pfn: t.after }, text: `get_page_from_gpu gave up: ${reason} for file ${t.obj} index ${t.idx}` };
   },
   retrieved: (t, m) => ({
-    fields: { file: t.obj, index: t.idx, gpu: procName(m, t.before), bytes: t.after },
-    text: `retrive_cached_page: ${procName(m, t.before)}'s copy of file ${t.obj} index ${t.idx} merged into the CPU page (${t.after ? `${kib(t.after)} read` : 'not on the GPU: nothing read'})`,
+    fields: { file: t.obj, index: t.idx, source: procName(m, t.before), bytes: t.after },
+    text: t.before
+      ? `retrive_cached_page: file ${t.obj} index ${t.idx} read from ${procName(m, t.before)} (${kib(t.after)}) and merged into the CPU page`
+      : `retrive_cached_page: file ${t.obj} index ${t.idx} merged from UVM's own CPU page (nothing crossed the link)`,
   }),
   invalidated: (t, m) => ({
     fields: { block: t.obj, page: t.idx, gpu: procName(m, t.before), pages: t.after },

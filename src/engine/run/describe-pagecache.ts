@@ -5,6 +5,7 @@
  */
 
 import { popcount32 } from '../core/bits';
+import { EVENT_HEAP } from '../core/store';
 import type { Model } from '../uvm/model';
 import type { RawTransition } from './describe';
 import { PK } from '../pagecache/kinds';
@@ -29,7 +30,7 @@ import {
   TAG_NAMES,
 } from '../pagecache/radix';
 import { describeStructPage, STRUCT_PAGE_FIELDS } from './describe-cpu';
-import { indices, kib, pcGpuName, plural, radixNode, registerKinds, tsvtProcName, type Decoded, type Fields, type KindDescriber } from './describe-support';
+import { indices, kib, logTable, pcGpuName, plural, positionOf, registerKinds, tsvtProcName, type Decoded, type Fields, type KindDescriber } from './describe-support';
 
 /** pc.files / pc.nodes header words (radix.ts FILE_HDR, NODE_HDR; checked against the model by the tests). */
 export const PC_FILE_HDR = 2;
@@ -41,6 +42,57 @@ const SPACE_KINDS = ['none', 'inode', 'private'];
 
 const ref = (v: number, what: string): string => (v === 0 ? 'none' : `${what} ${v - 1}`);
 const action = (before: number, after: number): string => (after === 0 ? 'cleared' : before === 0 ? 'set' : 'changed');
+
+// ---------------------------------------------------------------- radix nodes in the log
+
+/** One life of a radix node, from its nodeAlloc event to its nodeFree event (node ids are reused). */
+interface NodeLife {
+  alloc: number;
+  free: number;
+  file: number;
+  height: number;
+  base: number;
+}
+
+const nodeLives = logTable(
+  () => new Map<number, NodeLife[]>(),
+  (lives, store, t) => {
+    if (store.heapOf(t) !== EVENT_HEAP) return;
+    const kind = store.kindOf(t);
+    const node = store.objOf(t);
+    if (kind === PK.nodeAlloc) {
+      const list = lives.get(node) ?? [];
+      list.push({ alloc: t, free: Infinity, file: store.indexOf(t), height: store.beforeOf(t), base: store.afterOf(t) });
+      lives.set(node, list);
+    } else if (kind === PK.nodeFree) {
+      const list = lives.get(node);
+      if (list?.length) list[list.length - 1].free = t;
+    }
+  },
+);
+
+/**
+ * Which file, height and first index radix node t.obj covered when t happened, or null when the log cannot say:
+ * the node was never allocated, or it was reused at another place and t's position is not known (describe.ts does
+ * not pass it yet). Writes between a free and the next allocation belong to the old life when they zero a word (the
+ * free clearing the node), to the new one otherwise (its header being set before the nodeAlloc event).
+ */
+export function radixNode(t: RawTransition, m: Model): { file: number; height: number; base: number } | null {
+  const lives = nodeLives(m.store).get(t.obj);
+  if (!lives?.length) return null;
+  const at = positionOf(t);
+  if (at === undefined) {
+    const a = lives[0];
+    return lives.every((l) => l.file === a.file && l.height === a.height && l.base === a.base) ? a : null;
+  }
+  for (let i = 0; i < lives.length; i++) {
+    if (at < lives[i].alloc) return i > 0 && t.after === 0 ? lives[i - 1] : lives[i];
+    if (at <= lives[i].free) return lives[i];
+  }
+  return lives[lives.length - 1];
+}
+
+// ---------------------------------------------------------------- state writes
 
 /** Words of a node of this run: header, tags, 64 slots, then gpu_pages[gpu][4] (radix.ts nodeWords). */
 const nodeWords = (m: Model): number => N_GPU + m.gpus * GPU_SLOTS;
@@ -58,8 +110,6 @@ function slotRange(t: RawTransition, m: Model, s: number): { file: number; index
   const span = slotSpan(Math.max(1, life.height));
   return { file: life.file, index: life.base + s * span, span, height: life.height };
 }
-
-// ---------------------------------------------------------------- state writes
 
 function pcFile(t: RawTransition): Decoded {
   if (t.idx < PC_FILE_HDR) return { fields: { field: 'files' }, text: `address_spaces created: ${t.before} → ${t.after}` };

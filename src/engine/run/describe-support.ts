@@ -1,7 +1,7 @@
 /**
  * Shared pieces of the platform describers (describe-pagecache.ts, describe-cpu.ts, describe-gaia.ts,
  * describe-hmm.ts): registering a subsystem's kinds with describe.ts and bp-fields.ts in one call, naming
- * processors, and a small index of the transition log for facts a single transition does not carry (which file and
+ * processors, and tables read from the transition log for facts a single transition does not carry (which file and
  * index a radix node covers, which VA a page table maps).
  *
  * Describers must not read the heaps: the heaps hold the state at the debugger's cursor, which may be before or
@@ -10,13 +10,9 @@
  */
 
 import type { Store } from '../core/store';
-import { EVENT_HEAP } from '../core/store';
 import type { Model } from '../uvm/model';
 import { registerDecodedFields } from './bp-fields';
 import { registerDescriber, type RawTransition } from './describe';
-import { PK } from '../pagecache/kinds';
-import { MK } from '../cpu/kinds';
-import { entrySpan, LEVEL_PGD, T_INDEX, T_PARENT, TABLE_WORDS } from '../cpu/pgtable';
 
 export type Fields = Record<string, number | string>;
 export interface Decoded {
@@ -75,120 +71,45 @@ export function tsvtProcName(m: Model, p: number): string {
 export function regionName(m: Model, region: number): string {
   return m.regions[region]?.name ?? `region ${region}`;
 }
-/** The last transition column stored as u32 that means "none" (0xffffffff) reads as -1. */
+/** An id column written as u32 where 0xffffffff means "none": -1 then. */
 export const u32Id = (v: number): number => (v === 0xffffffff ? -1 : v);
 
-// ---------------------------------------------------------------- the log index
+// ---------------------------------------------------------------- the log
 
-/** One life of a radix node, from its nodeAlloc event (the node id is reused after a free). */
-interface NodeLife {
-  alloc: number;
-  free: number;
-  file: number;
-  height: number;
-  base: number;
-}
-/** A CPU page table (never freed: cpu/pgtable.ts), from its pgtableAlloc event and its header writes. */
-interface TableInfo {
-  mm: number;
-  level: number;
-  parent: number;
-  index: number;
-}
-interface LogIndex {
-  heapCount: number;
-  scanned: number;
-  heapIds: Map<string, number>;
-  nodes: Map<number, NodeLife[]>;
-  tables: Map<number, TableInfo>;
+/**
+ * A table of facts read from a store's log (which radix node covered which indices, which VA a page table maps),
+ * built on first use and extended with the transitions recorded since. `make` starts it for a store (find heap ids
+ * there), `scan` reads one transition into it.
+ */
+export function logTable<T>(make: (store: Store) => T, scan: (table: T, store: Store, t: number) => void): (store: Store) => T {
+  const cache = new WeakMap<Store, { heaps: number; scanned: number; table: T }>();
+  return (store) => {
+    let c = cache.get(store);
+    if (!c || c.heaps !== store.heaps.length) cache.set(store, (c = { heaps: store.heaps.length, scanned: 0, table: make(store) }));
+    for (let t = c.scanned; t < store.length; t++) scan(c.table, store, t);
+    c.scanned = store.length;
+    return c.table;
+  };
 }
 
-const INDEXES = new WeakMap<Store, LogIndex>();
-/** mm.pgtables header words before the first table (cpu/pgtable.ts HEADER). */
-export const PGTABLE_HEADER = 2;
-
-function table(ix: LogIndex, t: number): TableInfo {
-  let info = ix.tables.get(t);
-  if (!info) ix.tables.set(t, (info = { mm: -1, level: 0, parent: -1, index: 0 }));
-  return info;
-}
-
-/** The index of a store's log, extended to the transitions recorded since the last call. */
-function logIndex(store: Store): LogIndex {
-  let ix = INDEXES.get(store);
-  if (!ix || ix.heapCount !== store.heaps.length) {
-    const heapIds = new Map<string, number>();
-    for (let h = 0; h < store.heaps.length; h++) heapIds.set(store.heapName(h), h);
-    ix = { heapCount: store.heaps.length, scanned: 0, heapIds, nodes: new Map(), tables: new Map() };
-    INDEXES.set(store, ix);
-  }
-  const pgtables = ix.heapIds.get('mm.pgtables') ?? -1;
-  for (let t = ix.scanned; t < store.length; t++) {
-    const kind = store.kindOf(t);
-    const heap = store.heapOf(t);
-    if (heap === EVENT_HEAP) {
-      if (kind === PK.nodeAlloc) {
-        const lives = ix.nodes.get(store.objOf(t)) ?? [];
-        lives.push({ alloc: t, free: Infinity, file: store.indexOf(t), height: store.beforeOf(t), base: store.afterOf(t) });
-        ix.nodes.set(store.objOf(t), lives);
-      } else if (kind === PK.nodeFree) {
-        const lives = ix.nodes.get(store.objOf(t));
-        if (lives?.length) lives[lives.length - 1].free = t;
-      } else if (kind === MK.pgtableAlloc) Object.assign(table(ix, store.objOf(t)), { mm: store.indexOf(t), level: store.beforeOf(t) });
-    } else if (heap === pgtables && kind === MK.pgtable && store.indexOf(t) >= PGTABLE_HEADER) {
-      const w = (store.indexOf(t) - PGTABLE_HEADER) % TABLE_WORDS;
-      if (w === T_PARENT) table(ix, store.objOf(t)).parent = store.afterOf(t) - 1;
-      else if (w === T_INDEX) table(ix, store.objOf(t)).index = store.afterOf(t);
-    }
-  }
-  ix.scanned = store.length;
-  return ix;
-}
+const HEAP_IDS = new WeakMap<Store, { heaps: number; ids: Map<string, number> }>();
 
 /** A heap's id by name, or -1 when the run has no such heap. */
 export function heapId(store: Store, name: string): number {
-  return logIndex(store).heapIds.get(name) ?? -1;
+  let c = HEAP_IDS.get(store);
+  if (!c || c.heaps !== store.heaps.length) {
+    const ids = new Map<string, number>();
+    for (let h = 0; h < store.heaps.length; h++) ids.set(store.heapName(h), h);
+    HEAP_IDS.set(store, (c = { heaps: store.heaps.length, ids }));
+  }
+  return c.ids.get(name) ?? -1;
 }
 
 /**
- * The transition's position in the log, where describe.ts passes it (`index` beside the columns); without it the
- * describers fall back to what holds for every position (see radixNode).
+ * The transition's position in the log, where describe.ts passes it (`index` beside the columns); without it a
+ * describer falls back to what holds at every position (see radixNode in describe-pagecache.ts).
  */
-function positionOf(t: RawTransition): number | undefined {
+export function positionOf(t: RawTransition): number | undefined {
   const at = (t as { index?: unknown }).index;
   return typeof at === 'number' ? at : undefined;
-}
-
-/**
- * Which file, height and first index radix node t.obj covered when t happened, or null when the log cannot say:
- * the node was never allocated, or it was reused with another place in a tree and t's position is not known.
- * Writes between a free and the next allocation belong to the old life when they zero a word (the free clearing the
- * node), to the new one otherwise (its header being set up before the nodeAlloc event).
- */
-export function radixNode(t: RawTransition, m: Model): { file: number; height: number; base: number } | null {
-  const lives = logIndex(m.store).nodes.get(t.obj);
-  if (!lives?.length) return null;
-  const at = positionOf(t);
-  if (at === undefined) {
-    const a = lives[0];
-    return lives.every((l) => l.file === a.file && l.height === a.height && l.base === a.base) ? a : null;
-  }
-  for (let i = 0; i < lives.length; i++) {
-    if (at < lives[i].alloc) return i > 0 && t.after === 0 ? lives[i - 1] : lives[i];
-    if (at <= lives[i].free) return lives[i];
-  }
-  return lives[lives.length - 1];
-}
-
-/** A CPU page table's mm, level and the first VA it maps (0 for a PGD), or null when it is not in the log. */
-export function pageTable(m: Model, t: number): { mm: number; level: number; va: number } | null {
-  const ix = logIndex(m.store);
-  const info = ix.tables.get(t);
-  if (!info || info.level === 0) return null;
-  let va = 0;
-  for (let cur: TableInfo | undefined = info, guard = 0; cur && cur.level < LEVEL_PGD && guard < LEVEL_PGD; guard++) {
-    va += cur.index * entrySpan(cur.level + 1);
-    cur = ix.tables.get(cur.parent);
-  }
-  return { mm: info.mm, level: info.level, va };
 }

@@ -29,6 +29,8 @@ const PROT_NAMES = ['read', 'write', 'atomic'];
 
 /** A raw transition as a describer sees it. */
 export interface RawTransition {
+  /** The transition's position in the log (to look facts up in the recorded past, never at the cursor). */
+  index?: number;
   kind: number;
   heap: number;
   idx: number;
@@ -59,7 +61,7 @@ export function describeTransition(store: Store, m: Model, t: number): Transitio
   const proc = (p: number) => m.gpuName(p);
   const custom = DESCRIBERS.get(kind);
   if (custom) {
-    const d = custom({ kind, heap, idx, obj, before: x, after: y }, m);
+    const d = custom({ index: t, kind, heap, idx, obj, before: x, after: y }, m);
     const type = heap === EVENT_HEAP ? 'event' : 'state';
     return { index: t, kind: name, type, heap: heap === EVENT_HEAP ? 'events' : store.heapName(heap), obj, before: x, after: y, fields: d.fields, text: d.text };
   }

@@ -8,6 +8,9 @@ import type { Run } from '../../../src/engine/run/run';
 import type { PageCache } from '../../../src/engine/pagecache/filemap';
 import { GPU_GROUP, MAP_SIZE, N_COUNT_GPU, N_PARENT } from '../../../src/engine/pagecache/radix';
 import { checkInvariants } from '../../../src/engine/run/invariants';
+import { ptePresent } from '../../../src/engine/cpu/pte';
+
+const PAGE = 4096;
 
 export { runYaml };
 
@@ -23,6 +26,28 @@ export function fileScenario(size: string, steps: string[], gpus = ['gpu0']): st
     'steps:',
     ...steps.map((s) => `  - ${s}`),
   ].join('\n');
+}
+
+/**
+ * The release scenario shared by the mrelease and get_page_from_gpu tests: ops 0 gmmap, 1 the CPU maps pages 0-31,
+ * 2 the GPU reads pages 16-31 (a clean GPU page), 3 it writes pages 0-15 (a dirty one), 4 mrelease, 5 the CPU reads
+ * pages 0-15 (get_page_from_gpu), 6 it reads pages 16-31 (still mapped), 7 it reads pages 32-47 (no GPU page there).
+ */
+export const RELEASE_YAML = fileScenario('1MiB', [
+  '{ op: gaia.map, region: data.bin }',
+  '{ op: cpu.read, region: data.bin, length: 128KiB }', // the CPU maps pages 0-31
+  '{ op: gpu.kernel, access: { region: data.bin, op: read, offset: 64KiB, length: 64KiB } }', // GPU page 16: clean
+  '{ op: gpu.kernel, access: { region: data.bin, op: write, length: 64KiB } }', // GPU page 0: written
+  '{ op: gaia.mrelease, region: data.bin }',
+  '{ op: cpu.read, region: data.bin, length: 64KiB }', // get_page_from_gpu for pages 0-15
+  '{ op: cpu.read, region: data.bin, offset: 64KiB, length: 64KiB }', // still mapped: no fault
+  '{ op: cpu.read, region: data.bin, offset: 128KiB, length: 64KiB }', // CPU pages without a GPU page
+]);
+
+/** Whether the CPU process has a present PTE for file page `index` (the file's VMA starts at its mapping). */
+export function cpuMapped(run: Run, index: number): boolean {
+  const linux = run.platform!.linux!;
+  return ptePresent(linux.cpu.mm.pte(linux.mm, linux.regionVa(0) + index * PAGE));
 }
 
 export function pcOf(run: Run): PageCache {
@@ -64,7 +89,8 @@ export interface Ev {
 
 /**
  * Transitions of kind `kind` (an event, or a state write such as PK.pcTsvt: kind numbers are global), with their
- * step; within op `op` if given. For a state write, x and y are the value before and after.
+ * step; within op `op` if given. For a state write x and y are the heap's raw words before and after (a TSVT write
+ * decodes with `tsvtWrite`).
  */
 export function events(run: Run, kind: number, op?: number): Ev[] {
   const store = run.ctx.store;
@@ -125,4 +151,16 @@ export function expectInvariantsEverywhere(run: Run, from = 0, to = run.stepCoun
   run.seek(to);
   expect(checkInvariants(run)).toEqual([]);
   run.seek(cursor);
+}
+
+/** A TSVT write (PK.pcTsvt / pcTsvtReset) decoded: which slot, viewer row and owner column, and the versions. */
+export function tsvtWrite(run: Run, e: Ev): { node: number; slot: number; viewer: number; owner: number; previous: number; version: number } {
+  const pc = pcOf(run);
+  const procs = pc.radix.procs;
+  const w = e.idx - e.obj * pc.radix.tsvtWords;
+  const owner = w % procs;
+  const viewer = Math.floor(w / procs) % procs;
+  const slot = Math.floor(w / (procs * procs));
+  const initial = owner === pc.disk ? 0 : -1; // the heap holds version - initial (pagecache/tsvt.ts)
+  return { node: e.obj, slot, viewer, owner, previous: e.x + initial, version: e.y + initial };
 }
