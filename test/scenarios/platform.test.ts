@@ -15,6 +15,7 @@ import type { Run, RunSummary } from '../../src/engine/run/run.js';
 import { GK as GAIA } from '../../src/engine/gaia/kinds.js';
 import { GK as GDR } from '../../src/engine/gdr/kinds.js';
 import { PK } from '../../src/engine/pagecache/kinds.js';
+import { crossoverBytes } from '../../src/engine/gdr/cost.js';
 
 const DIR = fileURLToPath(new URL('../../assets/scenarios/', import.meta.url));
 const FILES = readdirSync(DIR)
@@ -318,6 +319,11 @@ describe('gdrcopy-vs-migration.yaml', () => {
     expect(t('write-64KiB', 'write-1MiB')).toBeGreaterThan(3 * t('prefetch-64KiB', 'prefetch-1MiB'));
     // reads: the copy engine wins already at 4 KiB
     expect(t('write-1MiB', 'read-4KiB')).toBeGreaterThan(2 * t('fault-64KiB', 'prefetch-back-4KiB'));
+    // against the published cudaMemcpy line: writes win up to about 460 KiB, reads below about 3.4 KiB
+    expect(crossoverBytes(0) / KiB).toBeGreaterThan(455);
+    expect(crossoverBytes(0) / KiB).toBeLessThan(470);
+    expect(crossoverBytes(1) / KiB).toBeGreaterThan(3.2);
+    expect(crossoverBytes(1) / KiB).toBeLessThan(3.6);
   });
   it('a 4 KiB fault is one batch, widened to 64 KiB by the prefetcher, about 235 times the gdrcopy write', () => {
     const d = between(f, 'prefetch-1MiB', 'fault-4KiB');

@@ -23,8 +23,9 @@ export const ENTRIES = 512;
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 4096;
 /** VA bytes one entry of a level covers: 4 KiB, 2 MiB, 1 GiB, 512 GiB. */
+const ENTRY_SPAN = [0, 1, 2, 3, 4, 5].map((l) => (l === 0 ? 0 : PAGE_SIZE * 2 ** (9 * (l - 1))));
 export function entrySpan(level: number): number {
-  return PAGE_SIZE * 2 ** (9 * (level - 1));
+  return ENTRY_SPAN[level];
 }
 export function entryIndex(level: number, va: number): number {
   return Math.floor(va / entrySpan(level)) % ENTRIES;

@@ -65,7 +65,7 @@ export function deleteFromPageCacheGpu(pc: PageCache, f: number, index: number, 
   s.at(fnDeleteGpu.at.tag);
   let others = false;
   for (let o = 0; o < r.gpus; o++) if (o !== gpu && r.gpuSlot(leaf, o, g) >= 0) others = true;
-  if (!others) for (let k = 0; k < GPU_GROUP; k++) r.tagClear(f, first + k, Tag.onGpu);
+  if (!others) for (let k = 0; k < GPU_GROUP; k++) r.tagClearAt(f, leaf, (first % MAP_SIZE) + k, Tag.onGpu);
   s.at(fnDeleteGpu.at.slot);
   r.setGpuSlot(leaf, gpu, g, -1);
   s.at(fnDeleteGpu.at.version);

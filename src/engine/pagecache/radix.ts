@@ -62,15 +62,18 @@ const NH_FREE = 1; // free list head + 1
 const NODE_HDR = 2;
 
 /** Indices covered by one slot of a node of height h: 64^(h-1). */
+const SLOT_SPAN = Array.from({ length: 12 }, (_, h) => (h === 0 ? 0 : 2 ** (MAP_SHIFT * (h - 1))));
+const MAX_INDEX = Array.from({ length: 12 }, (_, h) => (h === 0 ? -1 : 2 ** (MAP_SHIFT * h) - 1));
 export function slotSpan(height: number): number {
-  return 2 ** (MAP_SHIFT * (height - 1));
+  return SLOT_SPAN[height];
 }
 /** Highest index a tree of height h holds (radix_tree_maxindex). */
 export function maxIndex(height: number): number {
-  return height === 0 ? -1 : 2 ** (MAP_SHIFT * height) - 1;
+  return MAX_INDEX[height];
 }
 function offsetAt(index: number, height: number): number {
-  return Math.floor(index / slotSpan(height)) % MAP_SIZE;
+  // indices are u32 and heights <= 6 here: a shift is exact
+  return (index >>> (MAP_SHIFT * (height - 1))) & (MAP_SIZE - 1);
 }
 
 export class Radix {
@@ -354,9 +357,14 @@ export class Radix {
    * of the tag; clear the root tag when the climb passes the root. `onLevel(height)` as for tagSet; height 0 = root.
    */
   tagClear(f: number, index: number, tag: number, onLevel?: (height: number) => void): void {
-    let n = this.leafOf(f, index);
+    const n = this.leafOf(f, index);
     if (n < 0) return;
-    let off = index % MAP_SIZE;
+    this.tagClearAt(f, n, index % MAP_SIZE, tag, onLevel);
+  }
+  /** tagClear when the leaf is known (slot `slot` of leaf `leaf`). */
+  tagClearAt(f: number, leaf: number, slot: number, tag: number, onLevel?: (height: number) => void): void {
+    let n = leaf;
+    let off = slot;
     let height = 1;
     while (n >= 0) {
       if (!this.tagBit(n, tag, off)) return;

@@ -121,12 +121,9 @@ function endPageWriteback(pc: PageCache, f: number, index: number): void {
   const leaf = r.leafOf(f, index);
   const slot = index % MAP_SIZE;
   const v = t.version(leaf, slot, t.cpu, t.cpu);
-  const raise = (viewer: number, owner: number): void => {
-    if (v > t.version(leaf, slot, viewer, owner)) t.setVersion(leaf, slot, viewer, owner, v, PK.pcTsvt);
-  };
-  raise(t.disk, t.disk);
-  raise(t.disk, t.cpu);
-  raise(t.cpu, t.disk);
+  if (v > t.version(leaf, slot, t.disk, t.disk)) t.setVersion(leaf, slot, t.disk, t.disk, v, PK.pcTsvt);
+  if (v > t.version(leaf, slot, t.disk, t.cpu)) t.setVersion(leaf, slot, t.disk, t.cpu, v, PK.pcTsvt);
+  if (v > t.version(leaf, slot, t.cpu, t.disk)) t.setVersion(leaf, slot, t.cpu, t.disk, v, PK.pcTsvt);
   s.leave();
 }
 
