@@ -180,9 +180,9 @@ describe('the normalised form of each op', () => {
     );
     expect(s.steps).toEqual([
       { op: 'cpu.mmap', region: 1, loc: { line: 9, col: 5 } },
-      { op: 'gdr.pin', region: 3, loc: { line: 10, col: 5 } },
-      { op: 'gdr.map', region: 3, loc: { line: 11, col: 5 } },
-      { op: 'gdr.unpin', region: 3, loc: { line: 12, col: 5 } },
+      { op: 'gdr.pin', region: 3, process: 1, loc: { line: 10, col: 5 } },
+      { op: 'gdr.map', region: 3, process: 1, loc: { line: 11, col: 5 } },
+      { op: 'gdr.unpin', region: 3, process: 1, loc: { line: 12, col: 5 } },
       { op: 'cpu.munmap', region: 1, loc: { line: 13, col: 5 } },
     ]);
   });
@@ -234,9 +234,14 @@ describe('the normalised form of each op', () => {
 
   it('reads gdr.copy in both directions, over the whole region by default', () => {
     expect(stepsOf('  - { op: gdr.copy, region: D, direction: to-gpu }', '  - { op: gdr.copy, region: D, direction: from-gpu, offset: 1MiB, length: 100 }')).toEqual([
-      { op: 'gdr.copy', region: 3, direction: 'to-gpu', offset: 0, length: 2 * MiB },
-      { op: 'gdr.copy', region: 3, direction: 'from-gpu', offset: MiB, length: 100 },
+      { op: 'gdr.copy', region: 3, direction: 'to-gpu', offset: 0, length: 2 * MiB, process: 1 },
+      { op: 'gdr.copy', region: 3, direction: 'from-gpu', offset: MiB, length: 100, process: 1 },
     ]);
+  });
+
+  it('runs a gdr op in the process it names, 1 or 2, and refuses a third', () => {
+    expect(stepsOf('  - { op: gdr.pin, region: D, process: 2 }')).toEqual([{ op: 'gdr.pin', region: 3, process: 2 }]);
+    expect(messages(allKinds('  - { op: gdr.copy, region: D, direction: to-gpu, process: 3 }')).join('\n')).toMatch(/^test\.yaml:9:\d+: must be at most 2, got the number 3/);
   });
 
   it('follows anchors in the new ops as in the others', () => {

@@ -29,14 +29,15 @@ export class Platform {
     // HMM: a dmirror-like device per GPU, mirroring the process and migrating its anonymous memory
     this.hmm = this.linux && kinds.has('anonymous') ? new Hmm(c.store, c.steps, this.linux.cpu.mm, this.linux.clock, m.gpus) : null;
     if (kinds.has('device')) {
-      this.gdr = new Gdr(c.store, c.steps, {
+      const clock = {
         now: () => m.now(),
-        spend: (ns) => m.spend(ns),
-        count: (name, by) => {
+        spend: (ns: number) => m.spend(ns),
+        count: (name: string, by: number) => {
           if (!isCounterName(name)) throw new Error(`gdrcopy counts ${name}, which is not a counter`);
           m.count(name, by);
         },
-      });
+      };
+      this.gdr = new Gdr(c.store, c.steps, clock, { sharedInodeMapping: c.scenario.policy.gdrSharedMapping });
       for (const r of c.scenario.regions) this.bufferOf.push(r.kind === 'device' ? this.gdr.cudaMalloc(r.gpu ?? 1, r.size) : -1);
     } else this.gdr = null;
   }
@@ -68,9 +69,10 @@ export class Platform {
     for (let i = 0; i < access.pages.length; i++) this.hmm!.deviceAccess(gpu, this.linux!.mm, base + access.pages[i] * 4096, write);
   }
 
-  gdrMr(region: number): number {
+  /** The live pin of a device region by process 1 or 2 (each has its own open file of /dev/gdrdrv), or -1. */
+  gdrMr(region: number, process = 1): number {
     if (!this.gdr) return -1;
-    return this.gdr.mrOf(this.gdr.fileOf(0), this.bufferOf[region]);
+    return this.gdr.mrOf(this.gdr.fileOf(process - 1), this.bufferOf[region]);
   }
 
   /** Ops of the page-cache side. Returns an error message, or null when done. */
@@ -106,22 +108,22 @@ export class Platform {
         return null;
       }
       case 'gdr.pin':
-        this.gdr!.pin(this.gdr!.fileOf(0), this.bufferOf[op.region]);
+        this.gdr!.pin(this.gdr!.fileOf(op.process - 1), this.bufferOf[op.region]);
         return null;
       case 'gdr.map': {
-        const mr = this.gdrMr(op.region);
+        const mr = this.gdrMr(op.region, op.process);
         if (mr < 0) return `gdr.map: region "${this.name(op.region)}" is not pinned (gdr.pin it first)`;
         this.gdr!.map(mr);
         return null;
       }
       case 'gdr.copy': {
-        const mr = this.gdrMr(op.region);
+        const mr = this.gdrMr(op.region, op.process);
         if (mr < 0) return `gdr.copy: region "${this.name(op.region)}" is not pinned and mapped (gdr.pin and gdr.map it first)`;
         this.gdr!.copy(mr, op.direction === 'to-gpu' ? 0 : 1, op.offset, op.length);
         return null;
       }
       case 'gdr.unpin': {
-        const mr = this.gdrMr(op.region);
+        const mr = this.gdrMr(op.region, op.process);
         if (mr < 0) return `gdr.unpin: region "${this.name(op.region)}" is not pinned`;
         this.gdr!.unpin(mr);
         return null;

@@ -103,6 +103,8 @@ export const DEFAULT_POLICY: Readonly<PolicySpec> = Object.freeze({
   thrashing: true,
   eviction: 'driver',
   driver: '580',
+  // gdrdrv gives each open file its own address_space (gdrdrv.c:gdrdrv_open); 'on' shows what that prevents
+  gdrSharedMapping: false,
 });
 
 /** vidmem is managed in 2 MiB root chunks (uvm_pmm_gpu.h, UVM_CHUNK_SIZE_MAX); a partial chunk is unusable. */

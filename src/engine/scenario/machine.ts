@@ -66,6 +66,9 @@ export const POLICY_FIELDS = {
   driver: z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.enum(['580', '595'])).default(
     DEFAULT_POLICY.driver,
   ),
+  gdrSharedMapping: z
+    .preprocess((v) => (v === true ? 'on' : v === false ? 'off' : v), z.enum(['on', 'off']))
+    .default(DEFAULT_POLICY.gdrSharedMapping ? 'on' : 'off'),
 };
 
 /** GPU names in processor order (the name of processor id i + 1 is names[i]); `known` is false when unreadable. */
@@ -249,7 +252,8 @@ export function readPolicy(r: Reader, node: Node | null, path: Path): PolicySpec
     v.prefetchThreshold === undefined ||
     v.thrashing === undefined ||
     v.eviction === undefined ||
-    v.driver === undefined
+    v.driver === undefined ||
+    v.gdrSharedMapping === undefined
   ) {
     return null;
   }
@@ -259,5 +263,6 @@ export function readPolicy(r: Reader, node: Node | null, path: Path): PolicySpec
     thrashing: v.thrashing === 'on',
     eviction: v.eviction,
     driver: v.driver,
+    gdrSharedMapping: v.gdrSharedMapping === 'on',
   };
 }

@@ -54,10 +54,10 @@ const STEP_KEYS: Readonly<Record<StepOp, readonly string[]>> = Object.freeze({
   'gaia.mrelease': ['op', 'region', ...RANGE_KEYS, 'gpu'],
   'hmm.migrate': ['op', 'region', 'to', ...RANGE_KEYS],
   'hmm.evict': ['op', 'gpu', 'chunk'],
-  'gdr.pin': ['op', 'region'],
-  'gdr.map': ['op', 'region'],
-  'gdr.copy': ['op', 'region', 'direction', ...RANGE_KEYS],
-  'gdr.unpin': ['op', 'region'],
+  'gdr.pin': ['op', 'region', 'process'],
+  'gdr.map': ['op', 'region', 'process'],
+  'gdr.copy': ['op', 'region', 'direction', ...RANGE_KEYS, 'process'],
+  'gdr.unpin': ['op', 'region', 'process'],
   note: ['op', 'text'],
   bookmark: ['op', 'name'],
 });
@@ -90,6 +90,9 @@ export const ADVICE = [
 ] as const;
 /** Advice that names a processor (cudaMemAdvise's device argument); the others apply to the range as a whole. */
 const ADVICE_WITH_TARGET: readonly string[] = ['preferred-location', 'accessed-by', 'unset-accessed-by'];
+
+/** Which process a gdrcopy op runs in: each has its own open file of /dev/gdrdrv (default the first). */
+const PROCESS = int(1, 2).default(1);
 
 /** gdr.copy's directions: gdr_copy_to_mapping (CPU → GPU memory) and gdr_copy_from_mapping (GPU memory → CPU). */
 export const GDR_DIRECTIONS = ['to-gpu', 'from-gpu'] as const;
@@ -285,7 +288,10 @@ function readRegionOp(
   loc: SourceLoc,
 ): StepSpec | null {
   const region = regionOfKind(c, view, op, kind);
-  return isId(region) ? { op, region, loc } : null;
+  if (!isId(region)) return null;
+  if (op === 'cpu.mmap' || op === 'cpu.munmap') return { op, region, loc };
+  const process = c.r.field(view, 'process', PROCESS);
+  return process === undefined ? null : { op, region, process, loc };
 }
 
 /** cpu.msync: a file region and a range of it (default the whole region). */
@@ -355,8 +361,9 @@ function readGdrCopy(c: StepContext, view: MapView, loc: SourceLoc): StepSpec | 
     return null;
   }
   const range = rangeIn(c, view, region);
-  if (!range || direction === undefined) return null;
-  return { op: 'gdr.copy', region, direction, offset: range.offset, length: range.length, loc };
+  const process = c.r.field(view, 'process', PROCESS);
+  if (!range || direction === undefined || process === undefined) return null;
+  return { op: 'gdr.copy', region, direction, offset: range.offset, length: range.length, process, loc };
 }
 
 function bookmark(c: StepContext, name: string, at: Node, path: Path, loc: SourceLoc): StepSpec | null {

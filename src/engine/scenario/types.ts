@@ -81,6 +81,11 @@ export interface PolicySpec {
   /** Root-chunk eviction order. 'driver' is the driver's: free, unused, discarded, then used (LRU by migration in). */
   eviction: 'driver';
   driver: DriverVersion;
+  /**
+   * The counterfactual gdrdrv avoids: every open of /dev/gdrdrv shares the inode's address_space (inode->i_mapping)
+   * instead of getting its own, so unmap_mapping_range on one file's handle offsets reaches other processes' mappings.
+   */
+  gdrSharedMapping: boolean;
 }
 
 export type RegionKind = 'managed' | 'file' | 'anonymous' | 'device';
@@ -146,9 +151,9 @@ export type StepSpec =
   | { op: 'hmm.migrate'; region: number; to: ProcId; offset: number; length: number; loc: SourceLoc }
   /** Evict device chunk `chunk` of `gpu`'s device-private memory to system memory (dmirror_device_evict_chunk). */
   | { op: 'hmm.evict'; gpu: ProcId; chunk: number; loc: SourceLoc }
-  /** gdrcopy on a device region: pin (nvidia_p2p_get_pages), map (mmap of the BAR), unpin. */
-  | { op: 'gdr.pin' | 'gdr.map' | 'gdr.unpin'; region: number; loc: SourceLoc }
-  | { op: 'gdr.copy'; region: number; direction: 'to-gpu' | 'from-gpu'; offset: number; length: number; loc: SourceLoc };
+  /** gdrcopy on a device region: pin (nvidia_p2p_get_pages), map (mmap of the BAR), unpin; `process` 1 or 2 opens its own /dev/gdrdrv. */
+  | { op: 'gdr.pin' | 'gdr.map' | 'gdr.unpin'; region: number; process: number; loc: SourceLoc }
+  | { op: 'gdr.copy'; region: number; direction: 'to-gpu' | 'from-gpu'; offset: number; length: number; process: number; loc: SourceLoc };
 
 export interface Scenario {
   uvmscope: 1;
