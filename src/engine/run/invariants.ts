@@ -13,6 +13,11 @@
  *      a block's GPU chunk is owned by that block, and a user chunk's owner points back at it;
  *  I8  a 2M PTE maps every page of the block; a 64K PTE maps all 16 pages of its region;
  *  I9  counters and the clock are never negative.
+ *
+ * I1–I9 hold after every step: UVM's paths change a page's residency and mappings in single steps. The page-cache
+ * side's checks (radix tags and GPU slots, page tables and references, gdrcopy, HMM) hold between operations; inside
+ * a kernel function (radix_tree_tag_set climbing the tree, add_to_page_cache_gpu updating count_gpu…) a step may show
+ * the structure half updated, as it is in the kernel at that line. Tests check them at every operation's end.
  */
 
 import { PageMask, WORDS_PER_BLOCK_MASK as MW } from '../core/bits';

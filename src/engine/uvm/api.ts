@@ -129,7 +129,9 @@ export function advise(c: Ctx, region: number, advice: Advice, target: number | 
             break;
           }
         });
-        mapPages(c, block, t, reachable, PROT_WRITE, RemoteMapCause.policy);
+        const dup = reachable.clone().andHeap(m.blocks, m.layout.readDupBase(block));
+        mapPages(c, block, t, reachable.clone().andNot(dup), PROT_WRITE, RemoteMapCause.policy);
+        mapPages(c, block, t, dup, PROT_READ, RemoteMapCause.policy);
       }
       break;
     }

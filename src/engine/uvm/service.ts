@@ -119,7 +119,10 @@ export function mapAccessedBy(c: Ctx, block: number, pages: PageMask, except: nu
         break;
       }
     });
-    mapPages(c, block, p, reachable, PROT_WRITE, RemoteMapCause.policy);
+    // read-duplicated pages are mapped read-only everywhere (a write must fault to collapse the copies)
+    const dup = reachable.clone().andHeap(m.blocks, m.layout.readDupBase(block));
+    mapPages(c, block, p, reachable.clone().andNot(dup), PROT_WRITE, RemoteMapCause.policy);
+    mapPages(c, block, p, dup, PROT_READ, RemoteMapCause.policy);
   }
 }
 
