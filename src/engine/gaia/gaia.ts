@@ -89,8 +89,8 @@ export class Gaia {
     const { m } = this.c;
     const region = m.blockRegion[block];
     if (this.sharedGpu(region) === 0) return;
-    const todo = from.clone().andNotHeap(m.blocks, m.layout.word(block, m.layout.fromCache));
-    todo.forEach((p) => this.populatePage(block, p));
+    const unfilled = from.clone().andNotHeap(m.blocks, m.layout.word(block, m.layout.fromCache));
+    unfilled.forEach((p) => this.populatePage(block, p));
   }
 
   private populatePage(block: number, page: number): void {

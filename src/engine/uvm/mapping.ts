@@ -27,13 +27,13 @@ export function mapPages(c: Ctx, block: number, proc: number, pages: PageMask, p
   const { m, steps } = c;
   const p = effectiveProt(proc, prot);
   // nothing to do for pages already mapped with exactly this protection
-  const todo = pages.clone().andNotHeap(m.blocks, m.layout.mappedBase(block, proc, p));
+  const changes = pages.clone().andNotHeap(m.blocks, m.layout.mappedBase(block, proc, p));
   if (p + 1 < PROT_COUNT) {
     const over = pages.clone().andHeap(m.blocks, m.layout.mappedBase(block, proc, p + 1));
-    todo.or(over);
+    changes.or(over);
   }
-  if (todo.isEmpty()) return;
-  pages = todo;
+  if (changes.isEmpty()) return;
+  pages = changes;
   steps.enter(fnMap.at.entry);
   steps.at(fnMap.at.permission);
   for (let k = 0; k < PROT_COUNT; k++) {
