@@ -26,7 +26,7 @@ export const HK = defineKinds({
   // ---- events ----
   /** obj = chunk, idx = device, x = first device page, y = pages. dmirror_allocate_chunk: memremap_pages of a new chunk. */
   hmmChunkAlloc: 135,
-  /** obj = chunk, idx = device, x = first device page, y = pages. memunmap_pages + release_mem_region: the chunk is gone. */
+  /** obj = chunk, idx = device, x = first device page, y = pages the eviction moved out. memunmap_pages + release_mem_region: the chunk is gone. */
   hmmChunkRelease: 136,
   /** obj = mirror, idx = MmuNotify event, x = start VA, y = pt entries erased (-1: skipped, the migration is this device's own). */
   hmmInvalidate: 137,

@@ -184,6 +184,9 @@ function migrateWrite(t: RawTransition): Decoded {
   } else if (t.idx === A_ACTIVE) show = (v) => ARGS_KINDS[v] ?? String(v);
   else if (t.idx === A_START || t.idx === A_END) show = hex;
   else if (t.idx === A_MM) show = (v) => ref(v, 'mm');
+  // fault_page holds the device page + 1 (0 = none); start_pfn a migrate frame (system pfn or device page)
+  else if (field === 'fault_page') show = (v) => (v === 0 ? 'none' : `device page ${v - 1}`);
+  else if (field === 'start_pfn') show = (v) => (v === 0 ? '0' : frame(v));
   return { fields, text: `migrate args ${field}: ${show(t.before)} → ${show(t.after)}` };
 }
 
@@ -243,7 +246,11 @@ const DESCRIBERS: Readonly<Record<HmmKind, KindDescriber>> = {
   hmmMigrate: (t) => migrateWrite(t),
   hmmMirror: (t) => mirrorWrite(t),
   hmmChunkAlloc: (t, m) => chunk(t, m, 'dmirror_allocate_chunk (memremap_pages)'),
-  hmmChunkRelease: (t, m) => chunk(t, m, 'chunk released (memunmap_pages)'),
+  // the release event's y is the pages the eviction moved back to system memory, not the chunk's size
+  hmmChunkRelease: (t, m) => ({
+    fields: { chunk: t.obj, device: t.idx, gpu: procName(m, t.idx), page: t.before, pages: t.after },
+    text: `chunk released (memunmap_pages): chunk ${t.obj} of ${procName(m, t.idx)} from device page ${t.before}, after ${plural(t.after, 'page')} moved back to system memory`,
+  }),
   hmmInvalidate: (t) => ({
     fields: { mirror: t.obj, event: MMU_NOTIFY_NAMES[t.idx] ?? String(t.idx), va: t.before, entries: t.after },
     text: `mirror ${t.obj} invalidate (${MMU_NOTIFY_NAMES[t.idx] ?? t.idx}) from ${hex(t.before)}: ${t.after < 0 ? 'skipped, the migration is its own' : `${plural(t.after, 'pt entry')} erased`}`,
