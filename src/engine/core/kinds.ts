@@ -4,7 +4,8 @@
  * FIRST_EVENT_KIND, events (things that happened) from it up to 255 (breakpoint scans index a 256-entry mask).
  *
  * Ranges: uvm 1–29 / 64–99; page cache 30–37 / 100–119; CPU mm 38–43 / 120–134; HMM 44–49 / 135–154;
- * gdrcopy 50–53 / 155–164; GAIA 54–57 / 165–189; correlation prefetcher 58–60 / 190–199.
+ * gdrcopy 50–53 / 155–164; GAIA and the scenario's region mappings 54–57 / 165–189; correlation prefetcher 58–60 /
+ * 190–199.
  */
 
 export const FIRST_EVENT_KIND = 64;

@@ -7,6 +7,8 @@ export const GK = defineKinds({
   gaiaMap: 54,
   /** A va_block's GAIA masks: page_from_cache and the GPU-written (differs from shadow) pages. */
   gaiaBlock: 55,
+  /** The process's mapping of a scenario region (the VMA id + 1 of a file region's cpu.mmap; 0 = unmapped). */
+  regionMapping: 56,
   /** obj = region, idx = gpu, x = CPU VMA, y = pages touched. gmmap finished: the file is shared with the GPU. */
   gaiaMapped: 165,
   /** obj = block, idx = page, x = file page pfn, y = file index. uvm_populate_page_from_cache copied a page in. */

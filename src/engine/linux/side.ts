@@ -17,7 +17,7 @@ import type { Model } from '../uvm/model';
 import { isCounterName } from '../uvm/counters';
 import type { Clock } from '../cpu/costs';
 import { createCpuSide, type CpuSide } from '../cpu/index';
-import { K } from '../uvm/kinds';
+import { GK } from '../gaia/kinds';
 
 const PAGE = 4096;
 
@@ -68,7 +68,7 @@ export class LinuxSide {
     if (v >= 0) return v;
     const r = this.scenario.regions[region];
     const vma = this.cpu.mm.mmap(this.mm, { length: r.size, read: true, write: true, shared: true, file: this.fileOf[region], pgoff: 0, gpuMapped });
-    this.store.write(this.hRegionVma, region, vma + 1, K.regionPolicy, region);
+    this.store.write(this.hRegionVma, region, vma + 1, GK.regionMapping, region);
     return vma;
   }
 
@@ -77,7 +77,7 @@ export class LinuxSide {
     if (v < 0) return false;
     const vm = this.cpu.mm.vmas;
     this.cpu.mm.munmap(this.mm, vm.start(v), vm.end(v) - vm.start(v));
-    this.store.write(this.hRegionVma, region, 0, K.regionPolicy, region);
+    this.store.write(this.hRegionVma, region, 0, GK.regionMapping, region);
     return true;
   }
 

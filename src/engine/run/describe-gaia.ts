@@ -55,6 +55,7 @@ const REGION = ['region', 'regionName'];
 export const GAIA_FIELDS: Readonly<Record<GaiaKind, readonly string[]>> = {
   gaiaMap: [...REGION, 'gpu'],
   gaiaBlock: ['block', 'field', 'page', 'gained', 'lost', 'region', 'index'],
+  regionMapping: [...REGION, 'vma'],
   gaiaMapped: [...REGION, 'gpu', 'vma', 'pages'],
   populate: ['block', 'page', 'pfn', 'index'],
   maquireDrop: [...REGION, 'index', 'gpu', 'dropped'],
@@ -71,6 +72,10 @@ export const GAIA_FIELDS: Readonly<Record<GaiaKind, readonly string[]>> = {
 const GAIA_DESCRIBERS: Readonly<Record<GaiaKind, KindDescriber>> = {
   gaiaMap: gaiaMapWrite,
   gaiaBlock: gaiaBlockWrite,
+  regionMapping: (t, m) => ({
+    fields: { ...region(m, t.idx), vma: t.after ? t.after - 1 : -1 },
+    text: t.after ? `region ${regionName(m, t.idx)} mapped by the process (cpu.mmap): VMA ${t.after - 1}` : `region ${regionName(m, t.idx)} unmapped by the process (cpu.munmap)`,
+  }),
   gaiaMapped: (t, m) => ({
     fields: { ...region(m, t.obj), gpu: procName(m, t.idx), vma: t.before, pages: t.after },
     text: `gmmap done: file region ${regionName(m, t.obj)} (${plural(t.after, 'page')}) shared with ${procName(m, t.idx)}, CPU VMA ${t.before}`,
