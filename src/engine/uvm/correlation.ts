@@ -30,8 +30,9 @@
  *   - a predicted block gets its non-resident pages made resident on the kernel's GPU with cause PREFETCH, then is
  *     mapped for that GPU as uvm_migrate's pass 2 maps (read-write-atomic where no one else maps the page; read-mostly
  *     ranges are duplicated and mapped read-only); accessed_by processors are re-mapped;
- *   - a predicted block of the launched kernel that is already resident is marked used (its root chunk to the tail of
- *     the USED list), so the driver's LRU evicts unpredicted blocks first;
+ *   - the predicted blocks of the launched kernel that are already resident are all marked used (their root chunks to
+ *     the tail of the USED list, in prediction order) before any block is copied, so the driver's LRU evicts
+ *     unpredicted blocks first, and making room for an earlier missing block never picks a later predicted one;
  *   - memory: when the GPU has no free root chunk and the chunk the driver would evict (pick_root_chunk_to_evict)
  *     holds a block the launched kernel predicts (or, for the lookahead, a block of the predicted kernel's first
  *     blocks), prefetching stops: it never evicts what the running kernel is about to use;
@@ -110,7 +111,7 @@ export const fnDeepumLaunch = defineFunction('deepum_runtime_launch', RUNTIME, {
 export const fnDeepumPrefetch = defineFunction('deepum_prefetch_thread', DRIVER, {
   entry: 'prefetch thread(execution ID e, gpu)',
   lookup: 'walk e\u2019s UM-block correlation table: predicted 2 MB blocks in first-fault order',
-  resident: 'the block is already on the GPU: mark it used so the LRU keeps it',
+  resident: 'the predicted blocks already on the GPU: mark them used so the LRU keeps them',
   space: 'no free chunk and the eviction victim holds a predicted block: stop rather than evict it',
   migrate: 'uvm_va_block_make_resident(block, gpu, missing pages, cause PREFETCH)',
   map: 'map the block for the GPU, as uvm_migrate\u2019s pass 2 does',
@@ -389,19 +390,31 @@ export class Correlation {
     const L = m.layout;
     const pmm = c.pmmOf(gpu);
     const tag = gpu | ((lookahead ? 1 : 0) << 6);
+    const placedElsewhere = (block: number) => {
+      const preferred = m.preferredLocation(m.blockRegion[block]);
+      return preferred >= 0 && preferred !== gpu; // ours: the user placed this range elsewhere
+    };
+    if (!lookahead) {
+      // ours: every predicted block already here is marked used (in prediction order) before any copy, so making
+      // room for an earlier missing block never picks a later predicted one as the driver's LRU victim
+      const here: number[] = [];
+      for (const block of blocks) {
+        if (placedElsewhere(block)) continue;
+        const chunk = m.blockWord(block, L.gpuChunk, gpu) - 1;
+        if (chunk >= 0 && m.fullMask(block).andNotHeap(m.blocks, L.residentBase(block, gpu)).isEmpty()) here.push(chunk);
+      }
+      if (here.length > 0) {
+        steps.at(fnDeepumPrefetch.at.resident);
+        for (const chunk of here) pmm.markUsed(chunk);
+      }
+    }
     for (const block of blocks) {
+      if (placedElsewhere(block)) continue;
       const region = m.blockRegion[block];
-      const preferred = m.preferredLocation(region);
-      if (preferred >= 0 && preferred !== gpu) continue; // ours: the user placed this range elsewhere
       const missing = m.fullMask(block).andNotHeap(m.blocks, L.residentBase(block, gpu));
       const chunk = m.blockWord(block, L.gpuChunk, gpu) - 1;
       if (missing.isEmpty()) {
-        if (!lookahead && chunk >= 0) {
-          // ours: a predicted block already here is marked used, so the driver's LRU evicts unpredicted blocks first
-          steps.at(fnDeepumPrefetch.at.resident);
-          pmm.markUsed(chunk);
-        }
-        this.mapForGpu(block, gpu);
+        this.mapForGpu(block, gpu); // already resident: marked used above (launched kernel), mapped here
         continue;
       }
       if (chunk < 0 && !(pmm.pmaNext() < pmm.rootChunks || pmm.listChunks(List.free).length > 0)) {
