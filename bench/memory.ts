@@ -1,9 +1,10 @@
 /**
  * Peak memory of the page-event run, measured in a fresh child process that does nothing else (the parent's own
  * repeated runs and seek run would otherwise set the peak). The child parses, executes once, keeps the Run alive,
- * and reports its RSS peak (process.resourceUsage().maxRSS, KiB) and heap figures over IPC.
+ * and reports its RSS peak (VmHWM, KiB) and heap figures over IPC.
  */
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { execute } from '../src/engine/run/execute.js';
 import { fullGc } from './gc.js';
@@ -28,6 +29,21 @@ export interface MemoryResult {
   executeMs: number;
 }
 
+/**
+ * The process's peak RSS in KiB. getrusage's ru_maxrss survives execve, so a child forked from a parent that was
+ * already large reports the parent's size; VmHWM in /proc/self/status belongs to the new image only. Falls back to
+ * ru_maxrss where /proc is missing.
+ */
+function peakRssKiB(): number {
+  try {
+    const m = /^VmHWM:\s+(\d+)\s+kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]);
+  } catch {
+    // not Linux: use getrusage
+  }
+  return process.resourceUsage().maxRSS;
+}
+
 /** Child side: one run, then report. */
 export function memoryChild(sizes: BenchSizes): MemoryResult {
   const regionBytes = sizes.eventRegionBytes;
@@ -41,7 +57,7 @@ export function memoryChild(sizes: BenchSizes): MemoryResult {
   const mu = process.memoryUsage();
   const result: MemoryResult = {
     regionBytes,
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    peakRssMb: peakRssKiB() / 1024,
     rssBeforeRunMb: rssBefore / MiB,
     rssAfterRunMb: mu.rss / MiB,
     heapUsedAfterRunMb: mu.heapUsed / MiB,
