@@ -21,6 +21,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { scenario } from './helpers';
+import { STEP_OPS } from '../../src/engine/scenario/index';
 import { execute, EngineError } from '../../src/engine/run/execute';
 import { checkInvariants } from '../../src/engine/run/invariants';
 import type { Run } from '../../src/engine/run/run';
@@ -37,25 +38,8 @@ const SIZES: Record<Kind, number[]> = {
   anonymous: [4 * KiB, 64 * KiB, 256 * KiB, 2 * MiB + 8 * KiB],
   device: [64 * KiB, 256 * KiB, 2 * MiB],
 };
-const OPS = [
-  'cpu.read',
-  'cpu.write',
-  'gpu.kernel',
-  'uvm.prefetch',
-  'uvm.advise',
-  'cpu.mmap',
-  'cpu.munmap',
-  'cpu.msync',
-  'gaia.map',
-  'gaia.maquire',
-  'gaia.mrelease',
-  'hmm.migrate',
-  'hmm.evict',
-  'gdr.pin',
-  'gdr.map',
-  'gdr.copy',
-  'gdr.unpin',
-] as const;
+/** Every op but narration: the scenario format's own list, so a new op joins the mix. */
+const OPS = STEP_OPS.filter((op): op is Exclude<(typeof STEP_OPS)[number], 'note' | 'bookmark'> => op !== 'note' && op !== 'bookmark');
 type Op = (typeof OPS)[number];
 /** The kind of region each op needs (null: any). */
 const NEEDS: Record<Op, Kind | null> = {

@@ -23,10 +23,6 @@ export function wordRangeMask(w: number, lo: number, hi: number): number {
   return (ones << start) >>> 0;
 }
 
-export function testBit(a: Uint32Array, base: number, page: number): boolean {
-  return ((a[base + (page >>> 5)] >>> (page & 31)) & 1) === 1;
-}
-
 /** Number of set bits among pages [lo, hi) of the mask at `base`. */
 /** Whether the heap mask at `base` has no page set among its first `words` words. */
 export function heapMaskEmpty(a: Uint32Array, base: number, words = WORDS_PER_BLOCK_MASK): boolean {

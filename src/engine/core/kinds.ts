@@ -40,7 +40,3 @@ export function allKindNames(): string[] {
   for (let k = 0; k < NAMES.length; k++) if (NAMES[k] !== undefined) out.push(NAMES[k]);
   return out;
 }
-
-export function isEventKind(kind: number): boolean {
-  return kind >= FIRST_EVENT_KIND;
-}

@@ -73,9 +73,6 @@ export class StepTable {
     this.store.beforeWrite = this.stack.length ? this.resume : null;
   }
 
-  depthNow(): number {
-    return this.stack.length;
-  }
 
   // ---- reading ----
   startOf(s: number): number {

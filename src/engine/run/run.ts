@@ -8,7 +8,7 @@ import { stateDigest } from '../core/digest';
 import { codeLine } from '../core/code';
 import type { Scenario } from '../scenario/types';
 import type { Ctx } from '../uvm/context';
-import { CAUSE_NAMES, K, kindName } from '../uvm/kinds';
+import { K, kindName } from '../uvm/kinds';
 import { COUNTERS, type CounterName } from '../uvm/counters';
 import { describeTransition, type TransitionView } from './describe';
 import './describe-platform';
@@ -204,4 +204,3 @@ export class Run {
   }
 }
 
-export { CAUSE_NAMES };

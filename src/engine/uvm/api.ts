@@ -5,12 +5,12 @@
 import { PageMask } from '../core/bits';
 import type { Ctx } from './context';
 import { fnAdvise, fnMigrate } from './code';
-import { Cause, K, RemoteMapCause } from './kinds';
+import { Cause, K } from './kinds';
 import { PAGES_PER_BLOCK, POLICY_ACCESSED_BY, POLICY_PREFERRED, POLICY_READ_DUP } from './model';
 import { PROT_ATOMIC, PROT_READ, PROT_WRITE } from './layout';
 import { makeResident } from './migrate';
 import { mapPages, revokeWrite, unmapPages } from './mapping';
-import { mapAccessedBy } from './service';
+import { mapAccessedBy, mapWhereReachable } from './service';
 import type { Advice } from '../scenario/types';
 import { PAGE_SIZE } from '../scenario/types';
 
@@ -120,19 +120,7 @@ export function advise(c: Ctx, region: number, advice: Advice, target: number | 
       steps.at(fnAdvise.at.accessedBy);
       const t = target ?? 0;
       m.setPolicy(region, POLICY_ACCESSED_BY, m.accessedBy(region) | (1 << t));
-      for (const { block, pages } of all) {
-        const reachable = new PageMask(PAGES_PER_BLOCK);
-        pages.forEach((pg) => {
-          const holders = m.residentProcs(block, pg);
-          for (let h = 0; h < m.procs; h++) if (holders & (1 << h) && c.canAccess(t, h)) {
-            reachable.set(pg);
-            break;
-          }
-        });
-        const dup = reachable.clone().andHeap(m.blocks, m.layout.readDupBase(block));
-        mapPages(c, block, t, reachable.clone().andNot(dup), PROT_WRITE, RemoteMapCause.policy);
-        mapPages(c, block, t, dup, PROT_READ, RemoteMapCause.policy);
-      }
+      for (const { block, pages } of all) mapWhereReachable(c, block, t, pages);
       break;
     }
     case 'unset-accessed-by': {

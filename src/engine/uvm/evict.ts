@@ -7,7 +7,6 @@
  * allocation gets it (the driver restarts the waiting block operation; here it simply continues).
  */
 
-import { PageMask } from '../core/bits';
 import type { Ctx } from './context';
 import { fnEvict } from './code';
 import { Cause, K } from './kinds';
@@ -76,8 +75,4 @@ export function populateGpu(c: Ctx, block: number, gpu: number): boolean {
     m.spend(bytes * c.costs.zeroNsPerByte);
   }
   return true;
-}
-
-export function emptyMask(): PageMask {
-  return new PageMask(PAGES_PER_BLOCK);
 }

@@ -120,12 +120,6 @@ export function apertureOf(c: Ctx, block: number, gpu: number, page: number): nu
   return Aperture.peer;
 }
 
-/** Protection of a mapped page (0 read, 1 write, 2 atomic), or -1 when unmapped. */
-export function protOf(c: Ctx, block: number, proc: number, page: number): number {
-  for (let k = PROT_COUNT - 1; k >= 0; k--) if (c.m.isMapped(block, proc, k, page)) return k;
-  return -1;
-}
-
 /**
  * block_gpu_compute_new_pte_state: one 2M PTE when every page of a full block is mapped alike and the backing is one
  * contiguous 2 MiB chunk; else a 64K PTE for each 64 KiB region mapped alike (sysmem backing must be a CPU chunk of at
@@ -212,4 +206,3 @@ export function updateGpuPtes(c: Ctx, block: number, gpu: number): void {
   }
 }
 
-export { MW };

@@ -13,7 +13,6 @@ import type { Ctx } from './context';
 import { fnMakeResident, fnMakeResidentFinish } from './code';
 import { Cause, K } from './kinds';
 import { PAGES_PER_BIG_PAGE, PAGES_PER_BLOCK } from './model';
-import { PROT_READ } from './layout';
 import { revokeWrite, unmapPages } from './mapping';
 import { populateGpu } from './evict';
 
@@ -182,9 +181,4 @@ function finish(c: Ctx, block: number, req: ResidentRequest, move: PageMask, toC
     }
   }
   steps.leave();
-}
-
-/** Pages of `block` that `proc` maps at least with `prot`. */
-export function mappedMask(c: Ctx, block: number, proc: number, prot = PROT_READ): PageMask {
-  return c.m.readMask(c.m.layout.mappedBase(block, proc, prot));
 }

@@ -215,7 +215,4 @@ export class Model {
     return m;
   }
 
-  copyBytesOf(pages: number): number {
-    return pages * PAGE_SIZE;
-  }
 }

@@ -240,10 +240,4 @@ export class Pmm {
     return root * KERNEL_PIECES + used;
   }
 
-  /** Root chunks ever taken from PMA and now in a given state (for invariants and the UI). */
-  countState(state: number): number {
-    let n = 0;
-    for (let c = 0; c < this.pmaNext(); c++) if (this.state(c) === state) n++;
-    return n;
-  }
 }

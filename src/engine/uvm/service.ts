@@ -111,19 +111,30 @@ export function mapAccessedBy(c: Ctx, block: number, pages: PageMask, except: nu
   if (!mask) return;
   for (let p = 0; p < m.procs; p++) {
     if (p === except || !(mask & (1 << p))) continue;
-    const reachable = new PageMask(PAGES_PER_BLOCK);
-    pages.forEach((pg) => {
-      const holders = m.residentProcs(block, pg);
-      for (let h = 0; h < m.procs; h++) if (holders & (1 << h) && c.canAccess(p, h)) {
+    mapWhereReachable(c, block, p, pages);
+  }
+}
+
+/**
+ * Map `proc` to each of `pages` that lives where it can reach (a remote mapping, cause policy): what accessed_by asks
+ * for when it is set and after every migration. Read-duplicated pages are mapped read-only everywhere (a write must
+ * fault to collapse the copies).
+ */
+export function mapWhereReachable(c: Ctx, block: number, proc: number, pages: PageMask): void {
+  const { m } = c;
+  const reachable = new PageMask(PAGES_PER_BLOCK);
+  pages.forEach((pg) => {
+    const holders = m.residentProcs(block, pg);
+    for (let h = 0; h < m.procs; h++) {
+      if (holders & (1 << h) && c.canAccess(proc, h)) {
         reachable.set(pg);
         break;
       }
-    });
-    // read-duplicated pages are mapped read-only everywhere (a write must fault to collapse the copies)
-    const dup = reachable.clone().andHeap(m.blocks, m.layout.readDupBase(block));
-    mapPages(c, block, p, reachable.clone().andNot(dup), PROT_WRITE, RemoteMapCause.policy);
-    mapPages(c, block, p, dup, PROT_READ, RemoteMapCause.policy);
-  }
+    }
+  });
+  const dup = reachable.clone().andHeap(m.blocks, m.layout.readDupBase(block));
+  mapPages(c, block, proc, reachable.clone().andNot(dup), PROT_WRITE, RemoteMapCause.policy);
+  mapPages(c, block, proc, dup, PROT_READ, RemoteMapCause.policy);
 }
 
 /** The prefetch hint for this service: the destination and the pages to add, or none. */
