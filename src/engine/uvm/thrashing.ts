@@ -101,6 +101,11 @@ export class Thrashing {
   }
 
 
+  isPinned(block: number, page: number): boolean {
+    const slot = this.slotOf(block);
+    return slot >= 0 && (this.u(slot, S_PAGE + page) & PINNED_BIT) !== 0;
+  }
+
   private resetPage(slot: number, block: number, p: number): void {
     this.setU(slot, S_PAGE + p, 0, block);
     this.setU(slot, S_PROCS + p, 0, block);
