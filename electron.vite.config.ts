@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { defineConfig } from 'electron-vite';
+import react from '@vitejs/plugin-react';
 import { cspPlugin } from './scripts/vite-csp.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
@@ -29,7 +30,7 @@ export default defineConfig({
   },
   renderer: {
     root: 'src/renderer',
-    plugins: [cspPlugin()],
+    plugins: [react(), cspPlugin()],
     build: {
       rolldownOptions: { input: { index: 'src/renderer/index.html' } },
     },

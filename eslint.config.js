@@ -45,6 +45,17 @@ export default defineConfig(
   {
     files: ['src/renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          // React calls whatever an effect returns as its cleanup; Chromium's scrollIntoView
+          // now returns a Promise, so `useEffect(() => el.scrollIntoView())` crashed the app.
+          selector: 'CallExpression[callee.name=/^use(Layout|Insertion)?Effect$/] > ArrowFunctionExpression[expression=true]',
+          message: 'Give effects a block body: React calls whatever an effect returns as its cleanup.',
+        },
+      ],
+    },
   },
   {
     // The engine: no clock and no unseeded randomness (DESIGN.md, "Determinism").

@@ -5,15 +5,20 @@
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
 import { cspPlugin } from './scripts/vite-csp.ts';
 
 export default defineConfig({
   root: fileURLToPath(new URL('./src/renderer', import.meta.url)),
   base: './',
-  plugins: [cspPlugin()],
+  plugins: [react(), cspPlugin()],
   build: {
     outDir: fileURLToPath(new URL('./out/web', import.meta.url)),
     emptyOutDir: true,
   },
   worker: { format: 'es' },
+  // the dev server would otherwise discover these in the lazily started worker and reload
+  // the page mid-test (see MACHINE.md)
+  optimizeDeps: { include: ['yaml', 'zod', 'react', 'react-dom/client', 'zustand', 'd3', 'dockview-react', 'i18next', 'react-i18next'] },
+  server: { fs: { allow: [fileURLToPath(new URL('.', import.meta.url))] } },
 });

@@ -5,5 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     environment: 'node',
     watch: false,
+    // builds the web app once for the end-to-end tests (test/e2e)
+    globalSetup: ['test/e2e/global-setup.ts'],
   },
 });

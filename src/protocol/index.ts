@@ -1,7 +1,7 @@
 /**
  * The engine protocol: the one contract between the renderer and an engine host.
  *
- * Two hosts will implement it and speak the same messages (see docs/architecture.md):
+ * Two hosts implement it and speak the same messages (see docs/architecture.md):
  *   - the Electron host, a utilityProcess running src/engine, reached over a MessagePort;
  *   - the web host, a Web Worker running src/engine.
  * The renderer never knows which one it has, and never owns model state: it holds a view
@@ -9,20 +9,26 @@
  *
  * Rules for everything in this folder:
  *   - types and plain data only: every message must survive structuredClone, so no
- *     classes, functions, Maps with object keys or typed-array views shared across calls;
+ *     classes, functions or Maps; typed arrays are fresh copies per message;
  *   - it imports nothing from other src folders (enforced by `npm run lint`): the
  *     engine's own types stay in src/engine, and hosts translate between the two;
  *   - a change here is a change to both hosts and the renderer, so it bumps
- *     `ProtocolVersion`.
+ *     `PROTOCOL_VERSION`.
  *
- * This is the start of the contract: `load`, `step`, `seek` and `state`. Breakpoints,
- * transition windows and sessions join it when the app needs them.
+ * Message flow: every request carries an id; the host answers each with exactly one
+ * `ok` or `error` carrying that id, in order. While a `load` runs the host also sends
+ * `progress` messages with the load's id. A load cannot be interrupted from inside (the
+ * engine runs to completion synchronously), so cancelling is the renderer's job: it ends
+ * the host (Worker.terminate, utilityProcess kill) and starts a fresh one.
  */
 
-export type { UvmscopeBridge } from './bridge';
+export type { UvmscopeBridge, FileOpenResult, FileSaveRequest, MenuCommand } from './bridge';
+export * from './views';
+
+import type { ViewQuery, ViewResult } from './views';
 
 /** Bumped on every incompatible change to the messages below. */
-export type ProtocolVersion = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Correlates a response with its request; chosen by the sender, unique per port. */
 export type RequestId = number;
@@ -30,14 +36,16 @@ export type RequestId = number;
 // ---------------------------------------------------------------------------------------
 // Requests (renderer → host)
 
-/** Load a scenario, replacing whatever was loaded. The host parses and validates it. */
+/** Load a scenario, replacing whatever was loaded. The host parses, validates and runs it. */
 export interface LoadRequest {
   readonly type: 'load';
   readonly id: RequestId;
-  /** The scenario's YAML text. Session files are data: the host never evaluates them. */
+  /** The scenario's YAML text. Files are data: the host never evaluates them. */
   readonly source: string;
   /** Shown in located errors, e.g. `default.yaml:14:7: …`. */
   readonly fileName: string;
+  /** Where to put the cursor once loaded; the first step when absent. Clamped to the run. */
+  readonly cursor?: number;
 }
 
 /** How far one step goes, as in a debugger. */
@@ -48,6 +56,8 @@ export type StepGranularity =
   | 'over'
   /** until the current kernel-path frame returns (step out) */
   | 'out'
+  /** to the next scenario op (one line of the scenario) */
+  | 'op'
   /** until a breakpoint or the end (continue) */
   | 'continue';
 
@@ -59,7 +69,7 @@ export interface StepRequest {
   readonly direction: 'forward' | 'backward';
 }
 
-/** Move the cursor to an absolute step (0 = before the first step). */
+/** Move the cursor to an absolute step (0 = the first step). */
 export interface SeekRequest {
   readonly type: 'seek';
   readonly id: RequestId;
@@ -72,7 +82,29 @@ export interface StateRequest {
   readonly id: RequestId;
 }
 
-export type EngineRequest = LoadRequest | StepRequest | SeekRequest | StateRequest;
+/** A breakpoint as the user wrote it (the spec syntax of the CLI's `--break`). */
+export interface BreakpointSpec {
+  /** Chosen by the renderer, stable across edits. */
+  readonly id: number;
+  readonly spec: string;
+  readonly enabled: boolean;
+}
+
+/** Replace the whole breakpoint list. The answer says, per breakpoint, whether it parsed. */
+export interface SetBreakpointsRequest {
+  readonly type: 'breakpoints';
+  readonly id: RequestId;
+  readonly breakpoints: readonly BreakpointSpec[];
+}
+
+/** Ask for one of the views of the model (at the cursor unless the query says otherwise). */
+export interface ViewRequest {
+  readonly type: 'view';
+  readonly id: RequestId;
+  readonly query: ViewQuery;
+}
+
+export type EngineRequest = LoadRequest | StepRequest | SeekRequest | StateRequest | SetBreakpointsRequest | ViewRequest;
 
 // ---------------------------------------------------------------------------------------
 // Responses (host → renderer)
@@ -88,45 +120,150 @@ export interface SourceLocation {
 export interface Diagnostic {
   readonly message: string;
   readonly location?: SourceLocation;
+  /** The field's path in the document, e.g. `steps[3].accesses[0].pattern`. */
+  readonly path?: string;
 }
 
-/** One frame of the kernel-path call stack, innermost last. */
+/** One frame of the kernel-path call stack. */
 export interface StackFrameView {
+  /** The step that frame is on (click to see its line there). */
+  readonly step: number;
   /** The kernel path's function, e.g. `uvm_va_block_make_resident`. */
   readonly function: string;
-  /** The pseudo-code line highlighted in this frame (1-based). */
+  /** The real source file it mirrors. */
+  readonly file: string;
+  /** The pseudo-code line highlighted in this frame (0-based index into its lines). */
   readonly line: number;
+  readonly text: string;
+}
+
+/** One transition, decoded for people and for breakpoint conditions. */
+export interface TransitionInfo {
+  readonly index: number;
+  readonly step: number;
+  readonly kind: string;
+  readonly type: 'state' | 'event';
+  readonly heap: string;
+  readonly obj: number;
+  readonly before: number;
+  readonly after: number;
+  readonly fields: Readonly<Record<string, number | string>>;
+  readonly text: string;
+}
+
+/** A pseudo-code function of a kernel path, as the code panel shows it. */
+export interface CodeFunctionInfo {
+  readonly name: string;
+  readonly file: string;
+  readonly lines: readonly string[];
+  readonly labels: readonly string[];
+}
+
+/** One op of the scenario (one entry of `steps:`), with where it starts in the run. */
+export interface OpInfo {
+  readonly index: number;
+  /** `gpu.kernel`, `cpu.write`, `note`… */
+  readonly op: string;
+  /** A one-line summary, e.g. `gpu1 reads buf[0, 64 MiB) sequential`. */
+  readonly label: string;
+  /** The first step of the run that belongs to this op. */
+  readonly firstStep: number;
+  readonly lastStep: number;
+  /** The scenario line it came from. */
+  readonly line: number;
+  /** A `note` op's text, or a `bookmark` op's name. */
+  readonly text?: string;
+}
+
+export interface ProcessorInfo {
+  /** 0 = the CPU, 1.. = GPUs, as the engine numbers them. */
+  readonly id: number;
+  readonly name: string;
+  readonly memoryBytes: number;
+}
+
+export interface RegionInfo {
+  readonly index: number;
+  readonly name: string;
+  readonly kind: string;
+  readonly bytes: number;
+  /** The first va_block of a managed or file region (or -1), and how many it has. */
+  readonly firstBlock: number;
+  readonly blocks: number;
+}
+
+/** What the renderer learns once a scenario is loaded; fixed until the next load. */
+export interface RunInfo {
+  readonly scenario: string;
+  readonly description: string;
+  readonly fileName: string;
+  readonly totalSteps: number;
+  readonly totalTransitions: number;
+  readonly processors: readonly ProcessorInfo[];
+  readonly regions: readonly RegionInfo[];
+  readonly ops: readonly OpInfo[];
+  /** Every pseudo-code function, by name. */
+  readonly functions: Readonly<Record<string, CodeFunctionInfo>>;
+  /** Transition kind names (what a breakpoint can name), and the counter names. */
+  readonly kinds: readonly string[];
+  readonly counterNames: readonly string[];
+  /** Simulated time at the end of the run. */
+  readonly endTimeNs: number;
+  /** Engine version, so a session can say which engine made it. */
+  readonly engineVersion: string;
 }
 
 /**
  * What the renderer sees of the model at the cursor. Deliberately small: panels ask for
- * the objects they show (pages, radix nodes, chunks) in later messages.
+ * the objects they show (pages, radix nodes, chunks) with `view` requests.
  */
 export interface StateView {
-  /** The cursor: how many steps have been applied. */
+  /** The cursor: the state shown is the state right after this step. */
   readonly step: number;
-  /** Steps in the whole run, once known. */
   readonly totalSteps: number;
   /** Simulated time at the cursor, in nanoseconds. */
   readonly simTimeNs: number;
   /** Stable hash of the model state at the cursor; equal digests mean equal states. */
   readonly digest: string;
-  /** The kernel-path call stack at the cursor, outermost first; empty between paths. */
+  /** The kernel-path call stack at the cursor, outermost first. */
   readonly stack: readonly StackFrameView[];
-  /** Narration for the current scenario step, if it has any. */
+  /** The scenario op the cursor is in. */
+  readonly op: number;
+  /** The last `note` at or before the cursor's op, if any. */
   readonly narration?: string;
+  /** The transitions the cursor's step made (at most 200; `transitionCount` says how many). */
+  readonly transitions: readonly TransitionInfo[];
+  readonly transitionCount: number;
   /** Counters at the cursor, named as CUPTI names them (`gpu_faults`, `htod_bytes`…). */
   readonly counters: Readonly<Record<string, number>>;
 }
 
-/** The request succeeded; `state` is the view after it. */
+/** How a breakpoint fared: parsed (with its hits over the whole run) or refused with a message. */
+export interface BreakpointStatus {
+  readonly id: number;
+  readonly ok: boolean;
+  /** The canonical form when ok. */
+  readonly canonical?: string;
+  readonly hitCount: number;
+  /** Steps that hit, at most 2000 (the timeline's marks). */
+  readonly hitSteps: readonly number[];
+  readonly error?: { readonly message: string; readonly column: number };
+}
+
+/** The request succeeded. */
 export interface OkResponse {
   readonly type: 'ok';
   /** The id of the request this answers. */
   readonly id: RequestId;
   readonly state: StateView;
-  /** Why a `step` or `continue` stopped, when it did not simply complete one step. */
-  readonly stoppedBy?: 'breakpoint' | 'start' | 'end';
+  /** Set by `load`. */
+  readonly run?: RunInfo;
+  /** Set by `breakpoints`. */
+  readonly breakpoints?: readonly BreakpointStatus[];
+  /** Set by `view`. */
+  readonly view?: ViewResult;
+  /** Why a `step` stopped, when it did not simply complete one step. */
+  readonly stoppedBy?: { readonly reason: 'breakpoint'; readonly breakpoint: number; readonly transition: number | null } | { readonly reason: 'start' | 'end' };
 }
 
 /** The request failed; the state is unchanged. */
@@ -136,12 +273,23 @@ export interface ErrorResponse {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/** Sent during a `load`, after each scenario op. */
+export interface ProgressMessage {
+  readonly type: 'progress';
+  readonly id: RequestId;
+  readonly done: number;
+  readonly total: number;
+}
+
 export type EngineResponse = OkResponse | ErrorResponse;
+export type HostMessage = EngineResponse | ProgressMessage;
 
 /**
  * What every engine host implements, whatever carries the messages (MessagePort to a
  * utilityProcess, postMessage to a Worker, a direct call in tests).
  */
 export interface EngineHost {
-  request(message: EngineRequest): Promise<EngineResponse>;
+  request(message: EngineRequest, onProgress?: (done: number, total: number) => void): Promise<EngineResponse>;
+  /** End the host now (cancels a running load); the host cannot be used afterwards. */
+  dispose(): void;
 }

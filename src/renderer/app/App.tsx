@@ -1,0 +1,65 @@
+/**
+ * The app's frame: toolbar, dockable panels, status bar. On start it opens the default
+ * scenario (or the one named in the URL's `?scenario=` for built-ins), and it owns the
+ * debugger keys.
+ */
+import { useEffect, useState } from 'react';
+import { useDebugger } from '../state/store';
+import { DEFAULT_SCENARIO, BUILTIN_SCENARIOS } from '../scenarios';
+import { commandFor } from '../keyboard/keymap';
+import { Toolbar } from './Toolbar';
+import { StatusBar } from './StatusBar';
+import { Layout } from './Layout';
+import { KeyHelp } from './KeyHelp';
+import { LoadOverlay } from './LoadOverlay';
+
+function initialScenario() {
+  const wanted = new URLSearchParams(window.location.search).get('scenario');
+  return BUILTIN_SCENARIOS.find((s) => s.file === wanted || s.file === `${wanted}.yaml`) ?? DEFAULT_SCENARIO;
+}
+
+export function App() {
+  const load = useDebugger((s) => s.load);
+  const [help, setHelp] = useState(false);
+  const [presentation, setPresentation] = useState(false);
+
+  useEffect(() => {
+    const s = initialScenario();
+    if (s && useDebugger.getState().status === 'idle') void load(s.source, s.file);
+  }, [load]);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const command = commandFor(event);
+      if (!command) return;
+      event.preventDefault();
+      const store = useDebugger.getState();
+      switch (command.kind) {
+        case 'step':
+          void store.step(command.granularity, command.direction);
+          break;
+        case 'ends':
+          store.seek(command.to === 'start' ? 0 : (store.run?.totalSteps ?? 1) - 1);
+          break;
+        case 'presentation':
+          setPresentation((p) => !p);
+          break;
+        case 'help':
+          setHelp((h) => !h);
+          break;
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  return (
+    <div className={`app${presentation ? ' presentation' : ''}`}>
+      <Toolbar onHelp={() => setHelp(true)} onPresentation={() => setPresentation((p) => !p)} />
+      <Layout />
+      <StatusBar />
+      <LoadOverlay />
+      {help && <KeyHelp onClose={() => setHelp(false)} />}
+    </div>
+  );
+}

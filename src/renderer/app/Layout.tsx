@@ -1,0 +1,86 @@
+/**
+ * The dockable panel layout (dockview): every panel can be dragged, tabbed, split and
+ * resized. The layout is remembered (localStorage in the browser; Electron's renderer
+ * storage likewise) and can be reset to the default below.
+ */
+import { useCallback, useEffect, useRef } from 'react';
+import { DockviewReact, themeDark, type DockviewApi, type DockviewReadyEvent, type IDockviewPanelProps } from 'dockview-react';
+import 'dockview-react/dist/styles/dockview.css';
+import { useTranslation } from 'react-i18next';
+import { PANELS } from '../panels/registry';
+
+const LAYOUT_KEY = 'uvmscope.layout.v1';
+
+const components: Record<string, React.FunctionComponent<IDockviewPanelProps>> = Object.fromEntries(
+  PANELS.map((p) => {
+    const Panel = p.component;
+    const Wrapped = () => <Panel />;
+    Wrapped.displayName = `Panel(${p.id})`;
+    return [p.id, Wrapped];
+  }),
+);
+
+/** The default arrangement: scenario left, memory views centre with the timeline below, narration and code right. */
+export function defaultLayout(api: DockviewApi, title: (id: string) => string): void {
+  api.clear();
+  const add = (id: string, position?: { referencePanel: string; direction: 'within' | 'left' | 'right' | 'below' | 'above' }, size: { initialWidth?: number; initialHeight?: number } = {}) =>
+    api.addPanel({ id, component: id, title: title(id), ...(position ? { position } : {}), ...size });
+  add('memoryMap');
+  add('radix', { referencePanel: 'memoryMap', direction: 'within' });
+  add('pageTree', { referencePanel: 'memoryMap', direction: 'within' });
+  add('pmm', { referencePanel: 'memoryMap', direction: 'within' });
+  add('scenario', { referencePanel: 'memoryMap', direction: 'left' }, { initialWidth: 300 });
+  add('editor', { referencePanel: 'scenario', direction: 'within' });
+  add('breakpoints', { referencePanel: 'scenario', direction: 'below' }, { initialHeight: 220 });
+  add('narration', { referencePanel: 'memoryMap', direction: 'right' }, { initialWidth: 420 });
+  add('code', { referencePanel: 'narration', direction: 'below' });
+  add('inspector', { referencePanel: 'code', direction: 'within' });
+  add('counters', { referencePanel: 'code', direction: 'within' });
+  add('timeline', { referencePanel: 'memoryMap', direction: 'below' }, { initialHeight: 200 });
+  api.getPanel('memoryMap')?.api.setActive();
+  api.getPanel('code')?.api.setActive();
+  api.getPanel('scenario')?.api.setActive();
+}
+
+export function Layout() {
+  const { t } = useTranslation('panels');
+  const api = useRef<DockviewApi | null>(null);
+  const title = useCallback((id: string) => t(PANELS.find((p) => p.id === id)?.title ?? id), [t]);
+
+  const onReady = useCallback(
+    (event: DockviewReadyEvent) => {
+      api.current = event.api;
+      let restored = false;
+      try {
+        const saved = localStorage.getItem(LAYOUT_KEY);
+        if (saved) {
+          event.api.fromJSON(JSON.parse(saved));
+          restored = PANELS.every((p) => event.api.getPanel(p.id));
+        }
+      } catch {
+        restored = false;
+      }
+      if (!restored) defaultLayout(event.api, title);
+      event.api.onDidLayoutChange(() => {
+        try {
+          localStorage.setItem(LAYOUT_KEY, JSON.stringify(event.api.toJSON()));
+        } catch {
+          // storage full or disabled: the layout is simply not remembered
+        }
+      });
+    },
+    [title],
+  );
+
+  useEffect(() => {
+    const reset = () => api.current && defaultLayout(api.current, title);
+    window.addEventListener('uvmscope:reset-layout', reset);
+    return () => window.removeEventListener('uvmscope:reset-layout', reset);
+  }, [title]);
+
+  return (
+    <div className="layout">
+      <DockviewReact components={components} onReady={onReady} theme={themeDark} />
+    </div>
+  );
+}

@@ -1,0 +1,8 @@
+/** English catalogue: one namespace per part of the UI. Add a panel's namespace here. */
+import { common } from './common';
+import { panels } from './panels';
+import { scenario } from './scenario';
+import { narration } from './narration';
+import { code } from './code';
+
+export const en = { common, panels, scenario, narration, code } as const;

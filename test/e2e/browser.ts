@@ -1,0 +1,75 @@
+/**
+ * The end-to-end harness: serves the built web app (out/web) with vite's preview server and
+ * drives it in real headless Chromium through playwright-core (Debian's `chromium`; never a
+ * downloaded browser). `UVMSCOPE_CHROMIUM` overrides the binary's path.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { preview, type PreviewServer } from 'vite';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--headless',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+export function chromiumPath(): string {
+  const candidates = [process.env.UVMSCOPE_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => !!p);
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error(`no Chromium found (looked at ${candidates.join(', ')}); install Debian's chromium or set UVMSCOPE_CHROMIUM`);
+  return found;
+}
+
+export interface AppSession {
+  browser: Browser;
+  server: PreviewServer;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Serve a built web app (the tests' globalSetup builds one; by default out/web) and start Chromium. */
+export async function startApp(webDir = `${root}out/web`): Promise<AppSession> {
+  if (!existsSync(`${webDir}/index.html`)) throw new Error(`${webDir} holds no built app: run \`npm run build\` first`);
+  const server = await preview({
+    configFile: `${root}vite.web.config.ts`,
+    logLevel: 'silent',
+    build: { outDir: webDir },
+    preview: { port: 0, host: '127.0.0.1', open: false },
+  });
+  const url = server.resolvedUrls?.local[0];
+  if (!url) throw new Error('vite preview reported no URL');
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+  return {
+    browser,
+    server,
+    url,
+    async close() {
+      await browser.close();
+      await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+    },
+  };
+}
+
+/** Open the app (optionally on a built-in scenario) and wait until its run is loaded. */
+export async function openApp(session: AppSession, options: { scenario?: string; width?: number; height?: number } = {}): Promise<Page> {
+  const page = await session.browser.newPage({ viewport: { width: options.width ?? 1600, height: options.height ?? 1000 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  (page as Page & { uvmErrors?: string[] }).uvmErrors = errors;
+  await page.goto(options.scenario ? `${session.url}?scenario=${encodeURIComponent(options.scenario)}` : session.url);
+  await page.waitForSelector('[data-testid="cursor-step"]', { timeout: 30_000 });
+  return page;
+}
+
+/** Uncaught errors the page raised so far. */
+export function pageErrors(page: Page): string[] {
+  return (page as Page & { uvmErrors?: string[] }).uvmErrors ?? [];
+}

@@ -1,0 +1,54 @@
+/**
+ * The app shell in real Chromium: it opens the default scenario, the debugger keys and
+ * buttons move the cursor the way the engine's motions say, and the narration and kernel
+ * path follow the cursor.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openApp, pageErrors, startApp, type AppSession } from './browser';
+
+let session: AppSession;
+beforeAll(async () => {
+  session = await startApp(inject('webDir'));
+}, 60_000);
+afterAll(async () => {
+  await session?.close();
+});
+
+const cursor = async (page: import('playwright-core').Page) => Number((await page.textContent('[data-testid="cursor-step"]'))!.match(/step (\d+)/)![1]);
+
+describe('the app shell', () => {
+  it('opens the default scenario at step 0 with its narration and kernel path', async () => {
+    const page = await openApp(session);
+    expect(await cursor(page)).toBe(0);
+    expect(await page.textContent('.scenario-title')).toContain('A first tour');
+    expect(await page.textContent('.narration-note')).toContain('cudaMallocManaged gave us 16 MiB');
+    expect(await page.textContent('.code-fn')).toBe('uvm_va_space_create');
+    expect(pageErrors(page)).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('steps into, over and back with the keys, and the code panel follows', async () => {
+    const page = await openApp(session);
+    await page.keyboard.press('F11');
+    await page.waitForFunction(() => document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith('step 1 '));
+    await page.keyboard.press('F11');
+    await page.waitForFunction(() => document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith('step 2 '));
+    await page.keyboard.press('Alt+F11');
+    await page.waitForFunction(() => document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith('step 1 '));
+    // the highlighted line is the one the status bar's step is on
+    const current = await page.textContent('.code-lines li.current');
+    expect(current?.length).toBeGreaterThan(0);
+    await page.keyboard.press('End');
+    await page.waitForFunction(() => /^step (\d+) of \1$/.test(document.querySelector('[data-testid="cursor-step"]')?.textContent ?? ''));
+    expect(pageErrors(page)).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('jumps to a scenario op from the op list', async () => {
+    const page = await openApp(session);
+    await page.click('.op-cpu-read button');
+    await page.waitForSelector('.op-cpu-read.current');
+    expect(await cursor(page)).toBeGreaterThan(100);
+    await page.close();
+  }, 60_000);
+});
