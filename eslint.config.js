@@ -9,7 +9,7 @@ import uvmscope from './scripts/lint/boundaries.js';
 
 export default defineConfig(
   {
-    ignores: ['out/**', 'dist/**', 'node_modules/**', 'tools/**', 'coverage/**'],
+    ignores: ['out/**', 'dist/**', 'node_modules/**', 'tools/**', 'coverage/**', '**/.scratch/**'],
   },
   js.configs.recommended,
   tseslint.configs.recommended,
@@ -46,6 +46,7 @@ export default defineConfig(
     files: ['src/renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
+      'uvmscope/user-strings': 'error',
       'no-restricted-syntax': [
         'error',
         {

@@ -13,6 +13,7 @@
  * `typeof import('…')` types with a literal specifier. Files outside src/ (tests, scripts, bench, configs) are not checked.
  */
 import { builtinModules } from 'node:module';
+import { userStringsRule } from './user-strings.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -187,5 +188,5 @@ const boundariesRule = {
 
 export default {
   meta: { name: 'uvmscope' },
-  rules: { boundaries: boundariesRule },
+  rules: { boundaries: boundariesRule, 'user-strings': userStringsRule },
 };

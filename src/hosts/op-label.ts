@@ -5,11 +5,16 @@
 import type { Scenario, StepSpec } from '../engine/scenario/index';
 import { formatSize } from '../engine/scenario/index';
 
-function procName(p: number): string {
-  return p === 0 ? 'cpu' : `gpu${p}`;
+/** The start of a note, cut at a word boundary. */
+function firstWords(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  const cut = flat.lastIndexOf(' ', max - 1);
+  return `${flat.slice(0, cut > max / 2 ? cut : max - 1)}…`;
 }
 
 export function opLabel(scenario: Scenario, op: StepSpec): string {
+  const procName = (p: number) => (p === 0 ? 'cpu' : (scenario.machine.gpus[p - 1]?.name ?? `gpu #${p}`));
   const region = (i: number) => scenario.regions[i]?.name ?? `region ${i}`;
   const range = (offset: number, length: number) => `[${formatSize(offset)}, +${formatSize(length)})`;
   switch (op.op) {
@@ -23,7 +28,7 @@ export function opLabel(scenario: Scenario, op: StepSpec): string {
     case 'uvm.advise':
       return `cudaMemAdvise ${region(op.region)} ${op.advice}${op.target === null ? '' : ` ${procName(op.target)}`}`;
     case 'note':
-      return op.text.split('\n')[0];
+      return firstWords(op.text, 90);
     case 'bookmark':
       return `bookmark: ${op.name}`;
     case 'cpu.mmap':

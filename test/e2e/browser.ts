@@ -4,6 +4,7 @@
  * downloaded browser). `UVMSCOPE_CHROMIUM` overrides the binary's path.
  */
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
@@ -36,7 +37,9 @@ export interface AppSession {
 }
 
 /** Serve a built web app (the tests' globalSetup builds one; by default out/web) and start Chromium. */
-export async function startApp(webDir = `${root}out/web`): Promise<AppSession> {
+export async function startApp(dir = `${root}out/web`): Promise<AppSession> {
+  // `vite build --outDir rel` resolves `rel` against vite's root (src/renderer), so look there too
+  const webDir = [dir, resolve(dir), resolve(root, 'src/renderer', dir)].find((d) => existsSync(`${d}/index.html`)) ?? dir;
   if (!existsSync(`${webDir}/index.html`)) throw new Error(`${webDir} holds no built app: run \`npm run build\` first`);
   const server = await preview({
     configFile: `${root}vite.web.config.ts`,
@@ -62,11 +65,21 @@ export async function startApp(webDir = `${root}out/web`): Promise<AppSession> {
 export async function openApp(session: AppSession, options: { scenario?: string; width?: number; height?: number } = {}): Promise<Page> {
   const page = await session.browser.newPage({ viewport: { width: options.width ?? 1600, height: options.height ?? 1000 } });
   const errors: string[] = [];
+  const consoleErrors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  (page as Page & { uvmErrors?: string[] }).uvmErrors = errors;
+  page.on('console', (m) => {
+    // the browser's own 404 for /favicon.ico is not the app's error
+    if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) consoleErrors.push(m.text());
+  });
+  Object.assign(page, { uvmErrors: errors, uvmConsoleErrors: consoleErrors });
   await page.goto(options.scenario ? `${session.url}?scenario=${encodeURIComponent(options.scenario)}` : session.url);
   await page.waitForSelector('[data-testid="cursor-step"]', { timeout: 30_000 });
   return page;
+}
+
+/** console.error messages so far (a missing i18n key, a CSP violation, a failed panel). */
+export function consoleErrors(page: Page): string[] {
+  return (page as Page & { uvmConsoleErrors?: string[] }).uvmConsoleErrors ?? [];
 }
 
 /** Uncaught errors the page raised so far. */

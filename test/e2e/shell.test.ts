@@ -4,7 +4,7 @@
  * path follow the cursor.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openApp, pageErrors, startApp, type AppSession } from './browser';
+import { consoleErrors, openApp, pageErrors, startApp, type AppSession } from './browser';
 
 let session: AppSession;
 beforeAll(async () => {
@@ -22,8 +22,11 @@ describe('the app shell', () => {
     expect(await cursor(page)).toBe(0);
     expect(await page.textContent('.scenario-title')).toContain('A first tour');
     expect(await page.textContent('.narration-note')).toContain('cudaMallocManaged gave us 16 MiB');
-    expect(await page.textContent('.code-fn')).toBe('uvm_va_space_create');
+    // the kernel path shows the function the first step is in, its current line highlighted
+    expect(await page.textContent('.code-fn')).toMatch(/^[a-z_]+$/);
+    expect(await page.locator('.code-lines li.current').count()).toBe(1);
     expect(pageErrors(page)).toEqual([]);
+    expect(consoleErrors(page)).toEqual([]);
     await page.close();
   }, 60_000);
 
@@ -41,6 +44,22 @@ describe('the app shell', () => {
     await page.keyboard.press('End');
     await page.waitForFunction(() => /^step (\d+) of \1$/.test(document.querySelector('[data-testid="cursor-step"]')?.textContent ?? ''));
     expect(pageErrors(page)).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('keeps the run when a dropped scenario has an error, and names the place', async () => {
+    const page = await openApp(session);
+    const steps = await cursor(page);
+    // drop a scenario with an error on the window: the run stays, the message names the place
+    await page.evaluate(() => {
+      const data = new DataTransfer();
+      data.items.add(new File(['uvmscope: 1\nregions:\n  - { name: a, size: lots }\nsteps: []\n'], 'broken.yaml'));
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: data, cancelable: true }));
+    });
+    await page.waitForSelector('.status-error');
+    expect(await page.textContent('.status-error')).toMatch(/^broken\.yaml:3:\d+: /);
+    expect(await cursor(page)).toBe(steps);
+    expect(await page.textContent('.scenario-title')).toContain('A first tour');
     await page.close();
   }, 60_000);
 

@@ -12,6 +12,7 @@ import { StatusBar } from './StatusBar';
 import { Layout } from './Layout';
 import { KeyHelp } from './KeyHelp';
 import { LoadOverlay } from './LoadOverlay';
+import { onDropFile, runCommand, type CommandContext } from './commands';
 
 function initialScenario() {
   const wanted = new URLSearchParams(window.location.search).get('scenario');
@@ -22,11 +23,44 @@ export function App() {
   const load = useDebugger((s) => s.load);
   const [help, setHelp] = useState(false);
   const [presentation, setPresentation] = useState(false);
+  const togglePresentation = () => setPresentation((p) => !p);
+  const commandContext: CommandContext = { togglePresentation, showHelp: () => setHelp(true) };
+
+  useEffect(() => {
+    // presentation mode is full screen where the platform allows it
+    if (presentation && !document.fullscreenElement) void document.documentElement.requestFullscreen?.().catch(() => undefined);
+    if (!presentation && document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
+  }, [presentation]);
 
   useEffect(() => {
     const s = initialScenario();
     if (s && useDebugger.getState().status === 'idle') void load(s.source, s.file);
   }, [load]);
+
+  useEffect(() => {
+    const ctx: CommandContext = { togglePresentation: () => setPresentation((p) => !p), showHelp: () => setHelp(true) };
+    const offMenu = window.uvmscope?.onMenuCommand((c) => void runCommand(c, ctx));
+    const offOpen = window.uvmscope?.onOpenFile((f) => void useDebugger.getState().load(f.text, f.name));
+    const onShortcut = (event: KeyboardEvent) => {
+      if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
+      const key = event.key.toLowerCase();
+      if (key === 'o') void runCommand('file.open', ctx);
+      else if (key === 's') void runCommand(event.shiftKey ? 'file.saveAs' : 'file.save', ctx);
+      else return;
+      event.preventDefault();
+    };
+    const onDragOver = (event: DragEvent) => event.preventDefault();
+    window.addEventListener('keydown', onShortcut);
+    window.addEventListener('dragover', onDragOver);
+    window.addEventListener('drop', onDropFile);
+    return () => {
+      offMenu?.();
+      offOpen?.();
+      window.removeEventListener('keydown', onShortcut);
+      window.removeEventListener('dragover', onDragOver);
+      window.removeEventListener('drop', onDropFile);
+    };
+  }, []);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -55,7 +89,12 @@ export function App() {
 
   return (
     <div className={`app${presentation ? ' presentation' : ''}`}>
-      <Toolbar onHelp={() => setHelp(true)} onPresentation={() => setPresentation((p) => !p)} />
+      <Toolbar
+        onHelp={() => setHelp(true)}
+        onPresentation={togglePresentation}
+        onOpen={() => void runCommand('file.open', commandContext)}
+        onSave={() => void runCommand('file.save', commandContext)}
+      />
       <Layout />
       <StatusBar />
       <LoadOverlay />

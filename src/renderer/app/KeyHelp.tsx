@@ -21,7 +21,7 @@ export function KeyHelp({ onClose }: { onClose(): void }) {
           </tbody>
         </table>
         <button type="button" onClick={onClose} autoFocus>
-          OK
+          {t('close')}
         </button>
       </div>
     </div>

@@ -8,13 +8,18 @@ import { DockviewReact, themeDark, type DockviewApi, type DockviewReadyEvent, ty
 import 'dockview-react/dist/styles/dockview.css';
 import { useTranslation } from 'react-i18next';
 import { PANELS } from '../panels/registry';
+import { PanelBoundary } from './PanelBoundary';
 
 const LAYOUT_KEY = 'uvmscope.layout.v1';
 
 const components: Record<string, React.FunctionComponent<IDockviewPanelProps>> = Object.fromEntries(
   PANELS.map((p) => {
     const Panel = p.component;
-    const Wrapped = () => <Panel />;
+    const Wrapped = () => (
+      <PanelBoundary name={p.title}>
+        <Panel />
+      </PanelBoundary>
+    );
     Wrapped.displayName = `Panel(${p.id})`;
     return [p.id, Wrapped];
   }),

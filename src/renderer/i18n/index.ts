@@ -20,6 +20,9 @@ void i18next.use(initReactI18next).init({
   ns: NAMESPACES,
   defaultNS: 'common',
   interpolation: { escapeValue: false },
+  // a key missing from the catalogue is a bug: say so loudly (the browser tests fail on it)
+  saveMissing: true,
+  missingKeyHandler: (_languages, namespace, key) => console.error(`[i18n] missing key ${namespace}:${key}`),
   returnNull: false,
   initAsync: false,
 });

@@ -2,6 +2,7 @@
  * The scenario: which one is loaded (pick another from the built-ins), its description,
  * and its ops as a list — the current one highlighted, each a click away.
  */
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useDebugger } from '../../state/store';
 import { BUILTIN_SCENARIOS } from '../../scenarios';
@@ -14,6 +15,10 @@ export function ScenarioPanel() {
   const load = useDebugger((s) => s.load);
   const seek = useDebugger((s) => s.seek);
   const builtin = BUILTIN_SCENARIOS.find((b) => b.file === fileName);
+  const currentOp = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    currentOp.current?.scrollIntoView({ block: 'nearest' });
+  }, [op]);
 
   return (
     <div className="panel scenario-panel">
@@ -41,9 +46,9 @@ export function ScenarioPanel() {
           <p className="scenario-description">{run.description}</p>
           <ol className="op-list" aria-label={t('ops')}>
             {run.ops.map((o) => (
-              <li key={o.index} className={`op op-${o.op.replace('.', '-')}${o.index === op ? ' current' : ''}`} aria-current={o.index === op ? 'step' : undefined}>
+              <li key={o.index} ref={o.index === op ? currentOp : undefined} className={`op op-${o.op.replace('.', '-')}${o.index === op ? ' current' : ''}`} aria-current={o.index === op ? 'step' : undefined}>
                 <button type="button" disabled={o.firstStep < 0} onClick={() => seek(o.firstStep)} title={t('goToOp', { line: o.line })}>
-                  <span className="op-kind">{o.op}</span> <span className="op-label">{o.op === 'note' ? t('note') : o.label}</span>
+                  <span className="op-kind">{o.op}</span> <span className="op-label">{o.label}</span>
                 </button>
               </li>
             ))}

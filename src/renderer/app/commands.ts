@@ -1,0 +1,80 @@
+/**
+ * The app's commands, one place for every way to reach them: Electron's menu (MenuCommand
+ * from the preload), the toolbar, and keyboard shortcuts (Ctrl+O, Ctrl+S).
+ */
+import type { MenuCommand } from '../../protocol';
+import { useDebugger } from '../state/store';
+import { fileFromDrop, openFile, saveFile } from '../files';
+import { DEFAULT_SCENARIO } from '../scenarios';
+
+export interface CommandContext {
+  togglePresentation(): void;
+  showHelp(): void;
+}
+
+/** Open a scenario file the user picks (or was given) and run it. */
+export async function openScenario(file: { name: string; text: string } | null): Promise<void> {
+  if (!file) return;
+  await useDebugger.getState().load(file.text, file.name);
+}
+
+export async function runCommand(command: MenuCommand, ctx: CommandContext): Promise<void> {
+  const store = useDebugger.getState();
+  try {
+    switch (command) {
+      case 'file.new':
+        await store.load(DEFAULT_SCENARIO.source, DEFAULT_SCENARIO.file);
+        break;
+      case 'file.open':
+        await openScenario(await openFile());
+        break;
+      case 'file.save':
+      case 'file.saveAs':
+        if (store.source) await saveFile(store.source, store.fileName || 'scenario.yaml');
+        break;
+      case 'file.export':
+        // exports (PNG, SVG, trace) arrive with sessions; nothing to do yet
+        break;
+      case 'view.presentation':
+        ctx.togglePresentation();
+        break;
+      case 'view.resetLayout':
+        window.dispatchEvent(new Event('uvmscope:reset-layout'));
+        break;
+      case 'debug.continue':
+        await store.step('continue', 'forward');
+        break;
+      case 'debug.reverseContinue':
+        await store.step('continue', 'backward');
+        break;
+      case 'debug.stepOver':
+        await store.step('over', 'forward');
+        break;
+      case 'debug.stepInto':
+        await store.step('into', 'forward');
+        break;
+      case 'debug.stepOut':
+        await store.step('out', 'forward');
+        break;
+      case 'debug.stepBack':
+        await store.step('into', 'backward');
+        break;
+      case 'debug.toggleBreakpoints':
+        for (const b of store.breakpoints) await store.updateBreakpoint(b.id, { enabled: !store.breakpoints.some((x) => x.enabled) });
+        break;
+      case 'help.about':
+        ctx.showHelp();
+        break;
+    }
+  } catch (e) {
+    useDebugger.setState({ diagnostics: [{ message: e instanceof Error ? e.message : String(e) }] });
+  }
+}
+
+/** Opening by drag and drop onto the window. */
+export function onDropFile(event: DragEvent): void {
+  const pending = fileFromDrop(event);
+  if (!pending) return;
+  event.preventDefault();
+  pending.then(openScenario, (e: unknown) => useDebugger.setState({ diagnostics: [{ message: e instanceof Error ? e.message : String(e) }] }));
+}
