@@ -7,7 +7,9 @@ import type { TransitionInfo } from '../index';
 /** A selectable model object. */
 export type ObjectRef =
   | { readonly kind: 'block'; readonly block: number }
+  /** Page `page` of a region (its file page index for a file region). */
   | { readonly kind: 'page'; readonly region: number; readonly page: number }
+  /** A root chunk of GPU `gpu` (the processor id: 1 = the first GPU). */
   | { readonly kind: 'chunk'; readonly gpu: number; readonly chunk: number }
   | { readonly kind: 'radixNode'; readonly region: number; readonly node: number }
   | { readonly kind: 'pageTable'; readonly gpu: number; readonly table: number }
@@ -20,10 +22,16 @@ export interface ObjectResult {
   readonly title: string;
   /** Its fields at the cursor, in display order. */
   readonly fields: readonly { readonly name: string; readonly value: string }[];
-  /** Transitions that changed it, newest last, at most `limit`, and how many there are in all. */
+  /**
+   * Transitions that changed it (and events that name it), oldest first: entries
+   * [historyOffset, historyOffset + history.length) of the whole list of `historyTotal`.
+   */
   readonly history: readonly TransitionInfo[];
+  readonly historyOffset: number;
   readonly historyTotal: number;
-  /** A watch breakpoint spec that stops when it changes, when one can be written. */
+  /** How many entries are at or before the cursor; the rest are in its future. */
+  readonly historyAtCursor: number;
+  /** A breakpoint spec that stops when it changes (checked to parse), when one can be written. */
   readonly watchSpec?: string;
 }
 
@@ -40,7 +48,14 @@ export interface WhyResult {
 }
 
 export type InspectQuery =
-  | { readonly view: 'object'; readonly ref: ObjectRef; readonly limit: number }
+  | {
+      readonly view: 'object';
+      readonly ref: ObjectRef;
+      /** History entries to send (at most 1000). */
+      readonly limit: number;
+      /** The first entry to send; when absent, the `limit` entries ending at the cursor. */
+      readonly offset?: number;
+    }
   | { readonly view: 'why'; readonly transition: number };
 
 export type InspectResult = ObjectResult | WhyResult;
