@@ -4,5 +4,8 @@ import { panels } from './panels';
 import { scenario } from './scenario';
 import { narration } from './narration';
 import { code } from './code';
+import { timeline } from './timeline';
+import { counters } from './counters';
+import { breakpoints } from './breakpoints';
 
-export const en = { common, panels, scenario, narration, code } as const;
+export const en = { common, panels, scenario, narration, code, timeline, counters, breakpoints } as const;
