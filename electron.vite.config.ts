@@ -1,5 +1,7 @@
 /**
- * electron-vite: builds main (ESM, out/main/index.js), preload (CommonJS,
+ * electron-vite: builds main (ESM, out/main/index.js) with the engine's utilityProcess host
+ * as a second entry (out/main/utility.js, from src/hosts/utility.ts: main starts it by that
+ * path and never imports it), preload (CommonJS,
  * out/preload/index.cjs, so the window keeps `sandbox: true`) and the renderer
  * (out/renderer/index.html). `electron-vite build` needs no Electron binary; `dev` and
  * `preview` do (see docs/architecture.md, "Pitfalls").
@@ -16,7 +18,7 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 export default defineConfig({
   main: {
     build: {
-      rolldownOptions: { input: { index: 'src/main/index.ts' } },
+      rolldownOptions: { input: { index: 'src/main/index.ts', utility: 'src/hosts/utility.ts' } },
     },
   },
   preload: {

@@ -61,6 +61,16 @@ export function isNavigationAllowed(targetUrl: string, appUrl: string): boolean 
   return withoutHash(target) === withoutHash(app);
 }
 
+/**
+ * Whether an IPC message comes from the app itself: sent by the top frame of a page whose
+ * document is the app's (`appUrl`, the URL the window was loaded with; a change of fragment
+ * is the same document). A sub-frame, another document or a message with no frame (the
+ * frame navigated or was destroyed before the message was handled) is refused.
+ */
+export function isTrustedSender(sender: { readonly frameUrl: string | null; readonly isMainFrame: boolean }, appUrl: string): boolean {
+  return sender.isMainFrame && sender.frameUrl !== null && isNavigationAllowed(sender.frameUrl, appUrl);
+}
+
 /** The answer to `webContents.setWindowOpenHandler`: windows are never opened. */
 export function windowOpenDecision(_url: string): { action: 'deny' } {
   return { action: 'deny' };
@@ -75,7 +85,11 @@ export function isPermissionGranted(_permission: string): boolean {
   return false;
 }
 
-/** The `webPreferences` every window gets. */
+/**
+ * The `webPreferences` every window gets. src/main/main-window.ts writes them out as a
+ * literal (so that electronegativity's static checks see each one) and
+ * test/main/main-window.test.ts checks that the two agree.
+ */
 export const secureWebPreferences = {
   contextIsolation: true,
   sandbox: true,
@@ -88,4 +102,6 @@ export const secureWebPreferences = {
   webviewTag: false,
   navigateOnDragDrop: false,
   spellcheck: false,
+  /** A middle click on a link would otherwise try to open it in a new window. */
+  disableBlinkFeatures: 'Auxclick',
 } as const;

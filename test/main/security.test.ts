@@ -3,6 +3,7 @@ import {
   contentSecurityPolicy,
   isNavigationAllowed,
   isPermissionGranted,
+  isTrustedSender,
   secureWebPreferences,
   windowOpenDecision,
 } from '../../src/main/security';
@@ -99,5 +100,21 @@ describe('content security policy', () => {
     expect(policy.get('style-src')).toContain("'unsafe-inline'");
     expect(policy.get('connect-src')).toContain('ws:');
     expect(policy.get('script-src')).toEqual(["'self'"]);
+  });
+});
+
+describe('IPC senders', () => {
+  it('trusts the top frame showing the app document, with or without a fragment', () => {
+    expect(isTrustedSender({ frameUrl: builtApp, isMainFrame: true }, builtApp)).toBe(true);
+    expect(isTrustedSender({ frameUrl: `${builtApp}#/timeline`, isMainFrame: true }, builtApp)).toBe(true);
+    expect(isTrustedSender({ frameUrl: devApp, isMainFrame: true }, devApp)).toBe(true);
+  });
+
+  it('refuses a sub-frame, another document, another origin, and a frame that is gone', () => {
+    expect(isTrustedSender({ frameUrl: builtApp, isMainFrame: false }, builtApp)).toBe(false);
+    expect(isTrustedSender({ frameUrl: 'file:///home/me/page.html', isMainFrame: true }, builtApp)).toBe(false);
+    expect(isTrustedSender({ frameUrl: 'https://example.com/', isMainFrame: true }, builtApp)).toBe(false);
+    expect(isTrustedSender({ frameUrl: 'http://localhost:5174/', isMainFrame: true }, devApp)).toBe(false);
+    expect(isTrustedSender({ frameUrl: null, isMainFrame: true }, builtApp)).toBe(false);
   });
 });

@@ -1,0 +1,167 @@
+/**
+ * The application menu. `menuTemplate` is a pure function of what the menu shows (the
+ * built-in scenarios, the recent files, the platform) and of the actions its items take;
+ * test/main/menu.test.ts reads it item by item. Items the renderer acts on send a
+ * MenuCommand (src/protocol/bridge.ts); Edit, zoom, full screen, developer tools and quit
+ * are Electron's own roles.
+ *
+ * The debugger keys (F5, F10, F11…) and presentation mode (F12) are shown in the menu but
+ * not registered with it (`registerAccelerator: false`): the renderer's keymap handles
+ * those keys (the same in the web build), so a key press arrives once, as a key.
+ */
+import { basename } from 'node:path';
+import { Menu, type MenuItemConstructorOptions } from 'electron';
+import type { MenuCommand, MenuCommandDetail } from '../protocol/bridge';
+import type { ScenarioEntry } from './scenarios';
+
+export interface MenuContext {
+  readonly platform: NodeJS.Platform;
+  /** Not a packaged release: offers Reload and Toggle Developer Tools. */
+  readonly dev: boolean;
+  readonly appName: string;
+  readonly scenarios: readonly ScenarioEntry[];
+  /** Newest first. */
+  readonly recent: readonly string[];
+  /** Send a command to the renderer. */
+  send(command: MenuCommand, detail?: MenuCommandDetail): void;
+  /** File → Open Recent → a file: main opens it (after asking about unsaved changes). */
+  openRecent(path: string): void;
+  clearRecent(): void;
+}
+
+/** A label shown as written: `&` would otherwise mark a mnemonic on Windows and Linux. */
+function literal(text: string): string {
+  return text.replaceAll('&', '&&');
+}
+
+function command(ctx: MenuContext, label: string, name: MenuCommand, extra: Partial<MenuItemConstructorOptions> = {}): MenuItemConstructorOptions {
+  return { label, ...extra, click: () => ctx.send(name) };
+}
+
+/** A key the renderer's keymap handles: shown, not registered. */
+function keyShown(accelerator: string): Partial<MenuItemConstructorOptions> {
+  return { accelerator, registerAccelerator: false };
+}
+
+function fileMenu(ctx: MenuContext, mac: boolean): MenuItemConstructorOptions {
+  const scenarios: MenuItemConstructorOptions[] =
+    ctx.scenarios.length > 0
+      ? ctx.scenarios.map((s) => ({ label: literal(s.title), click: () => ctx.send('file.new', { scenario: s.file }) }))
+      : [{ label: 'No built-in scenarios', enabled: false }];
+  const recent: MenuItemConstructorOptions[] = [
+    ...(ctx.recent.length > 0
+      ? ctx.recent.map((path) => ({ label: literal(basename(path)), sublabel: path, toolTip: path, click: () => ctx.openRecent(path) }))
+      : [{ label: 'No Recent Files', enabled: false }]),
+    { type: 'separator' },
+    { label: 'Clear Recent', enabled: ctx.recent.length > 0, click: () => ctx.clearRecent() },
+  ];
+  return {
+    label: '&File',
+    submenu: [
+      { label: 'New from Scenario', submenu: scenarios },
+      { type: 'separator' },
+      command(ctx, '&Open…', 'file.open', { accelerator: 'CmdOrCtrl+O' }),
+      { label: 'Open &Recent', submenu: recent },
+      { type: 'separator' },
+      command(ctx, '&Save', 'file.save', { accelerator: 'CmdOrCtrl+S' }),
+      command(ctx, 'Save &As…', 'file.saveAs', { accelerator: 'CmdOrCtrl+Shift+S' }),
+      command(ctx, '&Export…', 'file.export', { accelerator: 'CmdOrCtrl+E' }),
+      { type: 'separator' },
+      mac ? { role: 'close' } : { role: 'quit' },
+    ],
+  };
+}
+
+function editMenu(mac: boolean): MenuItemConstructorOptions {
+  return {
+    label: '&Edit',
+    submenu: [
+      { role: 'undo' },
+      { role: 'redo' },
+      { type: 'separator' },
+      { role: 'cut' },
+      { role: 'copy' },
+      { role: 'paste' },
+      ...(mac ? [{ role: 'pasteAndMatchStyle' } as const] : []),
+      { role: 'delete' },
+      { type: 'separator' },
+      { role: 'selectAll' },
+    ],
+  };
+}
+
+function viewMenu(ctx: MenuContext): MenuItemConstructorOptions {
+  return {
+    label: '&View',
+    submenu: [
+      command(ctx, 'Reset Panel &Layout', 'view.resetLayout'),
+      { type: 'separator' },
+      { role: 'zoomIn' },
+      { role: 'zoomOut' },
+      { role: 'resetZoom' },
+      { type: 'separator' },
+      command(ctx, '&Presentation Mode', 'view.presentation', keyShown('F12')),
+      { role: 'togglefullscreen' },
+      ...(ctx.dev ? [{ type: 'separator' } as const, { role: 'reload' } as const, { role: 'toggleDevTools' } as const] : []),
+    ],
+  };
+}
+
+function debugMenu(ctx: MenuContext): MenuItemConstructorOptions {
+  return {
+    label: '&Debug',
+    submenu: [
+      command(ctx, '&Continue', 'debug.continue', keyShown('F5')),
+      command(ctx, '&Reverse Continue', 'debug.reverseContinue', keyShown('Shift+F5')),
+      { type: 'separator' },
+      command(ctx, 'Step &Over', 'debug.stepOver', keyShown('F10')),
+      command(ctx, 'Step &Into', 'debug.stepInto', keyShown('F11')),
+      command(ctx, 'Step O&ut', 'debug.stepOut', keyShown('Shift+F11')),
+      command(ctx, 'Step &Back', 'debug.stepBack', keyShown('Alt+F11')),
+      { type: 'separator' },
+      command(ctx, '&Toggle Breakpoints', 'debug.toggleBreakpoints'),
+    ],
+  };
+}
+
+function helpMenu(ctx: MenuContext, mac: boolean): MenuItemConstructorOptions {
+  return {
+    role: 'help',
+    label: '&Help',
+    submenu: [
+      command(ctx, '&Keyboard Shortcuts', 'help.keys', keyShown('Shift+/')),
+      command(ctx, '&Scenario Format', 'help.scenarioFormat'),
+      ...(mac ? [] : [{ type: 'separator' } as const, command(ctx, `&About ${ctx.appName}`, 'help.about')]),
+    ],
+  };
+}
+
+/** macOS's first menu, named after the app. */
+function appMenu(ctx: MenuContext): MenuItemConstructorOptions {
+  return {
+    label: ctx.appName,
+    submenu: [
+      command(ctx, `About ${ctx.appName}`, 'help.about'),
+      { type: 'separator' },
+      { role: 'services' },
+      { type: 'separator' },
+      { role: 'hide' },
+      { role: 'hideOthers' },
+      { role: 'unhide' },
+      { type: 'separator' },
+      { role: 'quit' },
+    ],
+  };
+}
+
+export function menuTemplate(ctx: MenuContext): MenuItemConstructorOptions[] {
+  const mac = ctx.platform === 'darwin';
+  return [...(mac ? [appMenu(ctx)] : []), fileMenu(ctx, mac), editMenu(mac), viewMenu(ctx), debugMenu(ctx), helpMenu(ctx, mac)];
+}
+
+/** Build the menu and make it the application's (again after the recent list changes). */
+export function installMenu(ctx: MenuContext): Menu {
+  const menu = Menu.buildFromTemplate(menuTemplate(ctx));
+  Menu.setApplicationMenu(menu);
+  return menu;
+}
