@@ -15,6 +15,8 @@ export default defineConfig({
   build: {
     outDir: fileURLToPath(new URL('./out/web', import.meta.url)),
     emptyOutDir: true,
+    // one local bundle, loaded from disk or localhost: the 500 kB web-page budget does not apply
+    chunkSizeWarningLimit: 2500,
   },
   worker: { format: 'es' },
   // the dev server would otherwise discover these in the lazily started worker and reload

@@ -22,7 +22,8 @@
  * the host (Worker.terminate, utilityProcess kill) and starts a fresh one.
  */
 
-export type { UvmscopeBridge, FileOpenResult, FileSaveRequest, MenuCommand } from './bridge';
+export type { UvmscopeBridge, FileOpenResult, FileSaveRequest, MenuCommand, MenuCommandDetail } from './bridge';
+export { MENU_COMMANDS } from './bridge';
 export * from './views';
 
 import type { ViewQuery, ViewResult } from './views';

@@ -11,6 +11,7 @@ import { Toolbar } from './Toolbar';
 import { StatusBar } from './StatusBar';
 import { Layout } from './Layout';
 import { KeyHelp } from './KeyHelp';
+import { About, FormatHelp, type Dialog } from './dialogs';
 import { LoadOverlay } from './LoadOverlay';
 import { onDropFile, runCommand, type CommandContext } from './commands';
 
@@ -21,10 +22,10 @@ function initialScenario() {
 
 export function App() {
   const load = useDebugger((s) => s.load);
-  const [help, setHelp] = useState(false);
+  const [dialog, setDialog] = useState<Dialog | null>(null);
   const [presentation, setPresentation] = useState(false);
   const togglePresentation = () => setPresentation((p) => !p);
-  const commandContext: CommandContext = { togglePresentation, showHelp: () => setHelp(true) };
+  const commandContext: CommandContext = { togglePresentation, show: setDialog };
 
   useEffect(() => {
     // presentation mode is full screen where the platform allows it
@@ -38,8 +39,8 @@ export function App() {
   }, [load]);
 
   useEffect(() => {
-    const ctx: CommandContext = { togglePresentation: () => setPresentation((p) => !p), showHelp: () => setHelp(true) };
-    const offMenu = window.uvmscope?.onMenuCommand((c) => void runCommand(c, ctx));
+    const ctx: CommandContext = { togglePresentation: () => setPresentation((p) => !p), show: setDialog };
+    const offMenu = window.uvmscope?.onMenuCommand((c, detail) => void runCommand(c, ctx, detail));
     const offOpen = window.uvmscope?.onOpenFile((f) => void useDebugger.getState().load(f.text, f.name));
     const onShortcut = (event: KeyboardEvent) => {
       if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
@@ -79,7 +80,7 @@ export function App() {
           setPresentation((p) => !p);
           break;
         case 'help':
-          setHelp((h) => !h);
+          setDialog((d) => (d === 'keys' ? null : 'keys'));
           break;
       }
     };
@@ -90,7 +91,7 @@ export function App() {
   return (
     <div className={`app${presentation ? ' presentation' : ''}`}>
       <Toolbar
-        onHelp={() => setHelp(true)}
+        onHelp={() => setDialog('keys')}
         onPresentation={togglePresentation}
         onOpen={() => void runCommand('file.open', commandContext)}
         onSave={() => void runCommand('file.save', commandContext)}
@@ -98,7 +99,9 @@ export function App() {
       <Layout />
       <StatusBar />
       <LoadOverlay />
-      {help && <KeyHelp onClose={() => setHelp(false)} />}
+      {dialog === 'keys' && <KeyHelp onClose={() => setDialog(null)} />}
+      {dialog === 'about' && <About onClose={() => setDialog(null)} />}
+      {dialog === 'scenarioFormat' && <FormatHelp onClose={() => setDialog(null)} />}
     </div>
   );
 }

@@ -2,14 +2,15 @@
  * The app's commands, one place for every way to reach them: Electron's menu (MenuCommand
  * from the preload), the toolbar, and keyboard shortcuts (Ctrl+O, Ctrl+S).
  */
-import type { MenuCommand } from '../../protocol';
+import type { MenuCommand, MenuCommandDetail } from '../../protocol';
 import { useDebugger } from '../state/store';
 import { fileFromDrop, openFile, saveFile } from '../files';
-import { DEFAULT_SCENARIO } from '../scenarios';
+import { BUILTIN_SCENARIOS, DEFAULT_SCENARIO } from '../scenarios';
 
 export interface CommandContext {
   togglePresentation(): void;
-  showHelp(): void;
+  /** Show one of the app's dialogs. */
+  show(dialog: 'keys' | 'about' | 'scenarioFormat'): void;
 }
 
 /** Open a scenario file the user picks (or was given) and run it. */
@@ -18,13 +19,15 @@ export async function openScenario(file: { name: string; text: string } | null):
   await useDebugger.getState().load(file.text, file.name);
 }
 
-export async function runCommand(command: MenuCommand, ctx: CommandContext): Promise<void> {
+export async function runCommand(command: MenuCommand, ctx: CommandContext, detail: MenuCommandDetail = {}): Promise<void> {
   const store = useDebugger.getState();
   try {
     switch (command) {
-      case 'file.new':
-        await store.load(DEFAULT_SCENARIO.source, DEFAULT_SCENARIO.file);
+      case 'file.new': {
+        const builtin = BUILTIN_SCENARIOS.find((b) => b.file === detail.scenario) ?? DEFAULT_SCENARIO;
+        await store.load(builtin.source, builtin.file);
         break;
+      }
       case 'file.open':
         await openScenario(await openFile());
         break;
@@ -63,7 +66,13 @@ export async function runCommand(command: MenuCommand, ctx: CommandContext): Pro
         for (const b of store.breakpoints) await store.updateBreakpoint(b.id, { enabled: !store.breakpoints.some((x) => x.enabled) });
         break;
       case 'help.about':
-        ctx.showHelp();
+        ctx.show('about');
+        break;
+      case 'help.keys':
+        ctx.show('keys');
+        break;
+      case 'help.scenarioFormat':
+        ctx.show('scenarioFormat');
         break;
     }
   } catch (e) {

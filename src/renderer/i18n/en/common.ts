@@ -37,6 +37,14 @@ export const common = {
     resetLayout: 'Reset layout',
     presentation: 'Presentation mode (F12)',
   },
+  about: {
+    title: 'About UVMScope',
+    tagline: 'See GPU unified memory work: a faithful, deterministic, time-travelling model of NVIDIA\'s UVM driver, Linux\'s page cache, GAIA and HMM.',
+    electron: 'UVMScope {{version}} (desktop app)',
+    web: 'UVMScope (web build)',
+    engine: 'Engine {{version}}',
+    formatTitle: 'Scenario format',
+  },
   keys: {
     title: 'Keyboard',
     continue: 'continue to the next breakpoint',
