@@ -52,6 +52,8 @@ export function TimelinePanel() {
   const [scrubStep, setScrubStep] = useState<number | null>(null);
   const [hover, setHover] = useState<{ step: number; x: number; y: number } | null>(null);
   const [hitCount, setHitCount] = useState(0);
+  /** When the pointer event that moved the scrub target happened (event.timeStamp), until its frame is drawn. */
+  const inputAt = useRef<number | null>(null);
 
   // a new run: show all of it
   useEffect(() => {
@@ -142,7 +144,10 @@ export function TimelinePanel() {
     const ctx = bg.getContext('2d');
     if (!ctx) return;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const t0 = performance.now();
     setHitCount(drawBackground(ctx, scene, layout));
+    c.dataset.backgroundMs = (performance.now() - t0).toFixed(3);
+    c.dataset.backgrounds = String(Number(c.dataset.backgrounds ?? 0) + 1);
   }, [scene, layout, size]);
 
   // the frame: the bitmap and the cursor
@@ -156,7 +161,16 @@ export function TimelinePanel() {
     if (!ctx) return;
     const dpr = globalThis.devicePixelRatio || 1;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const t0 = performance.now();
     drawFrame(ctx, bg, scene, layout, shownCursor, hoverStep);
+    // what the bench reads (bench/render-timeline.ts): this frame's draw, and from the input that asked for it
+    const now = performance.now();
+    c.dataset.frameMs = (now - t0).toFixed(3);
+    c.dataset.frames = String(Number(c.dataset.frames ?? 0) + 1);
+    if (inputAt.current !== null) {
+      c.dataset.inputMs = (now - inputAt.current).toFixed(3);
+      inputAt.current = null;
+    }
   }, [scene, layout, size, shownCursor, hoverStep, hitCount]);
 
   // the scrub target is shown until the host's cursor catches up with it (or, should it never, for a moment more)
@@ -227,6 +241,7 @@ export function TimelinePanel() {
     const s = stepAtX(viewport, layout, Math.max(layout.plotX, Math.min(layout.plotX + layout.plotW - 0.01, x)), run.totalSteps);
     if (drag?.mode === 'scrub') {
       if (s !== scrubStep) {
+        inputAt.current = e.timeStamp;
         setScrubStep(s);
         seek(s);
       }
@@ -318,6 +333,9 @@ export function TimelinePanel() {
           data-testid="timeline-canvas"
           data-from={first}
           data-to={last}
+          data-view={`${v.from},${v.span}`}
+          data-rows={rows.join(',')}
+          data-hidden-rows={hiddenRows.join(',')}
           data-hits={hitCount}
           data-plot-x={layout.plotX}
           data-plot-w={layout.plotW}
