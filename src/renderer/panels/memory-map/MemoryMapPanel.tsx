@@ -1,4 +1,249 @@
-/** Placeholder until this panel is built (issue 5, in progress). */
+/**
+ * The memory map: every page of every region, from the CPU's virtual mapping through the page cache and each GPU's
+ * page tree down to the physical memory that holds it (sysmem, each GPU's vidmem). Each region is drawn as lines of
+ * pages; a line stacks one lane per layer (lanes.ts), so one column is one page seen from top to bottom. The
+ * cursor's step is shown as it happens: a migrating page travels from its source lane to its destination, a lost
+ * mapping or an evicted page fades, and the pages it changed keep a yellow outline.
+ *
+ * Big runs stay smooth: pages aggregate into cells when they do not fit (the legend says how many per cell), the
+ * wheel zooms and a drag pans, and the canvas is redrawn only when something changed (renderer.ts).
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { MemoryMapRegion, MemoryMapResult } from '../../../protocol';
+import { useDebugger } from '../../state/store';
+import { useCursorView } from './use-cursor-view';
+import { MemoryMapRenderer, type Labels } from './renderer';
+import { lanesFor, type Lane, type LaneKind } from './lanes';
+import { PAGES_PER_BLOCK, type Geometry, type Hit } from './layout';
+import { formatBytes, formatVa } from './format';
+import { PageTip } from './PageTip';
+import { STATE_COLOURS } from '../../theme/palette';
+import './memory-map.css';
+
+const QUERY = { view: 'memoryMap' } as const;
+
 export function MemoryMapPanel() {
-  return <div className="panel-empty">MemoryMapPanel: being built</div>;
+  const { t } = useTranslation('memory');
+  const run = useDebugger((s) => s.run);
+  const selection = useDebugger((s) => s.selection);
+  const select = useDebugger((s) => s.select);
+  const { data, error } = useCursorView(run ? QUERY : null);
+  const wrap = useRef<HTMLDivElement>(null);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const renderer = useRef<MemoryMapRenderer | null>(null);
+  const shownStep = useRef<number | null>(null);
+  const [geometry, setGeometry] = useState<{ perCell: number; perLine: number } | null>(null);
+  const [hover, setHover] = useState<{ hit: Hit; x: number; y: number } | null>(null);
+
+  const procName = useMemo(() => {
+    const names = run?.processors.map((p) => p.name) ?? [];
+    return (p: number) => names[p] ?? `proc ${p}`;
+  }, [run]);
+
+  const labels = useMemo(
+    (): Labels => ({
+      lane: (kind, proc) => t(`lane.${kind}`, { gpu: procName(proc) }),
+      header: (region) =>
+        t(region.blocks > 0 ? 'headerBlocks' : 'header', {
+          kind: t(`kind.${region.kind}`, { defaultValue: region.kind }),
+          size: formatBytes(region.pages * 4096),
+          va: formatVa(region.va),
+          blocks: region.blocks,
+        }),
+      lineLabel: (region, firstPage, blockStart) =>
+        blockStart && region.firstBlock >= 0 ? t('block', { block: region.firstBlock + firstPage / PAGES_PER_BLOCK }) : t('offset', { offset: firstPage ? formatBytes(firstPage * 4096) : '0' }),
+      laneKey: (names) => t('laneKey', { lanes: names.join(' · ') }),
+    }),
+    [t, procName],
+  );
+
+  // the renderer lives as long as the canvas
+  useEffect(() => {
+    const el = canvas.current;
+    if (!el) return;
+    const r = new MemoryMapRenderer(el, labels, {
+      onHover: (hit, x, y) => setHover(hit && !hit.header ? { hit, x, y } : null),
+      onSelect: (ref) => select(ref),
+      onGeometry: (g: Geometry, scrollY: number) => {
+        setGeometry((old) => (old && old.perCell === g.pagesPerCell && old.perLine === g.pagesPerLine ? old : { perCell: g.pagesPerCell, perLine: g.pagesPerLine }));
+        el.dataset.pagesPerCell = String(g.pagesPerCell);
+        el.dataset.pagesPerLine = String(g.pagesPerLine);
+        el.dataset.scrollY = String(scrollY);
+        // where things are drawn, for tests that read pixels (see test/e2e/memory-panels.test.ts)
+        el.dataset.geometry = JSON.stringify({
+          gutter: g.gutter,
+          cellW: g.cellW,
+          pagesPerLine: g.pagesPerLine,
+          pagesPerCell: g.pagesPerCell,
+          laneH: g.laneH,
+          laneGap: g.laneGap,
+          lineGap: g.lineGap,
+          blockGap: g.blockGap,
+          linesPerBlock: g.linesPerBlock,
+          scrollY,
+          regions: g.regions.map((r) => ({ index: r.data.region.index, name: r.data.region.name, top: r.top, headerH: r.headerH, lines: r.lines, lanes: r.data.lanes.map((l) => `${l.kind}:${l.proc}`) })),
+        });
+      },
+    });
+    renderer.current = r;
+    return () => {
+      r.destroy();
+      renderer.current = null;
+    };
+    // made once per canvas: labels follow through setLabels below, select is the store's (stable)
+  }, [select]);
+
+  useEffect(() => {
+    renderer.current?.setLabels(labels);
+  }, [labels]);
+
+  useEffect(() => {
+    const el = wrap.current;
+    if (!el) return;
+    const resize = () => renderer.current?.setSize(el.clientWidth, el.clientHeight, window.devicePixelRatio || 1);
+    const ro = new ResizeObserver(resize);
+    ro.observe(el);
+    resize();
+    return () => ro.disconnect();
+  }, []);
+
+  useEffect(() => {
+    const r = renderer.current;
+    if (!r || !data) return;
+    const animate = shownStep.current !== null && shownStep.current !== data.step;
+    shownStep.current = data.step;
+    r.setData(data, animate);
+    if (canvas.current) canvas.current.dataset.step = String(data.step);
+  }, [data]);
+
+  useEffect(() => {
+    renderer.current?.setSelection(selection);
+    if (selection?.kind === 'page') renderer.current?.reveal(selection.region, selection.page);
+  }, [selection]);
+
+  const changed = data ? data.regions.reduce((n, r) => n + r.changed.length, 0) : 0;
+  return (
+    <div className="panel memory-map-panel">
+      <div className="mm-bar">
+        <div className="mm-zoom" role="group">
+          <button type="button" onClick={() => renderer.current?.zoom(1, 0)} title={t('zoomOut')} aria-label={t('zoomOut')}>
+            −
+          </button>
+          <button type="button" onClick={() => renderer.current?.zoom(-1, 0)} title={t('zoomIn')} aria-label={t('zoomIn')}>
+            +
+          </button>
+          <button type="button" onClick={() => renderer.current?.fit()} title={t('fitHint')}>
+            {t('fit')}
+          </button>
+        </div>
+        {geometry && (
+          <span className="mm-scale" data-testid="mm-scale">
+            {t('cellPages', { count: geometry.perCell, bytes: formatBytes(geometry.perCell * 4096) })} · {t('linePages', { bytes: formatBytes(geometry.perLine * 4096) })}
+          </span>
+        )}
+        <span className={`mm-changed${changed ? ' some' : ''}`} data-testid="mm-changed">
+          {changed ? t('changed', { count: changed }) : t('unchanged')}
+        </span>
+        <span className="mm-hint">{t('hint')}</span>
+      </div>
+      <div className="mm-canvas-wrap" ref={wrap}>
+        <canvas ref={canvas} className="mm-canvas" data-testid="memory-map-canvas" role="img" aria-label={t('canvasLabel')} />
+        {!run && <div className="mm-loading">{t('empty')}</div>}
+        {error && <div className="mm-error">{t('error', { message: error })}</div>}
+        {run && !data && !error && <div className="mm-loading">{t('loading')}</div>}
+        {data && data.regions.length === 0 && <div className="mm-loading">{t('noRegions')}</div>}
+      </div>
+      {data && <Legend data={data} procName={procName} />}
+      {data && <Summary data={data} procName={procName} />}
+      {hover && data && <PageTip hit={hover.hit} x={hover.x} y={hover.y} data={data} procName={procName} />}
+    </div>
+  );
+}
+
+/** Each lane of the run's regions with its colours, in the order the lanes are drawn. */
+function Legend({ data, procName }: { data: MemoryMapResult; procName: (p: number) => string }) {
+  const { t } = useTranslation('memory');
+  const lanes = useMemo(() => {
+    const seen = new Map<string, Lane>();
+    const kinds = [...new Set(data.regions.map((r) => r.kind))];
+    for (const kind of kinds) for (const l of lanesFor(kind, data.processors)) if (!seen.has(`${l.kind}:${l.proc}`)) seen.set(`${l.kind}:${l.proc}`, l);
+    // one entry per lane kind: GPUs share their colours
+    const byKind = new Map<LaneKind, Lane>();
+    for (const l of seen.values()) if (!byKind.has(l.kind)) byKind.set(l.kind, l);
+    const order: LaneKind[] = ['cpuMap', 'fileMap', 'cached', 'dirty', 'cpuDirty', 'onGpu', 'gpuMap', 'pteSize', 'sysmem', 'vidmem'];
+    return [...byKind.values()].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
+  }, [data.regions, data.processors]);
+  const gpuName = (p: number) => (data.processors > 2 ? procName(p).replace(/\d+$/, 'N') : procName(p));
+  const swatch = (c: string, label: string, key: string | number) => (
+    <span key={key} className="mm-swatch-item">
+      <span className="mm-swatch" style={{ background: c }} />
+      {label}
+    </span>
+  );
+  return (
+    <details className="mm-legend" open>
+      <summary>{t('legend.title')}</summary>
+      <ul>
+        {lanes.map((l) => (
+          <li key={l.kind} title={t(`laneHint.${l.kind}`)}>
+            <span className="mm-lane-name">{t(`lane.${l.kind}`, { gpu: l.proc ? gpuName(l.proc) : '' })}</span>
+            {l.kind === 'gpuMap' ? (
+              // hue: where the PTE points; strength: the permission (as on the CPU's lane)
+              <>
+                {swatch(l.colours[3], 'VID', 'vid')}
+                {swatch(l.colours[6], 'SYS', 'sys')}
+                {swatch(l.colours[9], t('legend.peer'), 'peer')}
+                <span className="mm-swatch-item">
+                  <span className="mm-swatch mm-swatch-ramp" style={{ background: `linear-gradient(to right, ${l.colours[1]} 33%, ${l.colours[2]} 33% 66%, ${l.colours[3]} 66%)` }} />
+                  {t('legend.strength')}
+                </span>
+              </>
+            ) : (
+              l.colours.map((c, level) => (level === 0 ? null : swatch(c, t(l.meanings[level]), level)))
+            )}
+          </li>
+        ))}
+        <li>
+          <span className="mm-swatch-item">
+            <span className="mm-swatch mm-swatch-ring" style={{ borderColor: STATE_COLOURS.changed }} />
+            {t('legend.changed')}
+          </span>
+          <span className="mm-swatch-item">
+            <span className="mm-swatch mm-swatch-ring mm-swatch-selected" />
+            {t('legend.selected')}
+          </span>
+          <span className="mm-swatch-item">
+            <span className="mm-swatch mm-swatch-partial" />
+            {t('legend.partial')}
+          </span>
+        </li>
+      </ul>
+    </details>
+  );
+}
+
+/** What the canvas shows, in words, for screen readers (and tests). */
+function Summary({ data, procName }: { data: MemoryMapResult; procName: (p: number) => string }) {
+  const { t } = useTranslation('memory');
+  const lines = useMemo(() => data.regions.map((r) => summaryOf(r, data.processors)), [data]);
+  return (
+    <ul className="sr-only" data-testid="mm-summary">
+      {data.regions.map((r, k) => (
+        <li key={r.index} data-region={r.name} data-resident={lines[k].join(',')}>
+          {t('summary', {
+            region: r.name,
+            pages: r.pages,
+            resident: lines[k].map((n, p) => t('summaryResident', { proc: procName(p), count: n })).join(', '),
+          })}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function summaryOf(r: MemoryMapRegion, procs: number): number[] {
+  const out = new Array<number>(procs).fill(0);
+  for (let i = 0; i < r.pages; i++) for (let p = 0; p < procs; p++) if (r.state[i * procs + p] & 1) out[p]++;
+  return out;
 }

@@ -1,0 +1,297 @@
+/**
+ * Where everything of the memory map goes, in CSS pixels: each region is a header and then lines of pages; a line is
+ * a band of lanes (lanes.ts) over `pagesPerLine` pages, drawn as `cellsPerLine` cells of `pagesPerCell` pages each.
+ * Zoom is the number of pages per line (a power of two, so lines and cells line up with 64 KiB pages and 2 MiB
+ * blocks); cells widen to fill the width, and when a page would be narrower than MIN_CELL pixels, pages are
+ * aggregated into cells. Pure: the same inputs give the same geometry, and hit-testing is its inverse.
+ */
+import type { MemoryMapRegion } from '../../../protocol';
+import { lanesFor, type Lane, type PageBytes } from './lanes';
+
+export const PAGES_PER_BLOCK = 512;
+/** Narrowest cell, in CSS pixels. */
+export const MIN_CELL = 3;
+/** Widest cell: zooming in further stops here. */
+export const MAX_CELL = 40;
+const RIGHT_MARGIN = 10;
+
+export interface RegionData {
+  readonly region: MemoryMapRegion;
+  readonly lanes: readonly Lane[];
+  /** Per lane, the level of every page. */
+  readonly levels: readonly Uint8Array[];
+  /** Per lane, the level of each changed page before the step (parallel to region.changed). */
+  readonly levelsBefore: readonly Uint8Array[];
+}
+
+/** Lane levels of every page (computed once per answer from the host). */
+export function regionData(region: MemoryMapRegion, processors: number): RegionData {
+  const lanes = lanesFor(region.kind, processors);
+  const levels = lanes.map(() => new Uint8Array(region.pages));
+  const bytes = { state: region.state, pte: region.pte, cache: region.cache, at: 0, cacheAt: 0 };
+  for (let i = 0; i < region.pages; i++) {
+    bytes.at = i * processors;
+    bytes.cacheAt = i;
+    for (let l = 0; l < lanes.length; l++) levels[l][i] = lanes[l].level(bytes as PageBytes);
+  }
+  const n = region.changed.length;
+  const levelsBefore = lanes.map(() => new Uint8Array(n));
+  const before = { state: region.stateBefore, pte: region.pteBefore, cache: region.cacheBefore, at: 0, cacheAt: 0 };
+  for (let k = 0; k < n; k++) {
+    before.at = k * processors;
+    before.cacheAt = k;
+    for (let l = 0; l < lanes.length; l++) levelsBefore[l][k] = lanes[l].level(before as PageBytes);
+  }
+  return { region, lanes, levels, levelsBefore };
+}
+
+export interface Metrics {
+  /** The UI font size in CSS pixels (presentation mode makes it larger). */
+  readonly font: number;
+}
+
+export interface RegionGeom {
+  readonly data: RegionData;
+  readonly top: number;
+  readonly headerH: number;
+  readonly lines: number;
+  readonly height: number;
+}
+
+export interface Geometry {
+  readonly width: number;
+  readonly gutter: number;
+  /** Zoom: pages per line (a power of two). */
+  readonly pagesPerLine: number;
+  readonly pagesPerCell: number;
+  readonly cellsPerLine: number;
+  readonly cellW: number;
+  readonly laneH: number;
+  /** 1 when lanes are tall enough for a gap between them, else 0. */
+  readonly laneGap: number;
+  /** Height of one line (its lanes) and the gap after it. */
+  readonly bandH: number;
+  readonly lineGap: number;
+  /** Extra gap between 2 MiB blocks when a block spans several lines. */
+  readonly blockGap: number;
+  readonly linesPerBlock: number;
+  readonly regionGap: number;
+  readonly regions: readonly RegionGeom[];
+  readonly contentHeight: number;
+  /** Room for lane names in the gutter. */
+  readonly laneLabels: boolean;
+}
+
+const log2 = (n: number) => Math.round(Math.log2(n));
+
+/** Cells per line and pages per cell for a zoom, at this width; cells share the width exactly (fractional px). */
+function cellsFor(pagesPerLine: number, inner: number): { cells: number; perCell: number; cellW: number } {
+  let cells = pagesPerLine;
+  let perCell = 1;
+  while (cells > 1 && inner / cells < MIN_CELL) {
+    cells /= 2;
+    perCell *= 2;
+  }
+  return { cells, perCell, cellW: Math.min(MAX_CELL, inner / cells) };
+}
+
+/** Smallest zoom (pages per line) at which cells are no wider than MAX_CELL. */
+export function minPagesPerLine(width: number, gutter: number): number {
+  const inner = Math.max(40, width - gutter - RIGHT_MARGIN);
+  let p = 1;
+  while (inner / p > MAX_CELL) p *= 2;
+  return p;
+}
+
+export function gutterWidth(m: Metrics): number {
+  return Math.round(m.font * 8.6);
+}
+
+/** Lanes are never thinner than this (about as tall as a cell is wide, up to 8 px)… */
+function minLane(cellW: number): number {
+  return Math.max(4, Math.min(8, Math.round(cellW)));
+}
+/** …nor taller than this, however much room there is. */
+const MAX_LANE = 16;
+
+/**
+ * The geometry at a zoom. Lanes take the height the viewport leaves (between minLane and MAX_LANE), so a zoomed-out
+ * map fills its panel and a zoomed-in one scrolls.
+ */
+export function layout(regions: readonly RegionData[], width: number, pagesPerLine: number, m: Metrics, height = 0): Geometry {
+  const gutter = gutterWidth(m);
+  const inner = Math.max(40, width - gutter - RIGHT_MARGIN);
+  const { cells, perCell, cellW } = cellsFor(pagesPerLine, inner);
+  const linesPerBlock = Math.max(1, PAGES_PER_BLOCK / pagesPerLine);
+  const regionGap = Math.round(m.font * 0.9);
+  const headerH = Math.round(m.font * 2.1);
+  const build = (laneH: number): Geometry => {
+    const laneGap = laneH >= 7 ? 1 : 0;
+    const lineGap = laneH >= 10 ? 6 : laneH >= 6 ? 4 : 3;
+    const blockGap = linesPerBlock > 1 ? lineGap + 3 : 0;
+    const geoms: RegionGeom[] = [];
+    let y = 4;
+    for (const data of regions) {
+      const lanes = data.lanes.length;
+      const bandH = lanes * laneH + (lanes - 1) * laneGap;
+      const lines = Math.max(1, Math.ceil(data.region.pages / pagesPerLine));
+      const blocks = Math.floor((lines - 1) / linesPerBlock);
+      const h = headerH + lines * (bandH + lineGap) + blocks * blockGap;
+      geoms.push({ data, top: y, headerH, lines, height: h });
+      y += h + regionGap;
+    }
+    const maxLanes = Math.max(1, ...regions.map((r) => r.lanes.length));
+    return {
+      width,
+      gutter,
+      pagesPerLine,
+      pagesPerCell: perCell,
+      cellsPerLine: cells,
+      cellW,
+      laneH,
+      laneGap,
+      bandH: maxLanes * laneH + (maxLanes - 1) * laneGap,
+      lineGap,
+      blockGap,
+      linesPerBlock,
+      regionGap,
+      regions: geoms,
+      contentHeight: y,
+      laneLabels: laneH >= Math.max(9, Math.round(m.font * 0.75)),
+    };
+  };
+  let laneH = minLane(cellW);
+  let g = build(laneH);
+  while (laneH < MAX_LANE && height > 0) {
+    const taller = build(laneH + 1);
+    if (taller.contentHeight > height) break;
+    laneH++;
+    g = taller;
+  }
+  return g;
+}
+
+/** Height of a region's band (its own lane count). */
+export function bandHeight(g: Geometry, r: RegionGeom): number {
+  const n = r.data.lanes.length;
+  return n * g.laneH + (n - 1) * g.laneGap;
+}
+
+/** Top of line `line` of a region. */
+export function lineTop(g: Geometry, r: RegionGeom, line: number): number {
+  return r.top + r.headerH + line * (bandHeight(g, r) + g.lineGap) + Math.floor(line / g.linesPerBlock) * g.blockGap;
+}
+
+export function laneTop(g: Geometry, r: RegionGeom, line: number, lane: number): number {
+  return lineTop(g, r, line) + lane * (g.laneH + g.laneGap);
+}
+
+/** Where a page is drawn: its cell's left edge and line. */
+export function pageCell(g: Geometry, page: number): { line: number; cell: number; x: number } {
+  const line = Math.floor(page / g.pagesPerLine);
+  const cell = Math.floor((page % g.pagesPerLine) / g.pagesPerCell);
+  return { line, cell, x: g.gutter + cell * g.cellW };
+}
+
+export interface Hit {
+  readonly region: number;
+  /** Index into geometry.regions. */
+  readonly r: number;
+  readonly line: number;
+  /** -1 when over the gutter. */
+  readonly cell: number;
+  /** -1 between lanes or over the gutter. */
+  readonly lane: number;
+  /** The cell's first page and how many pages it holds; over the gutter, the line's first page. */
+  readonly page: number;
+  readonly pages: number;
+  /** Over the region's header. */
+  readonly header: boolean;
+}
+
+/** What is at (x, y) of the content (y already includes the scroll). */
+export function hitTest(g: Geometry, x: number, y: number): Hit | null {
+  for (let k = 0; k < g.regions.length; k++) {
+    const r = g.regions[k];
+    if (y < r.top || y >= r.top + r.height) continue;
+    const region = r.data.region;
+    if (y < r.top + r.headerH) return { region: region.index, r: k, line: -1, cell: -1, lane: -1, page: 0, pages: 0, header: true };
+    const band = bandHeight(g, r);
+    // lines are uniform within a block group; search the one whose top is at or above y
+    let lo = 0;
+    let hi = r.lines - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineTop(g, r, mid) <= y) lo = mid;
+      else hi = mid - 1;
+    }
+    const line = lo;
+    const dy = y - lineTop(g, r, line);
+    if (dy >= band) return null;
+    const lane = Math.floor(dy / (g.laneH + g.laneGap));
+    const inLane = dy - lane * (g.laneH + g.laneGap) < g.laneH;
+    const first = line * g.pagesPerLine;
+    if (x < g.gutter) return { region: region.index, r: k, line, cell: -1, lane: -1, page: first, pages: Math.min(g.pagesPerLine, region.pages - first), header: false };
+    const cell = Math.floor((x - g.gutter) / g.cellW);
+    if (cell >= g.cellsPerLine) return null;
+    const page = first + cell * g.pagesPerCell;
+    if (page >= region.pages) return null;
+    return { region: region.index, r: k, line, cell, lane: inLane && lane < r.data.lanes.length ? lane : -1, page, pages: Math.min(g.pagesPerCell, region.pages - page), header: false };
+  }
+  return null;
+}
+
+/** The zoom (pages per line) at which every region fits `height`, as zoomed in as that allows. */
+export function fitZoom(regions: readonly RegionData[], width: number, height: number, m: Metrics): number {
+  const gutter = gutterWidth(m);
+  const most = Math.max(1, ...regions.map((r) => r.region.pages));
+  let p = minPagesPerLine(width, gutter);
+  const cap = 2 ** Math.max(log2(p), Math.ceil(Math.log2(most)));
+  while (p < cap && layout(regions, width, p, m, height).contentHeight > height) p *= 2;
+  return p;
+}
+
+/** Aggregated levels for cells of `perCell` pages: the count of pages with any level, and the most common level. */
+export interface Aggregate {
+  readonly perCell: number;
+  /** Per lane: pages of the cell with a level > 0. */
+  readonly counts: readonly Uint16Array[];
+  /** Per lane: the cell's most common non-zero level. */
+  readonly levels: readonly Uint8Array[];
+}
+
+export function aggregate(data: RegionData, perCell: number): Aggregate {
+  const pages = data.region.pages;
+  const cells = Math.ceil(pages / perCell);
+  const counts: Uint16Array[] = [];
+  const levels: Uint8Array[] = [];
+  const tally = new Uint32Array(16);
+  for (const src of data.levels) {
+    const count = new Uint16Array(cells);
+    const level = new Uint8Array(cells);
+    for (let c = 0; c < cells; c++) {
+      const a = c * perCell;
+      const b = Math.min(pages, a + perCell);
+      let n = 0;
+      let best = 0;
+      let seen = 0;
+      for (let i = a; i < b; i++) {
+        const v = src[i];
+        if (v === 0) continue;
+        n++;
+        if (seen === 0) {
+          best = v;
+          seen = 1;
+          tally.fill(0);
+        }
+        tally[v & 15]++;
+        if (tally[v & 15] > tally[best & 15]) best = v;
+      }
+      count[c] = n;
+      level[c] = best;
+    }
+    counts.push(count);
+    levels.push(level);
+  }
+  return { perCell, counts, levels };
+}

@@ -1,0 +1,730 @@
+/**
+ * Draws the memory map on a <canvas> (Canvas 2D: fast in headless Chromium, unlike WebGL there). Two layers:
+ *   - the base: every visible cell written straight into an ImageData (one pass over the pixels, whatever the page
+ *     count), then the labels; redrawn only when the data, the size, the zoom or the scroll change;
+ *   - the frame: the base copied, then what moves — the hover and selection outlines, this step's changed pages, and
+ *     the animation of the step (a migrating page travels from its source lane to its destination lane, a lost
+ *     mapping or an evicted page fades out, a new one fades in). prefers-reduced-motion turns the animation off.
+ * Geometry lives in layout.ts; this file only paints and routes pointer input.
+ */
+import type { MemoryMapResult, ObjectRef } from '../../../protocol';
+import { STATE_COLOURS } from '../../theme/palette';
+import { aggregate, bandHeight, fitZoom, hitTest, laneTop, layout, lineTop, minPagesPerLine, pageCell, PAGES_PER_BLOCK, regionData, type Aggregate, type Geometry, type Hit, type RegionData, type RegionGeom } from './layout';
+
+export const BG = '#1c1f26';
+const TRACK = '#2a303a';
+const TEXT = '#e6e8eb';
+const TEXT_DIM = '#9aa3ad';
+const CHANGED = STATE_COLOURS.changed;
+const SELECTED = '#ffffff';
+const ANIM_MS = 650;
+/** Animated items at most; a bigger step just shows its final state with the changed outlines. */
+const MAX_ANIMATED = 4000;
+const SCROLLBAR = 8;
+
+/** Text the canvas draws, from the i18n catalogue. */
+export interface Labels {
+  lane(kind: string, proc: number): string;
+  header(region: RegionData['region']): string;
+  lineLabel(region: RegionData['region'], firstPage: number, blockStart: boolean): string;
+  /** The lanes' names in drawing order, for the header when the lanes are too thin to label each. */
+  laneKey(names: readonly string[]): string;
+}
+
+export interface RendererCallbacks {
+  onHover(hit: Hit | null, clientX: number, clientY: number): void;
+  onSelect(ref: ObjectRef): void;
+  /** Zoom or data changed: the geometry the legend and tests read. */
+  onGeometry(g: Geometry, scrollY: number): void;
+}
+
+interface Mover {
+  x: number;
+  w: number;
+  y0: number;
+  y1: number;
+  h: number;
+  /** The source lane's colour, turning into the destination's on the way. */
+  from: number;
+  to: number;
+}
+interface Fade {
+  x: number;
+  w: number;
+  y: number;
+  h: number;
+  colour: string;
+  /** true: the old colour fades out; false: the new one fades in (a background cover fades out). */
+  out: boolean;
+}
+interface Mark {
+  x: number;
+  w: number;
+  y: number;
+  h: number;
+}
+
+function rgba(hex: string): number {
+  const v = parseInt(hex.slice(1), 16);
+  return (0xff000000 | ((v & 255) << 16) | (v & 0xff00) | ((v >> 16) & 255)) >>> 0;
+}
+
+function hexRgb(hex: string): number {
+  return parseInt(hex.slice(1), 16);
+}
+
+function mixRgb(a: number, b: number, t: number): string {
+  const c = (shift: number) => Math.round(((a >> shift) & 255) * (1 - t) + ((b >> shift) & 255) * t);
+  return `rgb(${c(16)},${c(8)},${c(0)})`;
+}
+
+export class MemoryMapRenderer {
+  private readonly ctx: CanvasRenderingContext2D;
+  private readonly base: HTMLCanvasElement;
+  private readonly baseCtx: CanvasRenderingContext2D;
+  private data: RegionData[] = [];
+  private result: MemoryMapResult | null = null;
+  private geometry: Geometry | null = null;
+  private aggregates = new Map<string, Aggregate>();
+  private cssW = 0;
+  private cssH = 0;
+  private dpr = 1;
+  private font = 13;
+  private fontFamily = 'sans-serif';
+  private pagesPerLine = 0;
+  /** The user zoomed: keep their zoom across steps instead of fitting. */
+  private userZoom = false;
+  private scrollY = 0;
+  private hover: Hit | null = null;
+  private selection: ObjectRef | null = null;
+  private baseDirty = true;
+  private frame = 0;
+  private anim: { start: number; movers: Mover[]; fades: Fade[] } | null = null;
+  private marks: Mark[] = [];
+  private drag: { y: number; scroll: number; moved: boolean; onBar: boolean } | null = null;
+  private wheelAccum = 0;
+  /** Redraws of the base layer so far (tests and the bench read it). */
+  redraws = 0;
+  lastBaseMs = 0;
+
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    private labels: Labels,
+    private readonly cb: RendererCallbacks,
+  ) {
+    this.ctx = canvas.getContext('2d', { alpha: false })!;
+    this.base = document.createElement('canvas');
+    this.baseCtx = this.base.getContext('2d', { alpha: false })!;
+    canvas.addEventListener('wheel', this.onWheel, { passive: false });
+    canvas.addEventListener('pointerdown', this.onPointerDown);
+    canvas.addEventListener('pointermove', this.onPointerMove);
+    canvas.addEventListener('pointerup', this.onPointerUp);
+    canvas.addEventListener('pointerleave', this.onPointerLeave);
+  }
+
+  destroy(): void {
+    cancelAnimationFrame(this.frame);
+    this.canvas.removeEventListener('wheel', this.onWheel);
+    this.canvas.removeEventListener('pointerdown', this.onPointerDown);
+    this.canvas.removeEventListener('pointermove', this.onPointerMove);
+    this.canvas.removeEventListener('pointerup', this.onPointerUp);
+    this.canvas.removeEventListener('pointerleave', this.onPointerLeave);
+  }
+
+  setLabels(labels: Labels): void {
+    this.labels = labels;
+    this.invalidate();
+  }
+
+  /** A new answer from the host. `animate`: the cursor moved to this step (not a re-render of the same one). */
+  setData(result: MemoryMapResult, animate: boolean): void {
+    const sameShape = this.result !== null && this.result.regions.length === result.regions.length && this.result.regions.every((r, k) => r.pages === result.regions[k].pages && r.kind === result.regions[k].kind);
+    this.result = result;
+    this.data = result.regions.map((r) => regionData(r, result.processors));
+    this.aggregates.clear();
+    if (!sameShape) {
+      this.userZoom = false;
+      this.scrollY = 0;
+    }
+    this.relayout();
+    this.anim = null;
+    if (animate) this.startAnimation();
+    this.invalidate();
+  }
+
+  setSize(cssW: number, cssH: number, dpr: number): void {
+    if (cssW === this.cssW && cssH === this.cssH && dpr === this.dpr) return;
+    this.cssW = cssW;
+    this.cssH = cssH;
+    this.dpr = dpr;
+    this.canvas.width = Math.max(1, Math.round(cssW * dpr));
+    this.canvas.height = Math.max(1, Math.round(cssH * dpr));
+    this.base.width = this.canvas.width;
+    this.base.height = this.canvas.height;
+    this.readFont();
+    this.relayout();
+    this.invalidate();
+  }
+
+  setSelection(ref: ObjectRef | null): void {
+    this.selection = ref;
+    this.requestFrame();
+  }
+
+  /** Zoom one step in (-1) or out (+1), keeping content at `anchorY` (CSS px in the canvas) in place. */
+  zoom(direction: number, anchorY = this.cssH / 2): void {
+    if (!this.geometry) return;
+    const g = this.geometry;
+    const hit = hitTest(g, g.gutter + 1, anchorY + this.scrollY);
+    const anchorPage = hit && !hit.header ? { r: hit.r, page: hit.page } : null;
+    const min = minPagesPerLine(this.cssW - SCROLLBAR, g.gutter);
+    const most = Math.max(1, ...this.data.map((d) => d.region.pages));
+    const max = Math.max(min, 2 ** Math.ceil(Math.log2(most)));
+    const next = Math.min(max, Math.max(min, direction < 0 ? this.pagesPerLine / 2 : this.pagesPerLine * 2));
+    if (next === this.pagesPerLine) return;
+    this.pagesPerLine = next;
+    this.userZoom = true;
+    this.relayout();
+    if (anchorPage && this.geometry) {
+      const ng: Geometry = this.geometry;
+      const r = ng.regions[anchorPage.r];
+      const y = lineTop(ng, r, Math.floor(anchorPage.page / ng.pagesPerLine));
+      this.scrollY = y - anchorY;
+    }
+    this.clampScroll();
+    this.invalidate();
+  }
+
+  /** Back to the zoom that fits everything (or as much as a cell per MIN_CELL pixels allows). */
+  fit(): void {
+    this.userZoom = false;
+    this.scrollY = 0;
+    this.relayout();
+    this.invalidate();
+  }
+
+  /** Scroll so that page `page` of region `region` is in view. */
+  reveal(region: number, page: number): void {
+    const g = this.geometry;
+    if (!g) return;
+    const r = g.regions.find((x) => x.data.region.index === region);
+    if (!r) return;
+    const y = lineTop(g, r, Math.floor(page / g.pagesPerLine));
+    if (y < this.scrollY || y > this.scrollY + this.cssH - 40) {
+      this.scrollY = y - this.cssH / 3;
+      this.clampScroll();
+      this.invalidate();
+    }
+  }
+
+  /** Geometry for tests: where region `region`'s page `page` is drawn in lane `lane`, in CSS px of the canvas. */
+  cellRect(region: number, page: number, lane: number): { x: number; y: number; w: number; h: number } | null {
+    const g = this.geometry;
+    const r = g?.regions.find((x) => x.data.region.index === region);
+    if (!g || !r) return null;
+    const { line, x } = pageCell(g, page);
+    return { x, y: laneTop(g, r, line, lane) - this.scrollY, w: g.cellW, h: g.laneH };
+  }
+
+  // ---- layout ----
+
+  private readFont(): void {
+    const cs = getComputedStyle(this.canvas);
+    this.font = Math.max(10, Math.min(28, parseFloat(cs.fontSize) || 13));
+    this.fontFamily = cs.fontFamily || 'sans-serif';
+  }
+
+  private relayout(): void {
+    if (!this.cssW || !this.data.length) {
+      this.geometry = null;
+      return;
+    }
+    const width = this.cssW - SCROLLBAR;
+    const m = { font: this.font };
+    if (!this.userZoom || !this.pagesPerLine) this.pagesPerLine = fitZoom(this.data, width, this.cssH, m);
+    this.geometry = layout(this.data, width, this.pagesPerLine, m, this.cssH);
+    // what was moving was placed for the old geometry
+    this.anim = null;
+    this.marks = this.changes(false).marks;
+    this.clampScroll();
+    this.cb.onGeometry(this.geometry, this.scrollY);
+  }
+
+  private clampScroll(): void {
+    const max = Math.max(0, (this.geometry?.contentHeight ?? 0) - this.cssH);
+    this.scrollY = Math.max(0, Math.min(max, Math.round(this.scrollY)));
+  }
+
+  private aggregateOf(k: number, perCell: number): Aggregate {
+    const key = `${k}:${perCell}`;
+    let a = this.aggregates.get(key);
+    if (!a) {
+      a = aggregate(this.data[k], perCell);
+      this.aggregates.set(key, a);
+    }
+    return a;
+  }
+
+  // ---- drawing ----
+
+  invalidate(): void {
+    this.baseDirty = true;
+    this.requestFrame();
+  }
+
+  private requestFrame(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame((now) => {
+      this.frame = 0;
+      this.draw(now);
+    });
+  }
+
+  private draw(now: number): void {
+    if (this.baseDirty) {
+      const t0 = performance.now();
+      this.drawBase();
+      this.lastBaseMs = performance.now() - t0;
+      performance.measure('memoryMap.redraw', { start: t0, end: t0 + this.lastBaseMs });
+      this.baseDirty = false;
+      this.redraws++;
+      this.canvas.dataset.redraws = String(this.redraws);
+      if (this.geometry) this.cb.onGeometry(this.geometry, this.scrollY);
+    }
+    const ctx = this.ctx;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(this.base, 0, 0);
+    ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+    ctx.translate(0, -this.scrollY);
+    let animating = false;
+    if (this.anim) {
+      const p = Math.max(0, (now - this.anim.start) / ANIM_MS);
+      if (p < 1) {
+        this.drawAnimation(p);
+        animating = true;
+      } else this.anim = null;
+    }
+    this.drawMarks(!animating);
+    this.drawSelection();
+    this.drawHover();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    if (animating) this.requestFrame();
+  }
+
+  private drawBase(): void {
+    const g = this.geometry;
+    const W = this.base.width;
+    const H = this.base.height;
+    const ctx = this.baseCtx;
+    if (!g || W < 2 || H < 2) {
+      ctx.fillStyle = BG;
+      ctx.fillRect(0, 0, W, H);
+      return;
+    }
+    const img = ctx.createImageData(W, H);
+    const px = new Uint32Array(img.data.buffer);
+    px.fill(rgba(BG));
+    const dpr = this.dpr;
+    const top = this.scrollY;
+    const bottom = this.scrollY + this.cssH;
+    const track = rgba(TRACK);
+    const gapX = g.pagesPerCell === 1 && g.cellW >= 5 ? 1 : 0;
+    const partial: number[] = [];
+    for (let k = 0; k < g.regions.length; k++) {
+      const r = g.regions[k];
+      if (r.top > bottom || r.top + r.height < top) continue;
+      const d = r.data;
+      const pages = d.region.pages;
+      const agg = g.pagesPerCell > 1 ? this.aggregateOf(k, g.pagesPerCell) : null;
+      const colours = d.lanes.map((l) => l.colours.map((c) => (c ? rgba(c) : 0)));
+      const band = bandHeight(g, r);
+      const firstLine = Math.max(0, this.lineAt(g, r, top));
+      for (let line = firstLine; line < r.lines; line++) {
+        const ly = lineTop(g, r, line);
+        if (ly > bottom) break;
+        if (ly + band < top) continue;
+        const firstPage = line * g.pagesPerLine;
+        const cellsHere = Math.min(g.cellsPerLine, Math.ceil((pages - firstPage) / g.pagesPerCell));
+        for (let l = 0; l < d.lanes.length; l++) {
+          const y0 = Math.round((laneTop(g, r, line, l) - top) * dpr);
+          const y1 = Math.round((laneTop(g, r, line, l) + g.laneH - top) * dpr);
+          const ya = Math.max(0, y0);
+          const yb = Math.min(H, y1);
+          if (yb <= ya) continue;
+          const lane = d.lanes[l];
+          const levels = d.levels[l];
+          const span = lane.span;
+          // one row of the lane (its track, then each cell), copied to the lane's other rows; cells that hold
+          // only some pages of their aggregate are filled from the bottom, in proportion
+          const tx0 = Math.round(g.gutter * dpr);
+          const tx1 = Math.min(W, Math.round((g.gutter + cellsHere * g.cellW) * dpr));
+          const row = ya * W;
+          px.fill(track, row + tx0, row + tx1);
+          partial.length = 0;
+          for (let c = 0; c < cellsHere; c++) {
+            const page = firstPage + c * g.pagesPerCell;
+            let level: number;
+            let frac = 1;
+            if (agg) {
+              const cell = page / g.pagesPerCell;
+              level = agg.levels[l][cell];
+              if (!level) continue;
+              frac = agg.counts[l][cell] / Math.min(g.pagesPerCell, pages - page);
+            } else {
+              level = levels[page];
+              if (!level) continue;
+            }
+            const colour = colours[l][level];
+            if (!colour) continue;
+            let gap = gapX;
+            if (gap && span) {
+              // one bar per PTE: no gap inside a 64K or 2M PTE
+              const s = span(level);
+              if (s > 1 && (page + 1) % s !== 0 && page + 1 < pages && levels[page + 1] === level) gap = 0;
+            }
+            const x0 = Math.round((g.gutter + c * g.cellW) * dpr);
+            const x1 = Math.min(W, Math.round((g.gutter + (c + 1) * g.cellW - gap) * dpr));
+            px.fill(colour, row + x0, row + x1);
+            if (frac < 1) partial.push(x0, x1, Math.max(ya, yb - Math.max(1, Math.round((y1 - y0) * frac))));
+          }
+          for (let y = ya + 1; y < yb; y++) px.copyWithin(y * W + tx0, row + tx0, row + tx1);
+          for (let q = 0; q < partial.length; q += 3) for (let y = ya; y < partial[q + 2]; y++) px.fill(track, y * W + partial[q], y * W + partial[q + 1]);
+        }
+      }
+    }
+    ctx.putImageData(img, 0, 0);
+    this.drawLabels();
+  }
+
+  /** First line of a region at or above content y. */
+  private lineAt(g: Geometry, r: RegionGeom, y: number): number {
+    let lo = 0;
+    let hi = r.lines - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineTop(g, r, mid) <= y) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  private drawLabels(): void {
+    const g = this.geometry!;
+    const ctx = this.baseCtx;
+    const dpr = this.dpr;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, -this.scrollY * dpr);
+    const top = this.scrollY;
+    const bottom = this.scrollY + this.cssH;
+    const small = Math.max(9, Math.round(this.font * 0.8));
+    ctx.textBaseline = 'middle';
+    for (const r of g.regions) {
+      if (r.top > bottom || r.top + r.height < top) continue;
+      const d = r.data;
+      const region = d.region;
+      // header: name, kind, size, addresses
+      ctx.font = `600 ${this.font}px ${this.fontFamily}`;
+      ctx.fillStyle = TEXT;
+      ctx.textAlign = 'left';
+      const hy = r.top + r.headerH * 0.45;
+      ctx.fillText(region.name, 6, hy);
+      const nameW = ctx.measureText(region.name).width;
+      ctx.font = `${small}px ${this.fontFamily}`;
+      ctx.fillStyle = TEXT_DIM;
+      const header = this.labels.header(region);
+      ctx.fillText(header, 6 + nameW + 10, hy);
+      if (!g.laneLabels) {
+        const key = this.labels.laneKey(d.lanes.map((l) => this.labels.lane(l.kind, l.proc)));
+        const x = Math.max(6 + nameW + 10 + ctx.measureText(header).width + 18, g.gutter);
+        if (x + ctx.measureText(key).width < g.width) ctx.fillText(key, x, hy);
+      }
+      ctx.strokeStyle = '#2c313a';
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      ctx.moveTo(6, r.top + r.headerH - 3.5);
+      ctx.lineTo(g.width - 4, r.top + r.headerH - 3.5);
+      ctx.stroke();
+      const band = bandHeight(g, r);
+      const firstLine = Math.max(0, this.lineAt(g, r, top));
+      for (let line = firstLine; line < r.lines; line++) {
+        const ly = lineTop(g, r, line);
+        if (ly > bottom) break;
+        if (ly + band < top) continue;
+        const firstPage = line * g.pagesPerLine;
+        const blockStart = firstPage % PAGES_PER_BLOCK === 0;
+        // the line's place: its block (when a block starts here) or its offset
+        const showLine = g.linesPerBlock === 1 || blockStart || g.laneLabels;
+        if (showLine) {
+          ctx.font = `${blockStart ? '600 ' : ''}${small}px ${this.fontFamily}`;
+          ctx.fillStyle = blockStart ? TEXT : TEXT_DIM;
+          ctx.textAlign = 'left';
+          ctx.fillText(this.labels.lineLabel(region, firstPage, blockStart), 6, ly + Math.min(band, small * 1.4) / 2);
+        }
+        if (g.laneLabels) {
+          ctx.font = `${Math.min(small, g.laneH)}px ${this.fontFamily}`;
+          ctx.fillStyle = TEXT_DIM;
+          ctx.textAlign = 'right';
+          for (let l = 0; l < d.lanes.length; l++) {
+            ctx.fillText(this.labels.lane(d.lanes[l].kind, d.lanes[l].proc), g.gutter - 6, laneTop(g, r, line, l) + g.laneH / 2 + 0.5);
+          }
+        }
+        // 2 MiB boundaries inside a line that spans several blocks
+        if (g.pagesPerLine > PAGES_PER_BLOCK) {
+          ctx.fillStyle = BG;
+          const blockW = (PAGES_PER_BLOCK / g.pagesPerCell) * g.cellW;
+          for (let b = 1; b * PAGES_PER_BLOCK < g.pagesPerLine; b++) {
+            if (firstPage + b * PAGES_PER_BLOCK >= region.pages) break;
+            if (blockW < 6) break;
+            ctx.fillRect(g.gutter + b * blockW - 0.5, ly, 1, band);
+          }
+        }
+      }
+    }
+    // scroll bar with the step's changes marked on it
+    const content = g.contentHeight;
+    if (content > this.cssH) {
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      const x = this.cssW - SCROLLBAR + 2;
+      ctx.fillStyle = '#232730';
+      ctx.fillRect(x, 0, SCROLLBAR - 3, this.cssH);
+      const thumbH = Math.max(20, (this.cssH * this.cssH) / content);
+      const thumbY = (this.scrollY / (content - this.cssH)) * (this.cssH - thumbH);
+      ctx.fillStyle = '#4a5260';
+      ctx.fillRect(x, thumbY, SCROLLBAR - 3, thumbH);
+      ctx.fillStyle = CHANGED;
+      for (const r of g.regions) {
+        const ch = r.data.region.changed;
+        let last = -1;
+        for (let k = 0; k < ch.length; k++) {
+          const y = Math.round((lineTop(g, r, Math.floor(ch[k] / g.pagesPerLine)) / content) * this.cssH);
+          if (y === last) continue;
+          last = y;
+          ctx.fillRect(x - 1, y, SCROLLBAR - 1, 2);
+        }
+      }
+    }
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+  }
+
+  // ---- this step's changes: outlines and animation ----
+
+  /**
+   * This step's changes at the current geometry: an outline per changed (lane, cell), and what the animation moves
+   * (a page whose residency went from one lane to another) or fades (any other lane whose level changed).
+   */
+  private changes(withAnimation: boolean): { marks: Mark[]; movers: Mover[]; fades: Fade[] } {
+    const g = this.geometry;
+    const marks: Mark[] = [];
+    const movers: Mover[] = [];
+    const fades: Fade[] = [];
+    if (!g) return { marks, movers, fades };
+    const seen = new Set<number>();
+    const moverSeen = new Set<number>();
+    for (const r of g.regions) {
+      const d = r.data;
+      const ch = d.region.changed;
+      const resLanes = d.lanes.map((l) => l.kind === 'sysmem' || l.kind === 'vidmem');
+      const lanes = d.lanes.length;
+      seen.clear();
+      moverSeen.clear();
+      for (let k = 0; k < ch.length; k++) {
+        const page = ch[k];
+        const { line, x } = pageCell(g, page);
+        const cellKey = Math.floor(page / g.pagesPerCell);
+        let src = -1;
+        let dst = -1;
+        for (let l = 0; l < lanes; l++) {
+          const before = d.levelsBefore[l][k];
+          const after = d.levels[l][page];
+          if (before === after) continue;
+          if (resLanes[l] && (before === 1 || before === 2) && !(after === 1 || after === 2)) src = l;
+          if (resLanes[l] && (after === 1 || after === 2) && !(before === 1 || before === 2)) dst = l;
+          const key = cellKey * lanes + l;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const y = laneTop(g, r, line, l);
+          marks.push({ x, w: g.cellW, y, h: g.laneH });
+          if (!withAnimation || fades.length >= MAX_ANIMATED) continue;
+          if (before) fades.push({ x, w: g.cellW, y, h: g.laneH, colour: d.lanes[l].colours[before], out: true });
+          if (after) fades.push({ x, w: g.cellW, y, h: g.laneH, colour: BG, out: false });
+        }
+        if (!withAnimation || src < 0 || dst < 0 || src === dst || movers.length >= MAX_ANIMATED) continue;
+        const key = (cellKey * lanes + src) * lanes + dst;
+        if (moverSeen.has(key)) continue;
+        moverSeen.add(key);
+        movers.push({ x, w: g.cellW, y0: laneTop(g, r, line, src), y1: laneTop(g, r, line, dst), h: g.laneH, from: hexRgb(d.lanes[src].colours[d.levelsBefore[src][k]]), to: hexRgb(d.lanes[dst].colours[d.levels[dst][page]]) });
+      }
+    }
+    return { marks, movers, fades };
+  }
+
+  private startAnimation(): void {
+    const reduced = typeof window.matchMedia === 'function' && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    const { marks, movers, fades } = this.changes(!reduced);
+    this.marks = marks;
+    if (!reduced && (movers.length || fades.length)) this.anim = { start: performance.now(), movers, fades };
+  }
+
+  private drawAnimation(p: number): void {
+    const ctx = this.ctx;
+    const a = this.anim!;
+    const ease = p < 0.5 ? 2 * p * p : 1 - (-2 * p + 2) ** 2 / 2;
+    for (const f of a.fades) {
+      // an old colour fading out, or a cover over the new one fading away: both go from opaque to clear
+      ctx.globalAlpha = 1 - ease;
+      ctx.fillStyle = f.colour;
+      ctx.fillRect(f.x, f.y, f.w, f.h);
+    }
+    ctx.globalAlpha = 1;
+    for (const m of a.movers) {
+      const y = m.y0 + (m.y1 - m.y0) * ease;
+      const grow = Math.sin(Math.PI * p) * Math.min(3, m.w / 2);
+      ctx.fillStyle = mixRgb(m.from, m.to, ease);
+      ctx.fillRect(m.x - grow / 2, y - grow / 2, m.w + grow, m.h + grow);
+      ctx.strokeStyle = CHANGED;
+      ctx.lineWidth = 1;
+      ctx.strokeRect(m.x - grow / 2 + 0.5, y - grow / 2 + 0.5, m.w + grow - 1, m.h + grow - 1);
+    }
+  }
+
+  private drawMarks(settled: boolean): void {
+    if (!settled || !this.marks.length) return;
+    const ctx = this.ctx;
+    ctx.strokeStyle = CHANGED;
+    ctx.lineWidth = 1;
+    const top = this.scrollY;
+    const bottom = this.scrollY + this.cssH;
+    ctx.beginPath();
+    for (const m of this.marks) {
+      if (m.y + m.h < top || m.y > bottom) continue;
+      ctx.rect(m.x + 0.5, m.y + 0.5, Math.max(1, m.w - 1), Math.max(1, m.h - 1));
+    }
+    ctx.stroke();
+  }
+
+  private columnRect(region: number, page: number): { x: number; y: number; w: number; h: number } | null {
+    const g = this.geometry;
+    const r = g?.regions.find((x) => x.data.region.index === region);
+    if (!g || !r || page < 0 || page >= r.data.region.pages) return null;
+    const { line, x } = pageCell(g, page);
+    return { x, y: lineTop(g, r, line), w: g.cellW, h: bandHeight(g, r) };
+  }
+
+  private drawSelection(): void {
+    const s = this.selection;
+    if (!s || s.kind !== 'page') return;
+    const rect = this.columnRect(s.region, s.page);
+    if (!rect) return;
+    const ctx = this.ctx;
+    ctx.strokeStyle = SELECTED;
+    ctx.lineWidth = 2;
+    ctx.strokeRect(rect.x - 1, rect.y - 2, rect.w + 2, rect.h + 4);
+  }
+
+  private drawHover(): void {
+    const h = this.hover;
+    if (!h || h.header) return;
+    const g = this.geometry!;
+    const ctx = this.ctx;
+    const r = g.regions[h.r];
+    if (!r) return;
+    ctx.strokeStyle = 'rgba(255,255,255,0.85)';
+    ctx.lineWidth = 1;
+    if (h.cell < 0) {
+      // the gutter: the whole line (its block)
+      const y = lineTop(g, r, h.line);
+      ctx.strokeRect(g.gutter - 0.5, y - 1.5, g.cellsPerLine * g.cellW + 1, bandHeight(g, r) + 3);
+      return;
+    }
+    const rect = this.columnRect(h.region, h.page)!;
+    ctx.strokeRect(rect.x - 0.5, rect.y - 1.5, rect.w + 1, rect.h + 3);
+  }
+
+  // ---- input ----
+
+  private readonly onWheel = (e: WheelEvent): void => {
+    e.preventDefault();
+    if (e.shiftKey) {
+      this.scrollY += e.deltaY || e.deltaX;
+      this.clampScroll();
+      this.invalidate();
+      return;
+    }
+    this.wheelAccum += e.deltaMode === 1 ? e.deltaY * 40 : e.deltaY;
+    if (Math.abs(this.wheelAccum) < 60) return;
+    const dir = Math.sign(this.wheelAccum);
+    this.wheelAccum = 0;
+    const rect = this.canvas.getBoundingClientRect();
+    this.zoom(dir, e.clientY - rect.top);
+  };
+
+  private readonly onPointerDown = (e: PointerEvent): void => {
+    if (e.button !== 0) return;
+    const rect = this.canvas.getBoundingClientRect();
+    const onBar = e.clientX - rect.left >= this.cssW - SCROLLBAR;
+    this.drag = { y: e.clientY, scroll: this.scrollY, moved: false, onBar };
+    this.canvas.setPointerCapture?.(e.pointerId);
+    if (onBar) this.scrollToBar(e.clientY - rect.top);
+  };
+
+  private scrollToBar(y: number): void {
+    const content = this.geometry?.contentHeight ?? 0;
+    if (content <= this.cssH) return;
+    this.scrollY = (y / this.cssH) * content - this.cssH / 2;
+    this.clampScroll();
+    this.invalidate();
+  }
+
+  private readonly onPointerMove = (e: PointerEvent): void => {
+    const rect = this.canvas.getBoundingClientRect();
+    if (this.drag) {
+      if (this.drag.onBar) {
+        this.scrollToBar(e.clientY - rect.top);
+        return;
+      }
+      const dy = e.clientY - this.drag.y;
+      if (Math.abs(dy) > 3) this.drag.moved = true;
+      if (this.drag.moved) {
+        this.scrollY = this.drag.scroll - dy;
+        this.clampScroll();
+        this.invalidate();
+        return;
+      }
+    }
+    const g = this.geometry;
+    const x = e.clientX - rect.left;
+    const hit = g && x < this.cssW - SCROLLBAR ? hitTest(g, x, e.clientY - rect.top + this.scrollY) : null;
+    const same = hit && this.hover && hit.r === this.hover.r && hit.page === this.hover.page && hit.cell === this.hover.cell && hit.lane === this.hover.lane;
+    if (!same) {
+      this.hover = hit;
+      this.requestFrame();
+    }
+    this.cb.onHover(hit, e.clientX, e.clientY);
+  };
+
+  private readonly onPointerUp = (e: PointerEvent): void => {
+    const drag = this.drag;
+    this.drag = null;
+    this.canvas.releasePointerCapture?.(e.pointerId);
+    if (!drag || drag.moved || drag.onBar) return;
+    const g = this.geometry;
+    const rect = this.canvas.getBoundingClientRect();
+    const hit = g ? hitTest(g, e.clientX - rect.left, e.clientY - rect.top + this.scrollY) : null;
+    if (!hit || hit.header) return;
+    const region = this.data[hit.r].region;
+    if (hit.cell < 0) {
+      // the gutter: the line's va_block
+      if (region.firstBlock >= 0) this.cb.onSelect({ kind: 'block', block: region.firstBlock + Math.floor(hit.page / PAGES_PER_BLOCK) });
+      return;
+    }
+    this.cb.onSelect({ kind: 'page', region: region.index, page: hit.page });
+  };
+
+  private readonly onPointerLeave = (): void => {
+    if (this.hover) {
+      this.hover = null;
+      this.requestFrame();
+    }
+    this.cb.onHover(null, 0, 0);
+  };
+
+}

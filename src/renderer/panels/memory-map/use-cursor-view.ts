@@ -1,0 +1,60 @@
+/**
+ * `useCursorView(query)`: a view that follows the cursor, like state/use-view.ts, but with at most one request in
+ * flight: while the host computes one answer the cursor may move many times (a held F10), and only the latest step
+ * is asked for next. The memory panels' views of a big run take milliseconds each, so this keeps stepping smooth
+ * instead of queueing a request per step. The answer says which step it shows.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { ResultOf, ViewQuery } from '../../../protocol';
+import { useDebugger } from '../../state/store';
+
+export interface CursorView<R> {
+  data: R | null;
+  /** The step `data` shows. */
+  step: number | null;
+  error: string | null;
+}
+
+export function useCursorView<Q extends ViewQuery>(query: Q | null): CursorView<ResultOf<Q>> {
+  const step = useDebugger((s) => s.state?.step ?? null);
+  const run = useDebugger((s) => s.run);
+  const view = useDebugger((s) => s.view);
+  const [result, setResult] = useState<CursorView<ResultOf<Q>>>({ data: null, step: null, error: null });
+  const key = query ? JSON.stringify(query) : null;
+  const pump = useRef({ inFlight: false, wanted: null as string | null, generation: 0 });
+
+  useEffect(() => {
+    pump.current.generation++;
+    setResult({ data: null, step: null, error: null });
+  }, [run, key]);
+
+  useEffect(() => {
+    const p = pump.current;
+    if (!key || step === null || !run) return;
+    p.wanted = `${step}\n${key}`;
+    if (p.inFlight) return;
+    const next = async () => {
+      p.inFlight = true;
+      try {
+        while (p.wanted !== null) {
+          const wanted = p.wanted;
+          p.wanted = null;
+          const generation = p.generation;
+          const [s, k] = [Number(wanted.slice(0, wanted.indexOf('\n'))), wanted.slice(wanted.indexOf('\n') + 1)];
+          try {
+            // the store's cursor is where the host is: a view answers for it
+            const data = await view<ResultOf<Q>>(JSON.parse(k) as Q);
+            if (generation === p.generation) setResult({ data, step: s, error: null });
+          } catch (e) {
+            if (generation === p.generation) setResult((r) => ({ ...r, error: e instanceof Error ? e.message : String(e) }));
+          }
+        }
+      } finally {
+        p.inFlight = false;
+      }
+    };
+    void next();
+  }, [key, step, run, view]);
+
+  return result;
+}
