@@ -8,11 +8,12 @@ import { memoryViews } from './memory';
 import { pageCacheViews } from './pagecache';
 import { timelineViews } from './timeline';
 import { inspectViews } from './inspect';
+import { schemaViews } from './schema';
 
 type Handler<Q extends ViewQuery> = (run: Run, query: Q) => ViewResult;
 export type ViewHandlers<Q extends ViewQuery> = { readonly [V in Q['view']]: Handler<Extract<Q, { view: V }>> };
 
-const handlers: Readonly<Record<string, Handler<never>>> = { ...memoryViews, ...pageCacheViews, ...timelineViews, ...inspectViews };
+const handlers: Readonly<Record<string, Handler<never>>> = { ...memoryViews, ...pageCacheViews, ...timelineViews, ...inspectViews, ...schemaViews };
 
 export function answerView(run: Run, query: ViewQuery): ViewResult {
   const name = query && typeof query === 'object' ? query.view : undefined;
