@@ -7,8 +7,9 @@ import { code } from './code';
 import { timeline } from './timeline';
 import { counters } from './counters';
 import { breakpoints } from './breakpoints';
+import { editor } from './editor';
 import { memory } from './memory';
 import { pmm } from './pmm';
 import { pageTree } from './pageTree';
 
-export const en = { common, panels, scenario, narration, code, timeline, counters, breakpoints, memory, pmm, pageTree } as const;
+export const en = { common, panels, scenario, narration, code, timeline, counters, breakpoints, editor, memory, pmm, pageTree } as const;
