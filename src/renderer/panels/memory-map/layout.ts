@@ -28,21 +28,68 @@ export interface RegionData {
 export function regionData(region: MemoryMapRegion, processors: number): RegionData {
   const lanes = lanesFor(region.kind, processors);
   const levels = lanes.map(() => new Uint8Array(region.pages));
-  const bytes = { state: region.state, pte: region.pte, cache: region.cache, at: 0, cacheAt: 0 };
-  for (let i = 0; i < region.pages; i++) {
-    bytes.at = i * processors;
-    bytes.cacheAt = i;
-    for (let l = 0; l < lanes.length; l++) levels[l][i] = lanes[l].level(bytes as PageBytes);
-  }
+  fillLevels(lanes, levels, region, processors, null);
+  return { region, lanes, levels, levelsBefore: levelsBefore(lanes, region, processors) };
+}
+
+function levelsBefore(lanes: readonly Lane[], region: MemoryMapRegion, processors: number): Uint8Array[] {
   const n = region.changed.length;
-  const levelsBefore = lanes.map(() => new Uint8Array(n));
+  const out = lanes.map(() => new Uint8Array(n));
   const before = { state: region.stateBefore, pte: region.pteBefore, cache: region.cacheBefore, at: 0, cacheAt: 0 };
   for (let k = 0; k < n; k++) {
     before.at = k * processors;
     before.cacheAt = k;
-    for (let l = 0; l < lanes.length; l++) levelsBefore[l][k] = lanes[l].level(before as PageBytes);
+    for (let l = 0; l < lanes.length; l++) out[l][k] = lanes[l].level(before as PageBytes);
   }
-  return { region, lanes, levels, levelsBefore };
+  return out;
+}
+
+/** Levels of `pages` (every page when null). */
+function fillLevels(lanes: readonly Lane[], levels: readonly Uint8Array[], region: MemoryMapRegion, processors: number, pages: readonly number[] | null): void {
+  const bytes = { state: region.state, pte: region.pte, cache: region.cache, at: 0, cacheAt: 0 };
+  const n = pages ? pages.length : region.pages;
+  for (let k = 0; k < n; k++) {
+    const i = pages ? pages[k] : k;
+    bytes.at = i * processors;
+    bytes.cacheAt = i;
+    for (let l = 0; l < lanes.length; l++) levels[l][i] = lanes[l].level(bytes as PageBytes);
+  }
+}
+
+/** Pages whose bytes differ between two answers for the same region (word by word: most words are equal). */
+function differingPages(a: MemoryMapRegion, b: MemoryMapRegion, processors: number): number[] {
+  const out = new Set<number>();
+  const scan = (x: Uint8Array | null, y: Uint8Array | null, per: number) => {
+    if (!x || !y) return;
+    const words = x.length >>> 2;
+    const aligned = x.byteOffset % 4 === 0 && y.byteOffset % 4 === 0;
+    if (aligned) {
+      const xw = new Uint32Array(x.buffer, x.byteOffset, words);
+      const yw = new Uint32Array(y.buffer, y.byteOffset, words);
+      for (let w = 0; w < words; w++) {
+        if (xw[w] === yw[w]) continue;
+        for (let j = w * 4; j < w * 4 + 4; j++) if (x[j] !== y[j]) out.add(Math.floor(j / per));
+      }
+    }
+    for (let j = aligned ? words * 4 : 0; j < x.length; j++) if (x[j] !== y[j]) out.add(Math.floor(j / per));
+  };
+  scan(a.state, b.state, processors);
+  scan(a.pte, b.pte, processors);
+  scan(a.cache, b.cache, 1);
+  return [...out].sort((p, q) => p - q);
+}
+
+/**
+ * The next answer for a region already shown: only the pages whose bytes changed get their levels computed again
+ * (stepping through a big run changes a few pages per step). Returns those pages, or null when everything was redone.
+ */
+export function updateRegionData(prev: RegionData, region: MemoryMapRegion, processors: number): { data: RegionData; dirty: number[] | null } {
+  if (prev.region.pages !== region.pages || prev.region.kind !== region.kind) return { data: regionData(region, processors), dirty: null };
+  const dirty = differingPages(prev.region, region, processors);
+  if (dirty.length > region.pages / 4) return { data: regionData(region, processors), dirty: null };
+  // the old levels belong to an answer nobody draws any more: update them in place
+  fillLevels(prev.lanes, prev.levels, region, processors, dirty);
+  return { data: { region, lanes: prev.lanes, levels: prev.levels, levelsBefore: levelsBefore(prev.lanes, region, processors) }, dirty };
 }
 
 export interface Metrics {
@@ -261,37 +308,42 @@ export interface Aggregate {
 }
 
 export function aggregate(data: RegionData, perCell: number): Aggregate {
-  const pages = data.region.pages;
-  const cells = Math.ceil(pages / perCell);
-  const counts: Uint16Array[] = [];
-  const levels: Uint8Array[] = [];
-  const tally = new Uint32Array(16);
-  for (const src of data.levels) {
-    const count = new Uint16Array(cells);
-    const level = new Uint8Array(cells);
-    for (let c = 0; c < cells; c++) {
-      const a = c * perCell;
-      const b = Math.min(pages, a + perCell);
-      let n = 0;
-      let best = 0;
-      let seen = 0;
-      for (let i = a; i < b; i++) {
-        const v = src[i];
-        if (v === 0) continue;
-        n++;
-        if (seen === 0) {
-          best = v;
-          seen = 1;
-          tally.fill(0);
-        }
-        tally[v & 15]++;
-        if (tally[v & 15] > tally[best & 15]) best = v;
-      }
-      count[c] = n;
-      level[c] = best;
-    }
-    counts.push(count);
-    levels.push(level);
+  const cells = Math.ceil(data.region.pages / perCell);
+  const agg: Aggregate = { perCell, counts: data.levels.map(() => new Uint16Array(cells)), levels: data.levels.map(() => new Uint8Array(cells)) };
+  for (let c = 0; c < cells; c++) aggregateCell(data, agg, c);
+  return agg;
+}
+
+/** Update the cells of an aggregate that hold `pages` (after updateRegionData). */
+export function patchAggregate(data: RegionData, agg: Aggregate, pages: readonly number[]): void {
+  let last = -1;
+  for (const p of pages) {
+    const c = Math.floor(p / agg.perCell);
+    if (c === last) continue;
+    last = c;
+    aggregateCell(data, agg, c);
   }
-  return { perCell, counts, levels };
+}
+
+const tally = new Uint32Array(16);
+
+function aggregateCell(data: RegionData, agg: Aggregate, c: number): void {
+  const pages = data.region.pages;
+  const a = c * agg.perCell;
+  const b = Math.min(pages, a + agg.perCell);
+  for (let l = 0; l < data.levels.length; l++) {
+    const src = data.levels[l];
+    let n = 0;
+    let best = 0;
+    for (let i = a; i < b; i++) {
+      const v = src[i];
+      if (v === 0) continue;
+      if (n === 0) tally.fill(0);
+      n++;
+      tally[v & 15]++;
+      if (best === 0 || tally[v & 15] > tally[best & 15]) best = v;
+    }
+    agg.counts[l][c] = n;
+    agg.levels[l][c] = best;
+  }
 }
