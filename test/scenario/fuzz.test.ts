@@ -40,6 +40,9 @@ steps:
   - { op: gaia.map, region: F, gpu: gpu1 }
   - { op: gaia.maquire, region: F, length: 16KiB, gpu: gpu1 }
   - { op: gaia.mrelease, region: F, offset: 0, length: 16KiB, gpu: gpu1 }
+  - { op: gaia.inject, region: F, fault: no-private-data, length: 4KiB }
+  - { op: uvm.open, process: 2 }
+  - { op: cpu.read, region: A, process: 2, length: 8KiB }
   - { op: cpu.munmap, region: F }
   - { op: hmm.migrate, region: N, to: gpu0, offset: 64KiB, length: 512KiB }
   - { op: hmm.evict, gpu: gpu0, chunk: 2 }
@@ -66,6 +69,7 @@ const TOKENS = [
   'kind', 'file', 'anonymous', 'device', 'managed', 'gpu', 'gpu0', 'gpu1', 'cpu', 'N', 'D', 'E', 'offset', 'length', 'to',
   'chunk', 'direction', 'to-gpu', 'from-gpu', 'cpu.mmap', 'cpu.munmap', 'cpu.msync', 'gaia.map', 'gaia.maquire',
   'gaia.mrelease', 'hmm.migrate', 'hmm.evict', 'gdr.pin', 'gdr.map', 'gdr.copy', 'gdr.unpin', '1TiB', '4294967296',
+  'uvm.open', 'process', 'gaia.inject', 'fault', 'no-cpu-page', 'no-callback',
 ];
 
 /** What every successful parse promises: references resolve, pages and ranges lie in their regions, kinds fit. */

@@ -251,12 +251,13 @@ describe('the normalised form of each op', () => {
 
   it('lists every op in STEP_OPS, and the kind of region each new op needs', () => {
     expect(STEP_OPS).toEqual([
-      'gpu.kernel', 'cpu.read', 'cpu.write', 'uvm.prefetch', 'uvm.advise', 'cpu.mmap', 'cpu.munmap', 'cpu.msync', 'gaia.map',
-      'gaia.maquire', 'gaia.mrelease', 'hmm.migrate', 'hmm.evict', 'gdr.pin', 'gdr.map', 'gdr.copy', 'gdr.unpin', 'note', 'bookmark',
+      'gpu.kernel', 'cpu.read', 'cpu.write', 'uvm.prefetch', 'uvm.advise', 'uvm.open', 'cpu.mmap', 'cpu.munmap', 'cpu.msync', 'gaia.map',
+      'gaia.maquire', 'gaia.mrelease', 'gaia.inject', 'hmm.migrate', 'hmm.evict', 'gdr.pin', 'gdr.map', 'gdr.copy', 'gdr.unpin', 'note',
+      'bookmark',
     ]);
     expect(STEP_REGION_KIND).toEqual({
       'cpu.mmap': 'file', 'cpu.munmap': 'file', 'cpu.msync': 'file', 'gaia.map': 'file', 'gaia.maquire': 'file', 'gaia.mrelease': 'file',
-      'hmm.migrate': 'anonymous', 'gdr.pin': 'device', 'gdr.map': 'device', 'gdr.copy': 'device', 'gdr.unpin': 'device',
+      'gaia.inject': 'file', 'hmm.migrate': 'anonymous', 'gdr.pin': 'device', 'gdr.map': 'device', 'gdr.copy': 'device', 'gdr.unpin': 'device',
     });
     expect(oneStep('  - { op: gdr.copy, region: D, direction: to-gpu }').op).toBe('gdr.copy');
   });
@@ -270,6 +271,7 @@ const KIND_OPS: [string, string, string][] = [
   ['gaia.map', '{ op: gaia.map, region: REGION }', 'file'],
   ['gaia.maquire', '{ op: gaia.maquire, region: REGION }', 'file'],
   ['gaia.mrelease', '{ op: gaia.mrelease, region: REGION, gpu: g1 }', 'file'],
+  ['gaia.inject', '{ op: gaia.inject, region: REGION, fault: no-gpu-page }', 'file'],
   ['hmm.migrate', '{ op: hmm.migrate, region: REGION, to: g0 }', 'anonymous'],
   ['gdr.pin', '{ op: gdr.pin, region: REGION }', 'device'],
   ['gdr.map', '{ op: gdr.map, region: REGION }', 'device'],
@@ -432,5 +434,41 @@ describe('mistakes in the new ops', () => {
   it('reports every mistake of one step in one pass', () => {
     const text = allKinds('  - { op: gaia.maquire, region: N, offset: x, gpu: cpu }');
     expect(parseErrors(text).map((e) => e.path)).toEqual(['steps[0].region', 'steps[0].offset', 'steps[0].gpu']);
+  });
+});
+
+describe('a second process of /dev/nvidia-uvm and injected GAIA faults', () => {
+  it('normalises uvm.open (process 2 by default) and gives every CPU access its process (1 by default)', () => {
+    expect(stepsOf('  - { op: uvm.open }', '  - { op: uvm.open, process: 2 }')).toEqual([
+      { op: 'uvm.open', process: 2 },
+      { op: 'uvm.open', process: 2 },
+    ]);
+    const [one, two] = parseOk(allKinds('  - { op: cpu.write, region: A, length: 8KiB }', '  - { op: cpu.read, region: A, process: 2, length: 8KiB }')).steps;
+    expect(one).toMatchObject({ op: 'cpu.write', process: 1 });
+    expect(two).toMatchObject({ op: 'cpu.read', process: 2 });
+    if (two?.op !== 'cpu.read') throw new Error('not a read');
+    expect(pages(two.access.pages)).toEqual([0, 1]);
+  });
+
+  it('refuses uvm.open for process 1, which opened the device when the scenario started', () => {
+    const text = allKinds('  - { op: uvm.open, process: 1 }');
+    expectOneError(text, ...at(text, 9, '1 }'), 'must be 2: process 1 opened /dev/nvidia-uvm when the scenario started (cuInit)');
+  });
+
+  it('refuses process 2 on a region that is not managed, at `process`', () => {
+    const text = allKinds('  - { op: cpu.read, region: F, process: 2 }');
+    const e = expectOneError(text, ...at(text, 9, '2 }'), 'process 2 maps only managed memory', '"F" is file');
+    expect(e.path).toBe('steps[0].process');
+  });
+
+  it('normalises gaia.inject with its range in bytes, and says which faults there are', () => {
+    expect(stepsOf('  - { op: gaia.inject, region: F, fault: no-callback, offset: 4KiB, length: 8KiB }', '  - { op: gaia.inject, region: F, fault: no-cpu-page }')).toEqual([
+      { op: 'gaia.inject', region: 1, fault: 'no-callback', offset: 4 * KiB, length: 8 * KiB },
+      { op: 'gaia.inject', region: 1, fault: 'no-cpu-page', offset: 0, length: 64 * KiB },
+    ]);
+    const missing = allKinds('  - { op: gaia.inject, region: F }');
+    expectOneError(missing, 9, 5, 'no-cpu-page, no-gpu-page, no-private-data, no-gpu-vma, no-callback');
+    const bad = allKinds('  - { op: gaia.inject, region: F, fault: no-callbak }');
+    expectOneError(bad, ...at(bad, 9, 'no-callbak'), 'got "no-callbak"; did you mean `no-callback`?');
   });
 });

@@ -18,7 +18,7 @@ describe('defaults', () => {
       link: { kind: 'pcie5', htod: { latencyNs: 2670, bytesPerNs: 47.7 }, dtoh: { latencyNs: 1560, bytesPerNs: 54.5 }, dtod: { latencyNs: 2670, bytesPerNs: 47.7 } },
       costs: { faultBatchNs: 100000, cpuFaultNs: 60000, tlbInvalidateNs: 2000, gpuMapNs: 1000, cpuUnmapNs: 3000, zeroNsPerByte: 0.0005 },
     });
-    expect(s.policy).toEqual({ prefetch: 'density', prefetchThreshold: 51, thrashing: true, eviction: 'driver', driver: '580', gdrSharedMapping: false });
+    expect(s.policy).toEqual({ prefetch: 'density', prefetchThreshold: 51, thrashing: true, eviction: 'driver', driver: '580', gdrSharedMapping: false, uvmSharedMapping: false });
     expect(s.regions).toEqual([{ index: 0, name: 'A', kind: 'managed', size: 4 * MiB, gpu: null, loc: { line: 3, col: 5 } }]);
     expect(s.steps).toEqual([]);
   });
@@ -108,7 +108,7 @@ describe('machine', () => {
 describe('policy', () => {
   it('reads every field, accepting on/off or true/false for thrashing and a number for driver', () => {
     const s = parseOk(minimal('policy: { prefetch: correlation, prefetchThreshold: 75, thrashing: off, eviction: driver, driver: 595 }'));
-    expect(s.policy).toEqual({ prefetch: 'correlation', prefetchThreshold: 75, thrashing: false, eviction: 'driver', driver: '595', gdrSharedMapping: false });
+    expect(s.policy).toEqual({ prefetch: 'correlation', prefetchThreshold: 75, thrashing: false, eviction: 'driver', driver: '595', gdrSharedMapping: false, uvmSharedMapping: false });
     expect(parseOk(minimal('policy: { thrashing: false }')).policy.thrashing).toBe(false);
     expect(parseOk(minimal('policy: { thrashing: true }')).policy.thrashing).toBe(true);
     expect(parseOk(minimal("policy: { driver: '580', prefetch: 'off' }")).policy).toMatchObject({ driver: '580', prefetch: 'off' });

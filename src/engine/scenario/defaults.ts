@@ -105,6 +105,8 @@ export const DEFAULT_POLICY: Readonly<PolicySpec> = Object.freeze({
   driver: '580',
   // gdrdrv gives each open file its own address_space (gdrdrv.c:gdrdrv_open); 'on' shows what that prevents
   gdrSharedMapping: false,
+  // uvm_open gives each open file of /dev/nvidia-uvm its own address_space (uvm.c:uvm_open); 'on' shows what it prevents
+  uvmSharedMapping: false,
 });
 
 /** vidmem is managed in 2 MiB root chunks (uvm_pmm_gpu.h, UVM_CHUNK_SIZE_MAX); a partial chunk is unusable. */

@@ -69,6 +69,9 @@ export const POLICY_FIELDS = {
   gdrSharedMapping: z
     .preprocess((v) => (v === true ? 'on' : v === false ? 'off' : v), z.enum(['on', 'off']))
     .default(DEFAULT_POLICY.gdrSharedMapping ? 'on' : 'off'),
+  uvmSharedMapping: z
+    .preprocess((v) => (v === true ? 'on' : v === false ? 'off' : v), z.enum(['on', 'off']))
+    .default(DEFAULT_POLICY.uvmSharedMapping ? 'on' : 'off'),
 };
 
 /** GPU names in processor order (the name of processor id i + 1 is names[i]); `known` is false when unreadable. */
@@ -253,7 +256,8 @@ export function readPolicy(r: Reader, node: Node | null, path: Path): PolicySpec
     v.thrashing === undefined ||
     v.eviction === undefined ||
     v.driver === undefined ||
-    v.gdrSharedMapping === undefined
+    v.gdrSharedMapping === undefined ||
+    v.uvmSharedMapping === undefined
   ) {
     return null;
   }
@@ -264,5 +268,6 @@ export function readPolicy(r: Reader, node: Node | null, path: Path): PolicySpec
     eviction: v.eviction,
     driver: v.driver,
     gdrSharedMapping: v.gdrSharedMapping === 'on',
+    uvmSharedMapping: v.uvmSharedMapping === 'on',
   };
 }

@@ -12,7 +12,7 @@ import { int, size, text } from './fields';
 import { resolveProcessor, type GpuNames } from './machine';
 import type { MapView, Reader } from './reader';
 import { aKind, checkRegionKind, resolveRegion, type RegionTable } from './regions';
-import type { AccessSpec, GpuSpec, ProcId, RegionKind, SourceLoc, StepSpec } from './types';
+import { GAIA_FAULTS, type AccessSpec, type GpuSpec, type ProcId, type RegionKind, type SourceLoc, type StepSpec } from './types';
 
 export const STEP_OPS = [
   'gpu.kernel',
@@ -20,12 +20,14 @@ export const STEP_OPS = [
   'cpu.write',
   'uvm.prefetch',
   'uvm.advise',
+  'uvm.open',
   'cpu.mmap',
   'cpu.munmap',
   'cpu.msync',
   'gaia.map',
   'gaia.maquire',
   'gaia.mrelease',
+  'gaia.inject',
   'hmm.migrate',
   'hmm.evict',
   'gdr.pin',
@@ -42,16 +44,18 @@ const RANGE_KEYS = ['offset', 'length'] as const;
 /** The keys each op takes, `op` itself included. */
 const STEP_KEYS: Readonly<Record<StepOp, readonly string[]>> = Object.freeze({
   'gpu.kernel': ['op', 'gpu', 'access', 'accesses', 'faultWindowPages'],
-  'cpu.read': ACCESS_KEYS,
-  'cpu.write': ACCESS_KEYS,
+  'cpu.read': [...ACCESS_KEYS, 'process'],
+  'cpu.write': [...ACCESS_KEYS, 'process'],
   'uvm.prefetch': ['op', 'region', 'to', ...RANGE_KEYS],
   'uvm.advise': ['op', 'region', 'advice', 'target'],
+  'uvm.open': ['op', 'process'],
   'cpu.mmap': ['op', 'region'],
   'cpu.munmap': ['op', 'region'],
   'cpu.msync': ['op', 'region', ...RANGE_KEYS],
   'gaia.map': ['op', 'region', 'gpu'],
   'gaia.maquire': ['op', 'region', ...RANGE_KEYS, 'gpu'],
   'gaia.mrelease': ['op', 'region', ...RANGE_KEYS, 'gpu'],
+  'gaia.inject': ['op', 'region', 'fault', ...RANGE_KEYS],
   'hmm.migrate': ['op', 'region', 'to', ...RANGE_KEYS],
   'hmm.evict': ['op', 'gpu', 'chunk'],
   'gdr.pin': ['op', 'region', 'process'],
@@ -73,6 +77,7 @@ export const STEP_REGION_KIND: Readonly<Partial<Record<StepOp, RegionKind>>> = O
   'gaia.map': 'file',
   'gaia.maquire': 'file',
   'gaia.mrelease': 'file',
+  'gaia.inject': 'file',
   'hmm.migrate': 'anonymous',
   'gdr.pin': 'device',
   'gdr.map': 'device',
@@ -91,8 +96,16 @@ export const ADVICE = [
 /** Advice that names a processor (cudaMemAdvise's device argument); the others apply to the range as a whole. */
 const ADVICE_WITH_TARGET: readonly string[] = ['preferred-location', 'accessed-by', 'unset-accessed-by'];
 
-/** Which process a gdrcopy op runs in: each has its own open file of /dev/gdrdrv (default the first). */
+/** Which process a gdrcopy op or a CPU access runs in: each has its own open files (default the first). */
 const PROCESS = int(1, 2).default(1);
+/** `uvm.open`'s process: process 1 opened /dev/nvidia-uvm when the scenario started. */
+const SECOND_PROCESS = z
+  .number({ error: (issue) => (issue.input === undefined ? 'the process that opens /dev/nvidia-uvm: 2' : undefined) })
+  .refine((v) => v === 2, { message: 'must be 2: process 1 opened /dev/nvidia-uvm when the scenario started (cuInit)' })
+  .default(2);
+const INJECT_FAULT = z.enum(GAIA_FAULTS, {
+  error: (issue) => (issue.input === undefined ? `which check of get_page_from_gpu fails: ${GAIA_FAULTS.join(', ')}` : undefined),
+});
 
 /** gdr.copy's directions: gdr_copy_to_mapping (CPU → GPU memory) and gdr_copy_from_mapping (GPU memory → CPU). */
 export const GDR_DIRECTIONS = ['to-gpu', 'from-gpu'] as const;
@@ -366,6 +379,33 @@ function readGdrCopy(c: StepContext, view: MapView, loc: SourceLoc): StepSpec | 
   return { op: 'gdr.copy', region, direction, offset: range.offset, length: range.length, process, loc };
 }
 
+/** gaia.inject: a file region, the check that fails, and the file range whose next get_page_from_gpu it hits. */
+function readInject(c: StepContext, view: MapView, loc: SourceLoc): StepSpec | null {
+  const region = regionOfKind(c, view, 'gaia.inject', 'file');
+  const fault = c.r.field(view, 'fault', INJECT_FAULT);
+  if (!isId(region)) {
+    checkRangeFields(c, view);
+    return null;
+  }
+  const range = rangeIn(c, view, region);
+  if (!range || fault === undefined) return null;
+  return { op: 'gaia.inject', region, fault, offset: range.offset, length: range.length, loc };
+}
+
+/** cpu.read and cpu.write: an access, and the process making it (process 2 has only its managed memory). */
+function readCpuAccess(c: StepContext, view: MapView, op: 'cpu.read' | 'cpu.write', loc: SourceLoc): StepSpec | null {
+  const access = readAccess(c.r, view, c.regions, c.budget, op === 'cpu.read' ? 'read' : 'write');
+  const process = c.r.field(view, 'process', PROCESS);
+  if (!access || process === undefined) return null;
+  const entry = c.regions.entries[access.region];
+  if (process !== 1 && entry?.kind !== undefined && entry.kind !== 'managed') {
+    const message = `process ${process} maps only managed memory (the regions uvm.open gives it); "${entry.name ?? '?'}" is ${entry.kind}`;
+    c.r.error(c.r.at(view, 'process'), [...view.path, 'process'], message);
+    return null;
+  }
+  return { op, access, process, loc };
+}
+
 function bookmark(c: StepContext, name: string, at: Node, path: Path, loc: SourceLoc): StepSpec | null {
   const first = c.bookmarks.get(name);
   if (first) {
@@ -431,10 +471,14 @@ export function readStep(c: StepContext, item: Node, path: Path): StepSpec | nul
     case 'gpu.kernel':
       return readKernel(c, view, loc);
     case 'cpu.read':
-    case 'cpu.write': {
-      const access = readAccess(r, view, c.regions, c.budget, op === 'cpu.read' ? 'read' : 'write');
-      return access ? { op, access, loc } : null;
+    case 'cpu.write':
+      return readCpuAccess(c, view, op, loc);
+    case 'uvm.open': {
+      const process = r.field(view, 'process', SECOND_PROCESS);
+      return process === undefined ? null : { op: 'uvm.open', process, loc };
     }
+    case 'gaia.inject':
+      return readInject(c, view, loc);
     case 'uvm.prefetch':
       return readPrefetch(c, view, loc);
     case 'uvm.advise':

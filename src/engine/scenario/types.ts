@@ -86,7 +86,17 @@ export interface PolicySpec {
    * instead of getting its own, so unmap_mapping_range on one file's handle offsets reaches other processes' mappings.
    */
   gdrSharedMapping: boolean;
+  /**
+   * The counterfactual uvm_open avoids: every open of /dev/nvidia-uvm keeps the inode's address_space instead of a
+   * private one, so the driver's unmap_mapping_range in one process reaches another process's mappings of the same
+   * addresses (UVM mappings use file offset = virtual address).
+   */
+  uvmSharedMapping: boolean;
 }
+
+/** The checks of GAIA's get_page_from_gpu, in the order they run (mm/filemap.c), that `gaia.inject` can make fail. */
+export const GAIA_FAULTS = ['no-cpu-page', 'no-gpu-page', 'no-private-data', 'no-gpu-vma', 'no-callback'] as const;
+export type GaiaFault = (typeof GAIA_FAULTS)[number];
 
 export type RegionKind = 'managed' | 'file' | 'anonymous' | 'device';
 
@@ -133,7 +143,10 @@ export type Advice =
 
 export type StepSpec =
   | { op: 'gpu.kernel'; gpu: ProcId; accesses: AccessSpec[]; faultWindowPages: number; loc: SourceLoc }
-  | { op: 'cpu.read' | 'cpu.write'; access: AccessSpec; loc: SourceLoc }
+  /** `process` 2 is the second process of `uvm.open`, touching its own copy of a managed region. */
+  | { op: 'cpu.read' | 'cpu.write'; access: AccessSpec; process: number; loc: SourceLoc }
+  /** A second process opens /dev/nvidia-uvm and maps the managed regions at the same addresses. */
+  | { op: 'uvm.open'; process: number; loc: SourceLoc }
   | { op: 'uvm.prefetch'; region: number; to: ProcId; offset: number; length: number; loc: SourceLoc }
   | { op: 'uvm.advise'; region: number; advice: Advice; target: ProcId | null; loc: SourceLoc }
   | { op: 'note'; text: string; loc: SourceLoc }
@@ -147,6 +160,8 @@ export type StepSpec =
   /** GAIA's shared GPU mapping of a file region (gmmap with MAP_ON_GPU) for `gpu`. */
   | { op: 'gaia.map'; region: number; gpu: ProcId; loc: SourceLoc }
   | { op: 'gaia.maquire' | 'gaia.mrelease'; region: number; offset: number; length: number; gpu: ProcId; loc: SourceLoc }
+  /** A fault injection: the next get_page_from_gpu on a file index in [offset, offset + length) fails its `fault` check. */
+  | { op: 'gaia.inject'; region: number; fault: GaiaFault; offset: number; length: number; loc: SourceLoc }
   /** HMM migrate_vma of an anonymous region's range to a GPU's device-private memory or back to the CPU. */
   | { op: 'hmm.migrate'; region: number; to: ProcId; offset: number; length: number; loc: SourceLoc }
   /** Evict device chunk `chunk` of `gpu`'s device-private memory to system memory (dmirror_device_evict_chunk). */
