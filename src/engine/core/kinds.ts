@@ -5,7 +5,7 @@
  *
  * Ranges: uvm 1–29 / 64–99; page cache 30–37 / 100–119; CPU mm 38–43 / 120–134; HMM 44–49 / 135–154;
  * gdrcopy 50–53 / 155–164; GAIA and the scenario's region mappings 54–57 / 165–189; correlation prefetcher 58–60 /
- * 190–199.
+ * 190–199; /dev/nvidia-uvm's files and VMAs 61–63 / 200–209.
  */
 
 export const FIRST_EVENT_KIND = 64;

@@ -65,6 +65,8 @@ export const fnMmap = defineFunction('do_mmap', 'mm/mmap.c', {
   entry: 'do_mmap(file, addr, len, prot, flags, pgoff)',
   area: 'get_unmapped_area: pick the address (or take the one asked for)',
   vma: 'mmap_region: a new vm_area_struct with its flags, file and pgoff  [GAIA: gpu_mapped for MAP_ON_GPU]',
+  driver: 'a file with its own mmap: call_mmap → file->f_op->mmap(file, vma), which may refuse the VMA',
+  link: 'vma_link: the VMA joins the mm, and for a file its f_mapping->i_mmap (where unmap_mapping_range will find it)',
 });
 
 export const fnMunmap = defineFunction('do_munmap', 'mm/mmap.c', {

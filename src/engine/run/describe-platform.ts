@@ -1,6 +1,6 @@
 /**
  * Describers for the parts of the model beyond the UVM driver: the page cache, the CPU memory manager, GAIA,
- * gdrcopy and HMM. Each registers, for every kind of its subsystem, a describer (describe.ts registerDescriber: the
+ * gdrcopy, HMM and /dev/nvidia-uvm's files and VMAs. Each registers, for every kind of its subsystem, a describer (describe.ts registerDescriber: the
  * decoded fields and a one-line text) and the same field names for breakpoint conditions (bp-fields.ts
  * registerDecodedFields). run.ts imports this module, so the registrations are in place whenever a Run exists.
  *
@@ -13,6 +13,7 @@ import { CPU_FIELDS } from './describe-cpu';
 import { PAGECACHE_FIELDS } from './describe-pagecache';
 import { GAIA_FIELDS, GDR_FIELDS } from './describe-gaia';
 import { HMM_FIELDS } from './describe-hmm';
+import { UVMDEV_FIELDS } from './describe-uvmdev';
 
 /** The decoded fields of every kind described here, by kind name. */
 export const PLATFORM_FIELDS: Readonly<Record<string, readonly string[]>> = {
@@ -21,4 +22,5 @@ export const PLATFORM_FIELDS: Readonly<Record<string, readonly string[]>> = {
   ...GAIA_FIELDS,
   ...GDR_FIELDS,
   ...HMM_FIELDS,
+  ...UVMDEV_FIELDS,
 };

@@ -15,6 +15,8 @@ import { runCpuAccess } from '../uvm/cpufault';
 import { advise, prefetchRange } from '../uvm/api';
 import { Run } from './run';
 import { Platform } from './platform';
+import { mapManagedRegions, openInProcess, openUvmDevice, otherProcessCpuAccess } from './uvm-device';
+import { MODELLED_PROCESS } from '../uvmdev/state';
 
 export interface ExecuteOptions {
   /** Called after each scenario step with (steps done, steps in all); return false to cancel. */
@@ -46,9 +48,18 @@ export function execute(scenario: Scenario, options: ExecuteOptions = {}): Run {
   let pageEvents = 0;
 
   steps.enter(fnSetup.at.entry);
+  const usesUvm = c.m.regions.some((r) => r.blocks > 0);
+  if (usesUvm) {
+    steps.at(fnSetup.at.open);
+    c.uvmDev = openUvmDevice(c);
+  }
   steps.at(fnSetup.at.registerGpu);
   for (let g = 1; g <= c.m.gpus; g++) c.treeOf(g).ensure(0, 0, (bytes) => c.pmmOf(g).allocKernel(bytes, () => c.pmmOf(g).allocRootNoEvict()));
-  steps.at(fnSetup.at.ranges);
+  if (usesUvm) {
+    steps.at(fnSetup.at.ranges);
+    mapManagedRegions(c, MODELLED_PROCESS);
+  }
+  steps.at(fnSetup.at.platform);
   const platform = new Platform(c);
   steps.leave();
   store.checkpoint();
@@ -96,6 +107,11 @@ function runOp(c: Ctx, p: Platform, op: StepSpec, i: number): number {
     case 'cpu.read':
     case 'cpu.write': {
       const write = op.op === 'cpu.write';
+      if (op.process !== MODELLED_PROCESS) {
+        const error = otherProcessCpuAccess(c, op.process, op.access);
+        if (error) fail(op, i, error);
+        return op.access.pages.length;
+      }
       if (kindOf(op.access.region) === 'managed') return runCpuAccess(c, op.access, write);
       if (!p.cpuAccess(op.access, write)) {
         const r = c.scenario.regions[op.access.region];
@@ -111,6 +127,11 @@ function runOp(c: Ctx, p: Platform, op: StepSpec, i: number): number {
       if (kindOf(op.region) !== 'managed') fail(op, i, `uvm.advise needs a managed region; "${c.scenario.regions[op.region].name}" is ${kindOf(op.region)}`);
       advise(c, op.region, op.advice, op.target);
       return 0;
+    case 'uvm.open': {
+      const error = openInProcess(c, op.process);
+      if (error) fail(op, i, error);
+      return 0;
+    }
     case 'note':
       c.steps.at(fnScenarioOp.at.note);
       return 0;

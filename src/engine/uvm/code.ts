@@ -97,7 +97,7 @@ export const fnMap = defineFunction('uvm_va_block_map', BLOCK, {
 export const fnUnmap = defineFunction('uvm_va_block_unmap', BLOCK, {
   entry: 'uvm_va_block_unmap(block, processor, pages)',
   gpu: 'write invalid PTEs, MEMBAR_SYS, invalidate the GPU TLB',
-  cpu: 'unmap_mapping_range: remove the CPU PTEs (a TLB shoot-down)',
+  cpu: 'block_unmap_cpu: remove the CPU PTEs through the va_space\u2019s address_space (a TLB shoot-down)',
 });
 
 export const fnEvict = defineFunction('evict_root_chunk', 'uvm_pmm_gpu.c', {
@@ -125,8 +125,15 @@ export const fnAdvise = defineFunction('uvm_api_set_policy', 'uvm_policy.c', {
   unsetPreferred: 'preferred_location_unset',
 });
 
-export const fnSetup = defineFunction('uvm_va_space_create', 'uvm_va_space.c', {
-  entry: 'open("/dev/nvidia-uvm"): create the va_space',
-  registerGpu: 'uvm_va_space_register_gpu: create the GPU page tree (root PDE4 table)',
-  ranges: 'cudaMallocManaged → mmap → uvm_va_range_create_mmap: one managed va_range per region',
+export const fnSetup = defineFunction('process_start', 'the scenario\u2019s process (CUDA runtime)', {
+  entry: 'the process starts: the CUDA runtime initialises (cuInit)',
+  open: 'cuInit: open("/dev/nvidia-uvm") and ioctl(UVM_INITIALIZE): the process\u2019s va_space',
+  registerGpu: 'UVM_REGISTER_GPU → uvm_va_space_register_gpu: create the GPU page tree (root PDE4 table)',
+  ranges: 'cudaMallocManaged for each managed region: mmap of /dev/nvidia-uvm at file offset = address → uvm_mmap',
+  platform: 'the files, anonymous memory and cudaMalloc buffers the scenario declares',
+});
+
+export const fnBlockUnmapCpu = defineFunction('block_unmap_cpu', BLOCK, {
+  entry: 'block_unmap_cpu(block, region, unmap_pages)',
+  subregion: 'for each contiguous run of pages to unmap: unmap_mapping_range(va_space->mapping, run start, run size, 1), then clear the run in cpu.pte_bits',
 });

@@ -12,6 +12,7 @@ import { Pmm } from './pmm';
 import { PageTree } from './pagetree';
 import { Thrashing } from './thrashing';
 import { Correlation } from './correlation'; // [correlation prefetcher]
+import type { UvmDev } from '../uvmdev/uvmdev';
 
 export class Ctx {
   readonly m: Model;
@@ -22,6 +23,8 @@ export class Ctx {
   readonly correlation: Correlation | null;
   private faultBatchId = 0;
   /** GAIA's hook into UVM copies (uvm_populate_page_from_cache), set when the run shares a file with a GPU. */
+  /** /dev/nvidia-uvm's files and VMAs (uvmdev/), set when the run has managed memory: block_unmap_cpu walks them. */
+  uvmDev: UvmDev | null = null;
   gaia: { populateBeforeCopy(block: number, from: PageMask): void; noteGpuWrites(access: AccessSpec): void; sharedGpu(region: number): number } | null = null;
 
   constructor(

@@ -15,6 +15,7 @@ import { PAGES_PER_BIG_PAGE, PAGES_PER_BLOCK } from './model';
 import { PROT_ATOMIC, PROT_COUNT, PROT_READ, PROT_WRITE } from './layout';
 import { Aperture, LEVEL_PTE_4K, LEVEL_PTE_64K } from './pagetree';
 import { allocGpuRoot } from './evict';
+import { blockUnmapCpu } from './unmapcpu';
 
 /** Protection a processor gets for `prot`: the CPU's atomic is its write. */
 function effectiveProt(proc: number, prot: number): number {
@@ -77,7 +78,8 @@ export function unmapPages(c: Ctx, block: number, proc: number, pages: PageMask)
   steps.enter(fnUnmap.at.entry);
   // the PTEs and the mapped masks change in one step, so no step shows a PTE without its mapping
   steps.at(proc === 0 ? fnUnmap.at.cpu : fnUnmap.at.gpu);
-  for (let k = 0; k < PROT_COUNT; k++) m.writeMask(m.layout.mappedBase(block, proc, k), mapped, false, K.blockMapped, block);
+  if (proc === 0 && c.uvmDev) blockUnmapCpu(c, block, pages, false);
+  else for (let k = 0; k < PROT_COUNT; k++) m.writeMask(m.layout.mappedBase(block, proc, k), mapped, false, K.blockMapped, block);
   m.store.event(K.unmap, block, mapped.first(), proc, mapped.count());
   if (proc === 0) m.spend(c.costs.cpuUnmapNs);
   else {
@@ -93,6 +95,15 @@ export function revokeWrite(c: Ctx, block: number, proc: number, pages: PageMask
   if (!pages.intersectsHeap(m.blocks, m.layout.mappedBase(block, proc, PROT_WRITE))) return;
   const writable = pages.clone().andHeap(m.blocks, m.layout.mappedBase(block, proc, PROT_WRITE));
   c.steps.enter(fnUnmap.at.entry);
+  if (proc === 0 && c.uvmDev) {
+    // block_revoke_cpu_write: block_unmap_cpu, then a read-only map (folded into one change: unmapcpu.ts)
+    c.steps.at(fnUnmap.at.cpu);
+    blockUnmapCpu(c, block, writable, true);
+    m.store.event(K.unmap, block, writable.first(), proc | (1 << 6), writable.count());
+    m.spend(c.costs.cpuUnmapNs);
+    c.steps.leave();
+    return;
+  }
   m.writeMask(m.layout.mappedBase(block, proc, PROT_WRITE), writable, false, K.blockMapped, block);
   m.writeMask(m.layout.mappedBase(block, proc, PROT_ATOMIC), writable, false, K.blockMapped, block);
   m.store.event(K.unmap, block, writable.first(), proc | (1 << 6), writable.count());
