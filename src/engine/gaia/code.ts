@@ -52,14 +52,20 @@ export const fnMrelease = defineFunction('mrelease', 'mm/msync.c', {
 
 export const fnGetPageFromGpu = defineFunction('get_page_from_gpu', 'mm/filemap.c', {
   entry: 'get_page_from_gpu(mapping, off, page)   // the CPU page is stale: a GPU has a newer version',
-  cpuPage: 'there must be a CPU page to fill',
-  lookup: 'gpu_page = pagecache_get_gpu_page(mapping, off, GPU_NVIDIA): walk to the leaf, gpu_pages[0][(off % 64) / 16]',
-  pdata: 'pdata = gpu_page->private: shared_addr and the GPU-mapped VMA',
-  vma: 'the GPU-mapped VMA and its ucm_vm_ops->retrive_cached_page must exist',
+  cpuPage: 'if (!page): "can\u2019t call this func without a backing up cpu page"',
+  lookup: 'gpu_page = pagecache_get_gpu_page(mapping, off, GPU_NVIDIA): walk to the leaf, gpu_pages[0][(off % 64) / 16], PageonGPU',
+  pdata: 'pdata = gpu_page->private: shared_addr and the GPU-mapped VMA (uvm_populate_page_from_cache set it)',
+  vma: 'pdata->gpu_maped_vma must be set',
+  ops: 'its ucm_vm_ops and ucm_vm_ops->retrive_cached_page must be set (GAIA\u2019s uvm_mmap installs them on every nvidia-uvm VMA)',
   retrieve: 'retrive_cached_page(shared_addr + (off % 16) * 4096, page): UVM reads 4 KiB from the GPU, merges changed words',
   version: 'set_page_version_as_on(mapping, off, SYS_CPU, GPU_NVIDIA): the CPU has seen the GPU\u2019s write',
-  fail: 'give up: the caller reads the page as it is (or from disk)',
+  fail: 'return NULL: the caller gets no page',
   ret: 'return the page',
+});
+
+export const fnGaiaInject = defineFunction('gaia_inject', 'UVMScope fault injection (not kernel code)', {
+  entry: 'inject a failure into get_page_from_gpu: GAIA\u2019s own paths never take these branches (docs/model.md says why)',
+  arm: 'arm it: the next get_page_from_gpu on a file index of the range takes the failing branch of the chosen check, once',
 });
 
 export const fnInvalidateCached = defineFunction('uvm_vm_invalidate_cached_page', 'kernel/nvidia-uvm/uvm8.c', {

@@ -18,26 +18,30 @@ import { PAGES_PER_BLOCK } from '../uvm/model';
 import { makeResident } from '../uvm/migrate';
 import { runCpuAccess } from '../uvm/cpufault';
 import { Tag, GPU_GROUP } from '../pagecache/radix';
-import { PG, P_GPU_VMA } from '../cpu/memmap';
+import { PG } from '../cpu/memmap';
 import { GK } from './kinds';
-import { fnGetPageFromGpu, fnGmmap, fnInvalidateCached, fnMaquire, fnMrelease, fnPopulate, fnRetrieve } from './code';
+import { fnGaiaInject, fnGmmap, fnInvalidateCached, fnMaquire, fnMrelease, fnPopulate } from './code';
+import { GaiaInjections } from './inject';
+import { getPageFromGpu, HOST_PAGE_COPY_NS } from './getpage';
 import type { AccessSpec } from '../scenario/types';
+import { MODELLED_PROCESS } from '../uvmdev/state';
 
 const PAGE = 4096;
 /** AQUIRE_PAGES_THREASHOLD + 1 (mm/msync.c): indices fetched per batch by maquire and mrelease. */
 export const MAQUIRE_BATCH = 1025;
-/** Copying one 4 KiB page inside the host (copy_user_highpage), ns: an estimate at ~10 GB/s. */
-const HOST_PAGE_COPY_NS = 400;
 
 export class Gaia {
   /** Per region: the GPU (proc id) its shared mapping is for, 0 when the file is not shared. */
   readonly hMaps: number;
+  /** Armed fault injections into get_page_from_gpu (inject.ts). */
+  readonly injections: GaiaInjections;
 
   constructor(
     private readonly c: Ctx,
     private readonly linux: LinuxSide,
   ) {
     this.hMaps = c.store.addHeap('gaia.maps', 'u32', c.scenario.regions.length);
+    this.injections = new GaiaInjections(c.store, c.scenario.regions.length);
     linux.cpu.pc.hooks.getPageFromGpu = (f, index, pfn) => this.getPageFromGpu(f, index, pfn);
   }
 
@@ -67,6 +71,9 @@ export class Gaia {
     steps.at(fnGmmap.at.mmap);
     const vma = this.linux.mmapFile(region, true);
     steps.at(fnGmmap.at.malloc);
+    // cudaMallocManaged maps the shared range through /dev/nvidia-uvm like any managed allocation (uvmdev/mmap.ts)
+    const shared = m.regions[region];
+    if (this.c.uvmDev && this.c.uvmDev.vmaOf(MODELLED_PROCESS, region) < 0) this.c.uvmDev.mmap(MODELLED_PROCESS, region, shared.va, shared.pages * PAGE);
     steps.at(fnGmmap.at.mapRange);
     store.write(this.hMaps, region, gpu, GK.gaiaMap, region);
     steps.at(fnGmmap.at.touch);
@@ -107,7 +114,9 @@ export class Gaia {
     // up with pagecache_get_page first counted every miss twice (pagecache_misses = 2 per page read from disk).
     let pfn: number;
     if (pc.lookup(f, index) >= 0) pfn = pc.pagecacheGetPage(f, index, false);
-    else {
+    else pfn = -1;
+    // a miss, or a stale page get_page_from_gpu could not refresh: the read path (filemap_fault retries the lookup)
+    if (pfn < 0) {
       pfn = pc.filemapFault(f, index).pfn;
       pc.unlockPage(pfn);
     }
@@ -269,7 +278,8 @@ export class Gaia {
         lastGroup = group;
         const gp = pc.pagecacheGetGpuPage(f, i, this.pcGpu(gpu));
         if (gp < 0) continue;
-        if (pc.mem.word(gp, P_GPU_VMA) === 0) {
+        // mm/msync.c mrelease: `if (!pdata) continue` (gpu_page->private)
+        if (!pc.mem.has(gp, PG.private)) {
           steps.at(fnMrelease.at.pdata);
           skipped++;
           continue;
@@ -302,64 +312,19 @@ export class Gaia {
     return m.readMask(m.layout.word(block, m.layout.gpuWritten)).countRange(pg, pg + GPU_GROUP) > 0;
   }
 
-  // ---- get_page_from_gpu ----
+  // ---- get_page_from_gpu (getpage.ts) ----
   /** The page-cache hook: the CPU page `pfn` of file `f` at `index` is stale; pull the GPU's copy into it. */
   getPageFromGpu(f: number, index: number, pfn: number): boolean {
-    const { steps, store } = this.c;
-    const pc = this.linux.cpu.pc;
-    steps.enter(fnGetPageFromGpu.at.entry);
-    const fail = (reason: number): boolean => {
-      steps.at(fnGetPageFromGpu.at.fail);
-      store.event(GK.getPageFailed, f, index, reason, pfn);
-      steps.leave();
-      return false;
-    };
-    steps.at(fnGetPageFromGpu.at.cpuPage);
-    if (pfn < 0) return fail(0);
     const region = this.regionOfFile(f);
-    const gpu = region >= 0 ? this.sharedGpu(region) : 0;
-    steps.at(fnGetPageFromGpu.at.lookup);
-    const gp = gpu > 0 ? pc.pagecacheGetGpuPage(f, index, this.pcGpu(gpu)) : -1;
-    if (gp < 0) return fail(1);
-    steps.at(fnGetPageFromGpu.at.pdata);
-    if (!pc.mem.has(gp, PG.private)) return fail(2);
-    steps.at(fnGetPageFromGpu.at.vma);
-    if (pc.mem.word(gp, P_GPU_VMA) === 0) return fail(3);
-    steps.at(fnGetPageFromGpu.at.retrieve);
-    this.retrieve(region, index, gpu);
-    steps.at(fnGetPageFromGpu.at.version);
-    pc.setPageVersionAsOn(f, index, pc.cpu, this.pcGpu(gpu));
-    steps.at(fnGetPageFromGpu.at.ret);
-    steps.leave();
-    return true;
+    return getPageFromGpu(this.c, this.linux, this.injections, f, index, pfn, region, region >= 0 ? this.sharedGpu(region) : 0);
   }
 
-  /** uvm_vm_retrive_cached_page: 4 KiB read from the GPU (a DtoH copy into staging), merged, shadow refreshed. */
-  private retrieve(region: number, index: number, gpu: number): void {
-    const { steps, store, m } = this.c;
-    const r = m.regions[region];
-    const block = r.firstBlock + (index >>> 9);
-    const pg = index & (PAGES_PER_BLOCK - 1);
-    steps.enter(fnRetrieve.at.entry);
-    steps.at(fnRetrieve.at.read);
-    // uvm_va_block_read_to_cpu reads the page where UVM has it. Fix: that may be another GPU than the file's (a
-    // kernel there faulted it over) or UVM's own CPU page (evicted); only the shared GPU was looked at, so a page on
-    // another GPU was "read" in no time and no bytes.
-    let src = 0;
-    for (let k = 0; k < m.gpus && src === 0; k++) {
-      const g = ((gpu - 1 + k) % m.gpus) + 1;
-      if (m.isResident(block, g, pg)) src = g;
-    }
-    // a CE copy into a staging page, not a migration: the GPU keeps its copy, so CUPTI's DtoH counters don't see it
-    if (src !== 0) m.spend(this.c.copyNs(src, 0, PAGE));
-    store.event(GK.retrieved, this.linux.fileOf[region], index, src, src !== 0 ? PAGE : 0);
-    steps.at(fnRetrieve.at.merge);
-    m.spend(HOST_PAGE_COPY_NS);
-    steps.at(fnRetrieve.at.shadow);
-    const w = m.layout.gpuWritten + (pg >>> 5);
-    const before = m.blockWord(block, w);
-    const after = (before & ~(1 << (pg & 31))) >>> 0;
-    if (after !== before) m.setBlockWord(block, w, after, GK.gaiaBlock);
+  /** gaia.inject: arm a failure of get_page_from_gpu's check `check` on file pages [offset, offset + length). */
+  inject(region: number, check: number, offset: number, length: number): void {
+    const { steps } = this.c;
+    steps.enter(fnGaiaInject.at.entry);
+    steps.at(fnGaiaInject.at.arm);
+    this.injections.arm(region, check, Math.floor(offset / PAGE), Math.ceil((offset + length) / PAGE));
     steps.leave();
   }
 

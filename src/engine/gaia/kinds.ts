@@ -9,6 +9,8 @@ export const GK = defineKinds({
   gaiaBlock: 55,
   /** The process's mapping of a scenario region (the VMA id + 1 of a file region's cpu.mmap; 0 = unmapped). */
   regionMapping: 56,
+  /** An armed fault injection of a file region (gaia.inject): the check (+ 1, 0 = none) and the file indices. */
+  gaiaInject: 57,
   /** obj = region, idx = gpu, x = CPU VMA, y = pages touched. gmmap finished: the file is shared with the GPU. */
   gaiaMapped: 165,
   /** obj = block, idx = page, x = file page pfn, y = file index. uvm_populate_page_from_cache copied a page in. */
@@ -34,9 +36,14 @@ export const GK = defineKinds({
   invalidated: 174,
   /** obj = region, idx = 0, x = errno-like code, y = 0. A GAIA call refused (bad flags, no shared VMA…). */
   callRefused: 175,
+  /** obj = region, idx = file index, x = the check made to fail (GET_PAGE_FAILURES), y = 0. An injection fired. */
+  injectionFired: 176,
 });
 
-/** Why get_page_from_gpu gave up, in the order its checks run (mm/filemap.c get_page_from_gpu). */
+/**
+ * Why get_page_from_gpu gave up, in the order its checks run (mm/filemap.c get_page_from_gpu); the same order as the
+ * scenario's `gaia.inject` faults (GAIA_FAULTS).
+ */
 export const GET_PAGE_FAILURES = ['no CPU page', 'no GPU page', 'no private data', 'no GPU-mapped VMA', 'no retrive_cached_page callback'];
 export const REFUSALS = [
   'flags name no GPU',

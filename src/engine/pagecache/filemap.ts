@@ -235,9 +235,13 @@ export class PageCache {
     s.enter(fnPagecacheGetPage.at.entry);
     s.at(fnPagecacheGetPage.at.lookup);
     let pfn = this.findGetPage(f, index);
-    if (pfn >= 0) {
-      this.hit(f, index, pfn, fnPagecacheGetPage.at.stale);
-    } else {
+    if (pfn >= 0 && !this.hit(f, index, pfn, fnPagecacheGetPage.at.stale)) {
+      // GAIA: get_page_from_gpu returned NULL and pagecache_get_page_ucm reports no page. Fix: the prototype
+      // overwrites `page` with that NULL before releasing it, leaking find_get_entry's reference; the model drops it.
+      s.at(fnPagecacheGetPage.at.noPage);
+      this.mem.put(pfn);
+      pfn = -1;
+    } else if (pfn < 0) {
       this.miss(f, index);
       if (create) {
         s.at(fnPagecacheGetPage.at.miss);
@@ -252,15 +256,17 @@ export class PageCache {
     return pfn;
   }
 
-  private hit(f: number, index: number, pfn: number, staleLine: number): void {
+  /** A cached page found: GAIA's version check. False when get_page_from_gpu failed to refresh a stale page. */
+  private hit(f: number, index: number, pfn: number, staleLine: number): boolean {
     this.store.event(PK.cacheHit, f, index, pfn, 0);
     this.clock.count('pagecache_hits', 1);
     const col = this.tsvt.staleColumn(f, index, this.cpu);
     if (col >= 0) {
       this.steps.at(staleLine);
       this.store.event(PK.stale, f, index, col, pfn);
-      if (this.hooks.getPageFromGpu) this.hooks.getPageFromGpu(f, index, pfn);
+      if (this.hooks.getPageFromGpu) return this.hooks.getPageFromGpu(f, index, pfn);
     }
+    return true;
   }
   private miss(f: number, index: number): void {
     this.store.event(PK.cacheMiss, f, index, 0, 0);
@@ -278,8 +284,8 @@ export class PageCache {
     s.at(fnFilemapFault.at.lookup);
     let pfn = this.findGetPage(f, index);
     let major = false;
+    if (pfn >= 0 && !this.hit(f, index, pfn, fnFilemapFault.at.lookup)) pfn = this.retryStale(f, index, pfn);
     if (pfn >= 0) {
-      this.hit(f, index, pfn, fnFilemapFault.at.lookup);
       s.at(fnFilemapFault.at.hit);
       this.lockPage(pfn);
     } else {
@@ -308,6 +314,29 @@ export class PageCache {
     s.at(fnFilemapFault.at.ret);
     s.leave();
     return { pfn, major };
+  }
+
+  /**
+   * GAIA: filemap_fault's find_get_page came back empty because get_page_from_gpu could not refresh the stale cached
+   * page (pagecache_get_page_ucm). filemap_fault goes to no_cached_page: page_cache_read allocates a page, but
+   * add_to_page_cache_lru finds the stale page still cached (-EEXIST), frees the new one and returns 0, and the fault
+   * retries the lookup (retry_find). A failure that lasts would repeat this forever in the prototype; the model
+   * retries once and then maps the stale page as it is. Returns the page with a reference.
+   */
+  private retryStale(f: number, index: number, pfn: number): number {
+    const s = this.steps;
+    // Fix: the prototype leaks find_get_entry's reference here (pagecache_get_page_ucm overwrites `page` with NULL)
+    s.at(fnFilemapFault.at.noPage);
+    this.mem.put(pfn);
+    s.at(fnFilemapFault.at.eexist);
+    this.mem.put(this.mem.alloc());
+    this.store.event(PK.staleRetry, f, index, pfn, 1);
+    s.at(fnFilemapFault.at.lookup);
+    const again = this.findGetPage(f, index);
+    if (again < 0 || this.hit(f, index, again, fnFilemapFault.at.lookup)) return again;
+    s.at(fnFilemapFault.at.stuck);
+    this.store.event(PK.staleRetry, f, index, again, 0);
+    return again;
   }
 
   /**

@@ -51,4 +51,9 @@ export const PK = defineKinds({
   treeHeight: 111,
   /** obj = file, idx = first index, x = pages tagged, y = tag. A range tag pass (radix_tree_range_tag_if_tagged). */
   rangeTag: 112,
+  /**
+   * obj = file, idx = index, x = pfn, y = 1 when the fault retries the lookup, 0 when it gave up and mapped the stale
+   * page. GAIA: get_page_from_gpu returned NULL for a stale cached page.
+   */
+  staleRetry: 113,
 } as const);

@@ -67,6 +67,8 @@ export const GAIA_FIELDS: Readonly<Record<GaiaKind, readonly string[]>> = {
   retrieved: ['file', 'index', 'source', 'bytes'],
   invalidated: ['block', 'page', 'gpu', 'pages'],
   callRefused: [...REGION, 'reason'],
+  gaiaInject: [...REGION, 'field', 'before', 'after'],
+  injectionFired: [...REGION, 'index', 'check'],
 };
 
 const GAIA_DESCRIBERS: Readonly<Record<GaiaKind, KindDescriber>> = {
@@ -117,6 +119,18 @@ const GAIA_DESCRIBERS: Readonly<Record<GaiaKind, KindDescriber>> = {
   invalidated: (t, m) => ({
     fields: { block: t.obj, page: t.idx, gpu: procName(m, t.before), pages: t.after },
     text: `invalidate_cached_page: block ${t.obj} leaves ${procName(m, t.before)}, ${plural(t.after, 'page')} from page ${t.idx} evicted to the CPU`,
+  }),
+  gaiaInject: (t, m) => {
+    const field = ['check', 'first_index', 'end_index'][t.idx % 3] ?? 'word';
+    const show = (v: number) => (field === 'check' ? (v ? GET_PAGE_FAILURES[v - 1] ?? `check ${v - 1}` : 'none') : String(v));
+    return {
+      fields: { ...region(m, t.obj), field, before: t.before, after: t.after },
+      text: `fault injection on ${regionName(m, t.obj)}: ${field} ${show(t.before)} → ${show(t.after)}`,
+    };
+  },
+  injectionFired: (t, m) => ({
+    fields: { ...region(m, t.obj), index: t.idx, check: GET_PAGE_FAILURES[t.before] ?? `check ${t.before}` },
+    text: `injected fault fires: get_page_from_gpu on ${regionName(m, t.obj)} index ${t.idx} will find "${GET_PAGE_FAILURES[t.before] ?? t.before}"`,
   }),
   callRefused: (t, m) => {
     const reason = REFUSALS[t.before] ?? `reason ${t.before}`;

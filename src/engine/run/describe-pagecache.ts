@@ -263,6 +263,7 @@ export const PAGECACHE_FIELDS: Readonly<Record<PcKind, readonly string[]>> = {
   cacheMiss: ['file', 'index'],
   treeHeight: ['file', 'height', 'previous'],
   rangeTag: ['file', 'index', 'pages', 'tag'],
+  staleRetry: ['file', 'index', 'pfn', 'retry'],
 };
 
 const node = (t: RawTransition) => {
@@ -299,6 +300,12 @@ const DESCRIBERS: Readonly<Record<PcKind, KindDescriber>> = {
   }),
   cacheHit: (t) => ({ fields: { file: t.obj, index: t.idx, pfn: t.before }, text: `page-cache hit: file ${t.obj} index ${t.idx} is page pfn ${t.before}` }),
   cacheMiss: (t) => ({ fields: { file: t.obj, index: t.idx }, text: `page-cache miss: file ${t.obj} index ${t.idx} is not cached` }),
+  staleRetry: (t) => ({
+    fields: { file: t.obj, index: t.idx, pfn: t.before, retry: t.after },
+    text: t.after
+      ? `get_page_from_gpu gave no page for file ${t.obj} index ${t.idx} (pfn ${t.before}): the fault retries the lookup`
+      : `get_page_from_gpu failed twice for file ${t.obj} index ${t.idx}: the stale page pfn ${t.before} is mapped as it is`,
+  }),
   treeHeight: (t) => ({
     fields: { file: t.obj, height: t.after, previous: t.before },
     text: `radix tree of file ${t.obj} ${t.after > t.before ? 'grows' : 'shrinks'} from height ${t.before} to ${t.after}`,

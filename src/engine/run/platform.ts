@@ -5,7 +5,7 @@
  */
 
 import type { Ctx } from '../uvm/context';
-import type { StepSpec, AccessSpec } from '../scenario/types';
+import { GAIA_FAULTS, type StepSpec, type AccessSpec } from '../scenario/types';
 import { LinuxSide } from '../linux/side';
 import { Gaia } from '../gaia/gaia';
 import { Gdr } from '../gdr/gdr';
@@ -93,6 +93,9 @@ export class Platform {
         return null;
       case 'gaia.mrelease':
         this.gaia!.mrelease(op.region, op.gpu);
+        return null;
+      case 'gaia.inject':
+        this.gaia!.inject(op.region, GAIA_FAULTS.indexOf(op.fault), op.offset, op.length);
         return null;
       case 'hmm.migrate': {
         const base = this.linux!.regionVa(op.region);

@@ -43,7 +43,7 @@ describe("get_page_from_gpu: the CPU reads pages whose latest version is on the 
     const entry = stepsOn(run, fnGetPageFromGpu.at.entry, PULL)[0];
     const lines: string[] = [];
     for (let s = entry; run.frameOf(s).fn !== 'filemap_fault'; s++) if (run.frameOf(s).fn === 'get_page_from_gpu') lines.push(Object.entries(fnGetPageFromGpu.at).find(([, id]) => id === run.ctx.steps.lineOf(s))![0]);
-    expect(lines).toEqual(['entry', 'cpuPage', 'lookup', 'pdata', 'vma', 'retrieve', 'version', 'ret']);
+    expect(lines).toEqual(['entry', 'cpuPage', 'lookup', 'pdata', 'vma', 'ops', 'retrieve', 'version', 'ret']);
     const at = (line: number) => stepsOn(run, line, PULL)[0];
 
     // stale at entry: the CPU row [GPU -1, CPU 0, DISK 0] is behind latest [1, 0, 0] in the GPU column
