@@ -12,8 +12,15 @@ export interface RunArgs {
   trace?: string;
   /** Stop at the first hit of this breakpoint spec. */
   until?: string;
-  checkInvariants: boolean;
+  /**
+   * false: no check. 'end': every invariant at the cursor (the end, or --until's step). 'steps': the invariants that
+   * hold after every micro-step, after each step up to the cursor, and every invariant at the end of each op.
+   */
+  checkInvariants: false | InvariantMode;
 }
+
+export const INVARIANT_MODES = ['end', 'steps'] as const;
+export type InvariantMode = (typeof INVARIANT_MODES)[number];
 
 export interface ValidateArgs {
   command: 'validate';
@@ -45,6 +52,8 @@ export class UsageError extends Error {
 interface OptionSpec {
   /** Whether the option takes a value, and what to call it in messages. */
   value?: string;
+  /** An optional value, given only as `--option=value`, one of these (the first is what the bare option means). */
+  choices?: readonly string[];
 }
 
 const OPTIONS: Record<CommandName, Record<string, OptionSpec>> = {
@@ -52,7 +61,7 @@ const OPTIONS: Record<CommandName, Record<string, OptionSpec>> = {
     '--json': {},
     '--trace': { value: 'a file name' },
     '--until': { value: 'a breakpoint' },
-    '--check-invariants': {},
+    '--check-invariants': { choices: INVARIANT_MODES },
   },
   validate: {},
 };
@@ -99,6 +108,12 @@ function parseCommand(command: CommandName, argv: readonly string[]): Command {
     const spec = specs[name];
     if (!spec) throw new UsageError(`unknown option ${quote(name)} for ${command}${suggest(name, Object.keys(specs))}`, command);
     if (values.has(name)) throw new UsageError(`${name} is given more than once`, command);
+    if (spec.choices) {
+      const choice = name === arg ? spec.choices[0] : arg.slice(eq + 1);
+      if (!spec.choices.includes(choice)) throw new UsageError(`${name} takes ${spec.choices.join(' or ')} (got ${quote(choice)})`, command);
+      values.set(name, choice);
+      continue;
+    }
     if (!spec.value) {
       if (name !== arg) throw new UsageError(`${name} takes no value (got ${quote(arg)})`, command);
       values.set(name, true);
@@ -119,7 +134,8 @@ function parseCommand(command: CommandName, argv: readonly string[]): Command {
     const v = values.get(name);
     return typeof v === 'string' ? v : undefined;
   };
-  const out: RunArgs = { command, file, json: values.has('--json'), checkInvariants: values.has('--check-invariants') };
+  const mode = text('--check-invariants');
+  const out: RunArgs = { command, file, json: values.has('--json'), checkInvariants: mode === 'end' || mode === 'steps' ? mode : false };
   const trace = text('--trace');
   const until = text('--until');
   if (trace !== undefined) out.trace = trace;
@@ -187,7 +203,9 @@ Options:
   --json                     print one JSON object instead (counters, sim_time_ns, steps, transitions, digest, …)
   --trace <file>             also write the run as Chrome trace-event JSON (open it in https://ui.perfetto.dev)
   --until <breakpoint>       stop at the first step where the breakpoint hits, e.g. --until copy
-  --check-invariants         check the model's invariants at the end; exit 1 when one is broken
+  --check-invariants[=MODE]  check the model's invariants; exit 1 when one is broken. MODE end (the default):
+                             every invariant at the end (or at --until's step); steps: after every micro-step
+                             the invariants that hold at every step, and every invariant at the end of each op
   -h, --help                 show this help
 `,
   validate: `Usage: uvmscope validate <file>

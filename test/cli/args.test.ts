@@ -20,9 +20,17 @@ describe('parseArgs', () => {
       json: true,
       trace: 'out.json',
       until: 'copy if bytes > 4KiB',
-      checkInvariants: true,
+      checkInvariants: 'end',
     });
     expect(parseArgs(['run', '--trace=t.json', '--until', 'evictChunk', 'a.yaml'])).toMatchObject({ trace: 't.json', until: 'evictChunk', file: 'a.yaml' });
+  });
+
+  it('reads --check-invariants with an optional mode after =, and refuses another mode', () => {
+    expect(parseArgs(['run', 'a.yaml', '--check-invariants=steps']).command === 'run' && parseArgs(['run', 'a.yaml', '--check-invariants=steps'])).toMatchObject({ checkInvariants: 'steps' });
+    expect(parseArgs(['run', '--check-invariants=end', 'a.yaml'])).toMatchObject({ checkInvariants: 'end', file: 'a.yaml' });
+    // a bare --check-invariants never takes the next argument as its mode
+    expect(parseArgs(['run', '--check-invariants', 'steps'])).toMatchObject({ checkInvariants: 'end', file: 'steps' });
+    expect(() => parseArgs(['run', 'a.yaml', '--check-invariants=all'])).toThrow('--check-invariants takes end or steps (got "all")');
   });
 
   it('reads validate, help, version', () => {

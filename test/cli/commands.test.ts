@@ -185,8 +185,16 @@ describe('run --until', () => {
 describe('run --check-invariants', () => {
   it('checks the invariants at the cursor and reports them', () => {
     const j = json(['run', tmp.path('busy.yaml'), '--json', '--check-invariants']);
-    expect(j.invariants).toEqual({ ok: true, violations: [] });
+    expect(j.invariants).toEqual({ mode: 'end', ok: true, violations: [] });
     expect(runCli(['run', small, '--check-invariants']).out).toMatch(/invariants {2}hold at step \d+/);
+  });
+
+  it('checks the every-step invariants after every step with =steps, up to the cursor', () => {
+    const j = json(['run', tmp.path('busy.yaml'), '--json', '--check-invariants=steps']);
+    expect(j.invariants).toEqual({ mode: 'steps', ok: true, violations: [], steps_checked: j.steps });
+    expect(runCli(['run', small, '--check-invariants=steps']).out).toMatch(/invariants {2}hold after each of \d+ steps \(every invariant at the end of each op\)/);
+    const until = json(['run', tmp.path('busy.yaml'), '--json', '--check-invariants=steps', '--until', 'copy']);
+    expect(until.invariants?.steps_checked).toBe(until.steps);
   });
 });
 

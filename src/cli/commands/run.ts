@@ -1,5 +1,5 @@
 /**
- * `uvmscope run <scenario> [--json] [--trace FILE] [--until SPEC] [--check-invariants]`: execute a scenario, then
+ * `uvmscope run <scenario> [--json] [--trace FILE] [--until SPEC] [--check-invariants[=end|steps]]`: execute a scenario, then
  * print its summary (human or JSON), optionally stopped at a breakpoint, with the trace written atomically.
  */
 
@@ -13,6 +13,7 @@ import {
 } from '../../engine/run/breakpoints';
 import { EngineError, execute } from '../../engine/run/execute';
 import { checkInvariants } from '../../engine/run/invariants';
+import { checkEveryStep } from '../../engine/run/step-check';
 import type { Run, RunSummary } from '../../engine/run/run';
 import { toChromeTrace, type ChromeTrace } from '../../engine/run/trace-export';
 import type { Scenario } from '../../engine/scenario/index';
@@ -45,7 +46,7 @@ export type RunJson = RunSummary & {
   engine_version: string;
   pageEvents: number;
   until?: UntilReport;
-  invariants?: { ok: boolean; violations: string[] };
+  invariants?: { mode: 'end' | 'steps'; ok: boolean; violations: string[]; steps_checked?: number };
   trace?: TraceReport;
 };
 
@@ -83,11 +84,15 @@ export function runCommand(args: RunArgs, io: CliIo): number {
 
   let status: number = EXIT.ok;
   let invariants: RunJson['invariants'];
-  if (args.checkInvariants) {
+  if (args.checkInvariants === 'end') {
     const violations = checkInvariants(run);
-    invariants = { ok: violations.length === 0, violations };
-    if (violations.length) status = EXIT.failure;
+    invariants = { mode: 'end', ok: violations.length === 0, violations };
+  } else if (args.checkInvariants === 'steps') {
+    const r = checkEveryStep(run, { to: run.cursor });
+    const violations = r.violations.map((v) => `step ${v.step} (${v.where}): ${v.message}`);
+    invariants = { mode: 'steps', ok: violations.length === 0, violations, steps_checked: r.steps };
   }
+  if (invariants && !invariants.ok) status = EXIT.failure;
 
   let trace: TraceReport | undefined;
   if (args.trace !== undefined) {
@@ -110,11 +115,12 @@ export function runCommand(args: RunArgs, io: CliIo): number {
   } else {
     if (until) io.stdout(formatUntil(until, totalSteps));
     io.stdout(formatSummary(run.summary(), { source: args.file, engineVersion: ENGINE_VERSION, pageEvents: run.pageEvents, totalSteps }));
-    if (invariants) io.stdout(`\ninvariants  ${invariants.ok ? `hold at step ${run.cursor}` : `${invariants.violations.length} broken at step ${run.cursor} (listed on stderr)`}\n`);
+    if (invariants) io.stdout(`\ninvariants  ${invariantLine(invariants, run.cursor)}\n`);
     if (trace) io.stdout(`\ntrace       ${trace.file}: ${formatCount(trace.events)} events${trace.aggregated ? ', page-level events aggregated' : ''} (open it in https://ui.perfetto.dev)\n`);
   }
   if (invariants && !invariants.ok) {
-    io.stderr(`uvmscope: ${invariants.violations.length === 1 ? 'an invariant is' : `${invariants.violations.length} invariants are`} broken at step ${run.cursor}:\n`);
+    const at = invariants.mode === 'end' ? `at step ${run.cursor}` : 'after these steps';
+    io.stderr(`uvmscope: ${invariants.violations.length === 1 ? 'an invariant is' : `${invariants.violations.length} invariants are`} broken ${at}:\n`);
     for (const v of invariants.violations) io.stderr(`  ${v}\n`);
   }
   return status;
@@ -172,4 +178,11 @@ export function* traceChunks(trace: ChromeTrace): Generator<string> {
   const events = trace.traceEvents;
   for (let i = 0; i < events.length; i++) yield JSON.stringify(events[i]) + (i + 1 < events.length ? ',\n' : '\n');
   yield ']}\n';
+}
+
+/** The summary's invariants line: where they were checked and whether they held. */
+function invariantLine(inv: NonNullable<RunJson['invariants']>, cursor: number): string {
+  if (inv.mode === 'end') return inv.ok ? `hold at step ${cursor}` : `${inv.violations.length} broken at step ${cursor} (listed on stderr)`;
+  const what = `after each of ${inv.steps_checked ?? 0} steps (every invariant at the end of each op)`;
+  return inv.ok ? `hold ${what}` : `${inv.violations.length} broken, checked ${what} (listed on stderr)`;
 }

@@ -21,7 +21,9 @@ import { M_PGD, M_RSS_ANON, M_RSS_FILE, V_MM, VM } from './vma';
 
 const VA_LIMIT = 2 ** 48;
 
-export function checkMm(m: CpuMm, limit = 50): string[] {
+/** `scope` 'step' checks only the rules that hold after every step (MM1, MM3, MM4) and skips the work of the others. */
+export function checkMm(m: CpuMm, limit = 50, scope: 'all' | 'step' = 'all'): string[] {
+  const all = scope === 'all';
   const out: string[] = [];
   const say = (msg: string): void => {
     if (out.length < limit) out.push(msg);
@@ -84,7 +86,7 @@ export function checkMm(m: CpuMm, limit = 50): string[] {
         say(`MM2 ${at}: PTE to free frame ${pfn}`);
         return;
       }
-      maps.set(pfn, (maps.get(pfn) ?? 0) + 1);
+      if (all) maps.set(pfn, (maps.get(pfn) ?? 0) + 1);
       const anon = mem.has(pfn, PG.anon);
       if (anon) rssAnon++;
       else rssFile++;
@@ -94,13 +96,13 @@ export function checkMm(m: CpuMm, limit = 50): string[] {
       } else if (!anon) {
         if (mem.mapping(pfn) !== file || mem.index(pfn) !== m.fileIndex(v, va)) say(`MM3 ${at}: maps page ${pfn} (file ${mem.mapping(pfn)} index ${mem.index(pfn)}), expected file ${file} index ${m.fileIndex(v, va)}`);
         if (pteWritable(pte) && !(flags & VM.shared)) say(`MM3 ${at}: a private VMA maps file page ${pfn} writable`);
-        if (pteWritable(pte) && flags & VM.shared && !mem.has(pfn, PG.dirty)) say(`MM5 ${at}: writable PTE on clean file page ${pfn}`);
+        if (all && pteWritable(pte) && flags & VM.shared && !mem.has(pfn, PG.dirty)) say(`MM5 ${at}: writable PTE on clean file page ${pfn}`);
       }
     });
-    if (vm.mmWord(mm, M_RSS_FILE) !== rssFile || vm.mmWord(mm, M_RSS_ANON) !== rssAnon)
+    if (all && (vm.mmWord(mm, M_RSS_FILE) !== rssFile || vm.mmWord(mm, M_RSS_ANON) !== rssAnon))
       say(`MM2 mm ${mm}: rss file/anon ${vm.mmWord(mm, M_RSS_FILE)}/${vm.mmWord(mm, M_RSS_ANON)} but PTEs say ${rssFile}/${rssAnon}`);
   }
-  for (let pfn = 0; pfn < mem.highWater(); pfn++) {
+  for (let pfn = 0; pfn < mem.highWater() && all; pfn++) {
     const n = maps.get(pfn) ?? 0;
     if (mem.mapcount(pfn) !== n) say(`MM2 page ${pfn}: mapcount ${mem.mapcount(pfn)} but ${n} PTEs map it`);
     const cached = mem.mapping(pfn) >= 0 ? 1 : 0;
