@@ -7,13 +7,14 @@
  * The sparklines come from the host's `series` view (sampled from a per-run table, no seeking), asked again as the
  * cursor moves; the whole run's series, asked once per run, says which counters ever move.
  */
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SeriesResult, TransitionInfo } from '../../../protocol';
 import { useDebugger } from '../../state/store';
 import { useView } from '../../state/use-view';
 import { useLatestView } from '../timeline/use-latest-view';
 import { formatCounter, formatNs, isByteCounter } from './format';
+import { useShown } from './use-shown';
 import './counters.css';
 
 /** Samples per sparkline (about two per pixel of its width). */
@@ -47,11 +48,14 @@ export function CountersPanel() {
   const [showAll, setShowAll] = useState(false);
   const names = run?.counterNames ?? [];
   const cursor = state?.step ?? 0;
+  const root = useRef<HTMLDivElement>(null);
+  // in a background tab the charts wait: no series per cursor move that nobody sees
+  const shown = useShown(root);
 
   // once per run: which counters ever leave 0 (the query does not change with the cursor, the answer neither)
   const wholeRun = useLatestView<{ view: 'series'; points: number; counters: readonly string[] }>(run ? { view: 'series', points: 512, counters: names } : null);
   const upToCursor = useView<{ view: 'series'; points: number; counters: readonly string[]; fromStep: number; toStep: number }>(
-    run ? { view: 'series', points: POINTS, counters: names, fromStep: 0, toStep: cursor } : null,
+    run && shown ? { view: 'series', points: POINTS, counters: names, fromStep: 0, toStep: cursor } : null,
   );
   const moving = useMemo(() => {
     const set = new Set<string>();
@@ -61,49 +65,56 @@ export function CountersPanel() {
   }, [wholeRun, names]);
   const changed = useMemo(() => deltas(state?.transitions ?? []), [state]);
 
-  if (!run || !state) return <div className="panel-empty">{t('empty')}</div>;
+  if (!run || !state)
+    return (
+      <div className="counters-root" ref={root}>
+        <div className="panel-empty">{t('empty')}</div>
+      </div>
+    );
   const series = upToCursor.data;
   const known = wholeRun !== null;
-  const shown = names.filter((n) => showAll || !known || moving.has(n) || state.counters[n] !== 0);
-  const hidden = names.length - shown.length;
+  const listed = names.filter((n) => showAll || !known || moving.has(n) || state.counters[n] !== 0);
+  const hidden = names.length - listed.length;
 
   return (
-    <div className="panel counters-panel">
-      <table className="counters-table">
-        <thead>
-          <tr>
-            <th>{t('name')}</th>
-            <th className="num">{t('value')}</th>
-            <th className="chart-head">{t('chart')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          <tr className="counter-row sim-time">
-            <th scope="row">{t('simTime')}</th>
-            <td className="num" data-testid="counter-sim-time">
-              {formatNs(state.simTimeNs)}
-            </td>
-            <td>
-              <Sparkline name={t('simTime')} steps={series?.steps} values={series?.timeNs} format={formatNs} step={cursor} />
-            </td>
-          </tr>
-          {GROUPS.map((g) => {
-            const rows = shown.filter((n) => groupOf(n) === g);
-            if (!rows.length) return null;
-            return [
-              <tr key={`g-${g}`} className="counter-group">
-                <th colSpan={3}>{t(`group.${g}`)}</th>
-              </tr>,
-              ...rows.map((n) => <CounterRow key={n} name={n} value={state.counters[n] ?? 0} delta={changed.get(n)} series={series} step={cursor} />),
-            ];
-          })}
-        </tbody>
-      </table>
-      {hidden > 0 && (
-        <button type="button" className="counters-more" onClick={() => setShowAll(true)}>
-          {t('hidden', { count: hidden })} · {t('showAll')}
-        </button>
-      )}
+    <div className="counters-root" ref={root}>
+      <div className="panel counters-panel">
+        <table className="counters-table">
+          <thead>
+            <tr>
+              <th>{t('name')}</th>
+              <th className="num">{t('value')}</th>
+              <th className="chart-head">{t('chart')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            <tr className="counter-row sim-time">
+              <th scope="row">{t('simTime')}</th>
+              <td className="num" data-testid="counter-sim-time">
+                {formatNs(state.simTimeNs)}
+              </td>
+              <td>
+                <Sparkline name={t('simTime')} steps={series?.steps} values={series?.timeNs} format={formatNs} step={cursor} />
+              </td>
+            </tr>
+            {GROUPS.map((g) => {
+              const rows = listed.filter((n) => groupOf(n) === g);
+              if (!rows.length) return null;
+              return [
+                <tr key={`g-${g}`} className="counter-group">
+                  <th colSpan={3}>{t(`group.${g}`)}</th>
+                </tr>,
+                ...rows.map((n) => <CounterRow key={n} name={n} value={state.counters[n] ?? 0} delta={changed.get(n)} series={series} step={cursor} />),
+              ];
+            })}
+          </tbody>
+        </table>
+        {hidden > 0 && (
+          <button type="button" className="counters-more" onClick={() => setShowAll(true)}>
+            {t('hidden', { count: hidden })} · {t('showAll')}
+          </button>
+        )}
+      </div>
     </div>
   );
 }

@@ -331,6 +331,7 @@ export function TimelinePanel() {
           aria-valuenow={cursor ?? 0}
           aria-valuetext={t('valueText', { step: cursor ?? 0, total: total - 1 })}
           data-testid="timeline-canvas"
+          data-transitions={run.totalTransitions}
           data-from={first}
           data-to={last}
           data-view={`${v.from},${v.span}`}
