@@ -102,15 +102,17 @@ describe('the scenario editor', () => {
     expect(style.bg).toBe('rgb(28, 31, 38)');
     expect(style.gutters).toBe('flex');
     expect(style.font).toContain('monospace');
-    // keys and op names are coloured: YAML highlighting and the op marks are in effect
+    // keys, ops and sizes are coloured as the text shows them (the innermost span's colour is what is seen)
     const colours = await page.evaluate(() => {
       const root = document.querySelector('.editor-host')!.shadowRoot!;
-      const op = root.querySelector('.cm-op');
-      const key = [...root.querySelectorAll('.cm-line span')].find((s) => s.textContent === 'regions');
-      return { op: op ? getComputedStyle(op).color : '', key: key ? getComputedStyle(key).color : '' };
+      const seen = (text: string) => {
+        const spans = [...root.querySelectorAll('.cm-line span')].filter((s) => s.textContent === text);
+        const innermost = spans.at(-1);
+        return innermost ? getComputedStyle(innermost).color : '';
+      };
+      return { op: seen('cpu.write'), size: seen('16MiB'), key: seen('regions') };
     });
-    expect(colours.op).toBe('rgb(230, 159, 0)');
-    expect(colours.key).toBe('rgb(86, 180, 233)');
+    expect(colours).toEqual({ op: 'rgb(230, 159, 0)', size: 'rgb(240, 228, 66)', key: 'rgb(86, 180, 233)' });
     expect(await cspViolations(page)).toEqual([]);
     // the CSP is live: an inline <style> would be refused (which is why the editor sits in a shadow root)
     await page.evaluate(() => document.head.appendChild(document.createElement('style')).append('.x{color:red}'));

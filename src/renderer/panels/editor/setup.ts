@@ -14,10 +14,10 @@
 import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap, type CompletionSource } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { yaml } from '@codemirror/lang-yaml';
-import { bracketMatching, foldGutter, foldKeymap, HighlightStyle, indentOnInput, indentUnit, syntaxHighlighting } from '@codemirror/language';
+import { bracketMatching, foldGutter, foldKeymap, HighlightStyle, indentOnInput, indentUnit, syntaxHighlighting, syntaxTree } from '@codemirror/language';
 import { lintGutter, lintKeymap } from '@codemirror/lint';
 import { highlightSelectionMatches, searchKeymap } from '@codemirror/search';
-import { EditorState, Prec, type Extension } from '@codemirror/state';
+import { EditorState, Prec, RangeSetBuilder, type Extension } from '@codemirror/state';
 import {
   Decoration,
   drawSelection,
@@ -28,7 +28,6 @@ import {
   highlightSpecialChars,
   keymap,
   lineNumbers,
-  MatchDecorator,
   ViewPlugin,
   type DecorationSet,
   type ViewUpdate,
@@ -97,7 +96,7 @@ const highlight = HighlightStyle.define([
   { tag: tags.definition(tags.propertyName), color: OKABE_ITO.skyBlue },
   { tag: tags.string, color: '#5fc9a0' },
   { tag: tags.special(tags.string), color: 'var(--fg-dim)' },
-  { tag: tags.content, color: 'var(--fg)' },
+  // plain values keep the editor's colour, so that the op and number marks show through
   { tag: tags.lineComment, color: 'var(--fg-dim)', fontStyle: 'italic' },
   { tag: tags.separator, color: '#6b7480' },
   { tag: [tags.labelName, tags.typeName], color: OKABE_ITO.purple },
@@ -105,31 +104,51 @@ const highlight = HighlightStyle.define([
   { tag: tags.attributeValue, color: 'var(--fg-dim)' },
 ]);
 
-/** Marks the matches of `regexp`'s first group in the visible lines with `className`. */
-function marks(regexp: RegExp, className: string): Extension {
-  const mark = Decoration.mark({ class: className });
-  const decorator = new MatchDecorator({
-    regexp,
-    decorate: (add, from, _to, match) => {
-      const group = match[1];
-      if (!group) return;
-      const start = from + match[0].indexOf(group);
-      add(start, start + group.length, mark);
-    },
-  });
-  return ViewPlugin.fromClass(
-    class {
-      decorations: DecorationSet;
-      constructor(view: EditorView) {
-        this.decorations = decorator.createDeco(view);
-      }
-      update(update: ViewUpdate) {
-        this.decorations = decorator.updateDeco(update, this.decorations);
-      }
-    },
-    { decorations: (v) => v.decorations },
-  );
+const NUMBER = /^-?\d[\d_.]*(?:[KMGT]iB|[KMGT]B\/s|ns|us|µs|ms|s)?$/;
+const opMark = Decoration.mark({ class: 'cm-op' });
+const numberMark = Decoration.mark({ class: 'cm-number' });
+
+/**
+ * The values a reader looks for, from the syntax tree of the visible lines: each step's op
+ * (what happens) and numbers with their units (sizes, durations). Prose (a note's folded
+ * text) is a block literal, not a plain value, so its numbers stay as they are.
+ */
+function valueMarks(view: EditorView): DecorationSet {
+  const builder = new RangeSetBuilder<Decoration>();
+  const { state } = view;
+  const tree = syntaxTree(state);
+  for (const { from, to } of view.visibleRanges) {
+    tree.iterate({
+      from,
+      to,
+      enter: (node) => {
+        if (node.name === 'Key') return false;
+        if (node.name !== 'Literal') return undefined;
+        const text = state.doc.sliceString(node.from, node.to);
+        const key = node.node.parent?.name === 'Pair' ? node.node.parent.getChild('Key') : null;
+        if (NUMBER.test(text)) builder.add(node.from, node.to, numberMark);
+        else if (key && state.doc.sliceString(key.from, key.to) === 'op') builder.add(node.from, node.to, opMark);
+        return false;
+      },
+    });
+  }
+  return builder.finish();
 }
+
+const marks = ViewPlugin.fromClass(
+  class {
+    decorations: DecorationSet;
+    constructor(view: EditorView) {
+      this.decorations = valueMarks(view);
+    }
+    update(update: ViewUpdate) {
+      if (update.docChanged || update.viewportChanged || syntaxTree(update.startState) !== syntaxTree(update.state)) {
+        this.decorations = valueMarks(update.view);
+      }
+    }
+  },
+  { decorations: (v) => v.decorations },
+);
 
 export interface EditorOptions {
   readonly completion: CompletionSource;
@@ -157,9 +176,7 @@ export function editorExtensions(options: EditorOptions): Extension[] {
     EditorState.tabSize.of(2),
     yaml(),
     syntaxHighlighting(highlight),
-    // the op of each step (what happens), and numbers with their units
-    marks(/\bop\s*:\s*([\w.-]+)/g, 'cm-op'),
-    marks(/(?:^|[\s:[{,])(-?\d[\d_.]*(?:[KMGT]iB|[KMGT]B\/s|ns|us|µs|ms|s)?)(?=$|[\s,\]}#])/g, 'cm-number'),
+    marks,
     bracketMatching(),
     closeBrackets(),
     autocompletion({ override: [options.completion], icons: true, activateOnTypingDelay: 60 }),
