@@ -191,6 +191,23 @@ describe('the scenario editor', () => {
     await page.close();
   }, 90_000);
 
+  it('keeps plain keys to itself and lets the debugger’s function keys through', async () => {
+    const page = await openEditor();
+    const step = () => page.textContent('[data-testid="cursor-step"]');
+    expect(await step()).toMatch(/^step 0 /);
+    await page.click('.cm-content .cm-line >> nth=3');
+    // arrows, Home/End, PageDown and ? step or open help outside a text field; here they edit
+    for (const key of ['ArrowRight', 'ArrowLeft', 'End', 'Home', 'PageDown', 'PageUp', 'Shift+?']) await page.keyboard.press(key);
+    expect(await step()).toMatch(/^step 0 /);
+    expect(await page.$('.modal')).toBeNull();
+    await editorState(page, 'edited'); // the `?` went into the text
+    // F11 steps into, wherever the focus is
+    await page.keyboard.press('F11');
+    await page.waitForFunction(() => document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith('step 1 '));
+    expect(pageErrors(page)).toEqual([]);
+    await page.close();
+  }, 60_000);
+
   it('reverts to the loaded run, and Ctrl+Z brings the edits back', async () => {
     const page = await openEditor();
     await page.click('.cm-content');
