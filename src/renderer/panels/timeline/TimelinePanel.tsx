@@ -394,6 +394,13 @@ function Tooltip({ step, x, y, width, overview, window, hits }: { step: number; 
         {hit && <span className="timeline-tip-hit"> · {t('tip.hit')}</span>}
       </div>
       {op && <div className="timeline-tip-op">{op.label}</div>}
+      {run.ops
+        .filter((o) => o.op === 'bookmark' && o.firstStep >= range[0] && o.firstStep <= range[1])
+        .map((o) => (
+          <div key={o.index} className="timeline-tip-bookmark">
+            ⚑ {t('tip.bookmark', { name: o.text ?? o.label })}
+          </div>
+        ))}
       {transitions.length > 0 ? (
         <ul className="timeline-tip-list">
           {transitions.slice(0, 8).map((tr) => (

@@ -119,6 +119,11 @@ function fit(ctx: CanvasRenderingContext2D, text: string, width: number): string
   return lo > 0 ? `${text.slice(0, lo)}…` : '';
 }
 
+/** A fitted text worth showing: the whole text, or at least six characters of it. */
+function legible(fitted: string, whole: string): string {
+  return fitted === whole || fitted.length >= 7 ? fitted : '';
+}
+
 function font(theme: TimelineTheme, px: number, weight = ''): string {
   return `${weight}${weight ? ' ' : ''}${px}px ${theme.font}`;
 }
@@ -201,7 +206,8 @@ function drawOps(ctx: CanvasRenderingContext2D, scene: TimelineScene, l: Timelin
     }
     if (!note && w > 30) {
       ctx.fillStyle = current ? theme.fg : theme.dim;
-      const text = fit(ctx, op.label, w - 8);
+      // the label, or the op's kind when the label does not fit (a few letters and an ellipsis say nothing)
+      const text = [op.label, op.op].map((s) => legible(fit(ctx, s, w - 8), s)).find(Boolean);
       if (text) ctx.fillText(text, x0 + 4, lane.y + lane.h / 2);
     }
     // a thin edge between neighbouring ops
@@ -288,7 +294,7 @@ function drawTransitions(ctx: CanvasRenderingContext2D, scene: TimelineScene, l:
       if (lane.h >= 10) {
         ctx.fillStyle = '#111';
         for (let k = 0; k < list.length; k++) {
-          const text = sw >= 24 ? fit(ctx, list[k].kind, sw - 4) : '';
+          const text = sw >= 24 ? legible(fit(ctx, list[k].kind, sw - 4), list[k].kind) : '';
           if (text) ctx.fillText(text, x0 + k * sw + sw / 2, lane.y + lane.h / 2);
         }
       }
@@ -302,10 +308,11 @@ function drawBookmarks(ctx: CanvasRenderingContext2D, scene: TimelineScene, l: T
   ctx.font = font(theme, 10);
   ctx.textAlign = 'left';
   let labelEnd = -Infinity;
-  for (const op of scene.ops) {
-    if (op.op !== 'bookmark' || op.firstStep < 0) continue;
+  const marks = scene.ops.filter((op) => op.op === 'bookmark' && op.firstStep >= 0);
+  marks.forEach((op, i) => {
     const x = Math.round(xOfStep(v, l, op.firstStep)) + 0.5;
-    if (x < l.plotX - 1 || x > l.plotX + l.plotW + 1) continue;
+    const nextX = i + 1 < marks.length ? xOfStep(v, l, marks[i + 1].firstStep) : Infinity;
+    if (x < l.plotX - 1 || x > l.plotX + l.plotW + 1) return;
     // a dashed line down through the rows
     ctx.strokeStyle = BOOKMARK_COLOUR;
     ctx.globalAlpha = 0.55;
@@ -327,13 +334,14 @@ function drawBookmarks(ctx: CanvasRenderingContext2D, scene: TimelineScene, l: T
     ctx.fillRect(x - 0.5, l.marks.y + 1, 1, l.marks.h - 1);
     const name = op.text ?? op.label;
     if (x + 9 > labelEnd) {
-      const text = fit(ctx, name, Math.min(160, l.plotX + l.plotW - x - 10));
+      // up to the next flag or the plot's end
+      const text = legible(fit(ctx, name, Math.min(160, l.plotX + l.plotW - x - 10, nextX - x - 14)), name);
       if (text) {
         ctx.fillText(text, x + 9, l.marks.y + l.marks.h / 2);
         labelEnd = x + 9 + ctx.measureText(text).width + 6;
       }
     }
-  }
+  });
 }
 
 /** Breakpoint hits as red marks: triangles while they are apart, ticks when they crowd. */

@@ -77,7 +77,7 @@ const MARKS_H = 13;
 const OPS_H = 18;
 const HITS_H = 12;
 const AXIS_H = 30;
-const ROW_MAX = 24;
+const ROW_MAX = 30;
 /** Rows are never thinner than this (their labels must stay legible); what does not fit is left out. */
 export const ROW_MIN = 11;
 
