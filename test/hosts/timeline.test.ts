@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import type { EngineResponse, OkResponse, OverviewResult, SeriesResult, ViewQuery, WindowResult, BreakpointFieldsResult } from '../../src/protocol';
 import { TIMELINE_FAMILIES } from '../../src/protocol';
 import { EngineService } from '../../src/hosts/service';
+import { timelineOf } from '../../src/hosts/views/timeline';
+import type { Run } from '../../src/engine/run/run';
 
 const scenario = (name: string) => readFileSync(new URL(`../../assets/scenarios/${name}.yaml`, import.meta.url), 'utf8');
 
@@ -99,6 +101,22 @@ describe('overview', () => {
     expect(after.digest).toBe(at.digest);
     const bad = service.handle({ type: 'view', id: 100, query: { view: 'overview', buckets: 0 } });
     expect(bad.type).toBe('error');
+  });
+});
+
+describe('the per-run index', () => {
+  it('is built once per run and kept beside it, and a new load gets a new one', () => {
+    const { service, view } = loaded('default');
+    const runOf = () => (service as unknown as { run: Run }).run;
+    view<OverviewResult>({ view: 'overview', buckets: 100 });
+    const first = timelineOf(runOf());
+    view<SeriesResult>({ view: 'series', points: 10, counters: ['gpu_faults'] });
+    view<OverviewResult>({ view: 'overview', buckets: 7, fromStep: 5, toStep: 900 });
+    expect(timelineOf(runOf())).toBe(first);
+    // bounded whatever the run's length: a few MB at most
+    expect(first.index.bytes()).toBeLessThan(4 << 20);
+    ok(service.handle({ type: 'load', id: 50, source: scenario('thrashing'), fileName: 'thrashing.yaml' }));
+    expect(timelineOf(runOf())).not.toBe(first);
   });
 });
 
