@@ -223,6 +223,24 @@ describe('the scenario editor', () => {
     await page.close();
   }, 60_000);
 
+  it('keeps the edits when its panel is closed and opened again (a layout reset)', async () => {
+    const page = await openEditor();
+    await page.click('.cm-content');
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('  - note: mine');
+    await editorState(page, 'edited');
+    await page.evaluate(() => window.dispatchEvent(new Event('uvmscope:reset-layout')));
+    await page.click('.dv-tab:has-text("Scenario editor")');
+    await page.waitForSelector('.cm-content');
+    await editorState(page, 'edited');
+    expect(await page.textContent('.editor-file-name')).toBe('default.yaml');
+    await page.click('.cm-content');
+    await page.keyboard.press('Control+End');
+    expect((await lines(page)).at(-1)).toBe('  - note: mine');
+    expect(pageErrors(page)).toEqual([]);
+    await page.close();
+  }, 60_000);
+
   it('keeps the edits when another scenario is loaded elsewhere, and shows it on request', async () => {
     const page = await openEditor();
     await page.click('.cm-content');

@@ -34,7 +34,7 @@ steps:
 function complete(s: string, explicit = false, from: () => SchemaResult | null = () => schema): { result: CompletionResult | null; labels: string[]; typed: string } {
   const pos = s.indexOf('|');
   const state = EditorState.create({ doc: s.replace('|', '') });
-  const result = scenarioCompletion(from, texts)(new CompletionContext(state, pos, explicit)) as CompletionResult | null;
+  const result = scenarioCompletion(from, () => texts)(new CompletionContext(state, pos, explicit)) as CompletionResult | null;
   return { result, labels: result ? result.options.map((o) => o.label) : [], typed: result ? state.sliceDoc(result.from, pos) : '' };
 }
 

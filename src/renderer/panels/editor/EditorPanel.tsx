@@ -62,6 +62,12 @@ interface Pending {
 
 const toText = (source: string): Text => EditorState.create({ doc: source }).doc;
 
+/**
+ * The text of a closed editor (its tab closed, the layout reset), so that opening it again
+ * brings back what was typed. The app has one scenario editor.
+ */
+let kept: { readonly doc: string; readonly base: Base; readonly docFile: string } | null = null;
+
 export function EditorPanel() {
   const { t } = useTranslation('editor');
   const source = useDebugger((s) => s.source);
@@ -72,10 +78,10 @@ export function EditorPanel() {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const extensions = useRef<Extension[] | null>(null);
-  const base = useRef<Base>({ source, fileName, doc: toText(source) });
+  const base = useRef<Base>(kept?.base ?? { source, fileName, doc: toText(source) });
   const pending = useRef<Pending | null>(null);
   const runRef = useRef<() => void>(() => {});
-  const [docFile, setDocFile] = useState(fileName);
+  const [docFile, setDocFile] = useState(kept?.docFile ?? fileName);
   const docFileRef = useRef(docFile);
   docFileRef.current = docFile;
   const [dirty, setDirty] = useState(false);
@@ -111,20 +117,10 @@ export function EditorPanel() {
     if (!el) return;
     const root = el.shadowRoot ?? el.attachShadow({ mode: 'open' });
     extensions.current = editorExtensions({
-      completion: scenarioCompletion(() => schemaCache, {
-        kind: (k, f) => textsRef.current.kind(k, f),
-        get required() {
-          return textsRef.current.required;
-        },
-        opFields: (o) => textsRef.current.opFields(o),
-        regionKind: (k) => textsRef.current.regionKind(k),
-        get processor() {
-          return textsRef.current.processor;
-        },
-        get defaultGpu() {
-          return textsRef.current.defaultGpu;
-        },
-      }),
+      completion: scenarioCompletion(
+        () => schemaCache,
+        () => textsRef.current,
+      ),
       onRun: () => runRef.current(),
       onUpdate: (u: ViewUpdate) => {
         if (!u.docChanged) return;
@@ -133,8 +129,10 @@ export function EditorPanel() {
       },
       label: t('editorLabel'),
     });
-    const v = new EditorView({ state: makeState(base.current.source), parent: root, root });
+    const v = new EditorView({ state: makeState(kept?.doc ?? base.current.source), parent: root, root });
     view.current = v;
+    setDirty(!v.state.doc.eq(base.current.doc));
+    kept = null;
     // keys typed here are the editor's: only function keys (F5, F10, F11…) reach the debugger
     const keep = (e: KeyboardEvent) => {
       if (!/^F\d+$/.test(e.key)) e.stopPropagation();
@@ -142,6 +140,7 @@ export function EditorPanel() {
     el.addEventListener('keydown', keep);
     return () => {
       el.removeEventListener('keydown', keep);
+      kept = { doc: v.state.doc.toString(), base: base.current, docFile: docFileRef.current };
       v.destroy();
       view.current = null;
     };

@@ -108,11 +108,12 @@ function valueOptions(schema: SchemaResult, field: SchemaField, op: SchemaOp | n
   }
 }
 
-/** The completion source; `schema()` is read at each request (null until the host has answered). */
-export function scenarioCompletion(schema: () => SchemaResult | null, texts: CompletionTexts): CompletionSource {
+/** The completion source; `schema()` and `words()` are read at each request (the schema is null until the host has answered). */
+export function scenarioCompletion(schema: () => SchemaResult | null, words: () => CompletionTexts): CompletionSource {
   return (ctx: CompletionContext): CompletionResult | null => {
     const s = schema();
     if (!s) return null;
+    const texts = words();
     const where = cursorContext(ctx.state.doc, ctx.pos);
     if (!where) return null;
     const typed = ctx.state.sliceDoc(where.from, ctx.pos);
