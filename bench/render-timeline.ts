@@ -13,7 +13,8 @@
  *   - `zoomBackground`: the background redraw (density rows, ops, marks, axis) after each wheel zoom, the one
  *     drawing that depends on the data rather than the cursor;
  *   - `clickToCursor`: from a click's pointer event on the timeline until the status bar shows its step (measured
- *     in the page: the seek's round trip to the engine Worker and the whole app's render of the new state).
+ *     in the page: the seek's round trip to the engine Worker and the whole app's render of the new state), each
+ *     click from an idle app (a second apart: the views other panels ask for after a move are answered first).
  *
  * Run alone with `npx tsx bench/render-timeline.ts [--quick] [--web-dir DIR]` (prints one JSON object), or call
  * `measureTimelineRender()`.
@@ -42,6 +43,8 @@ export interface TimelineRenderOptions {
   zooms?: number;
   /** Clicks timed for the seek round trip. */
   clicks?: number;
+  /** Pause before each timed click, so that it starts from an idle app. */
+  clickPauseMs?: number;
 }
 
 export interface FrameTimes {
@@ -250,12 +253,14 @@ export async function measureTimelineRender(options: TimelineRenderOptions = {})
       new g.MutationObserver(() => (g.benchClick.changed = performance.now())).observe(g.document.querySelector('[data-testid="cursor-step"]'), { childList: true, characterData: true, subtree: true });
     });
     const clicks: number[] = [];
-    const nClicks = options.clicks ?? 30;
+    const nClicks = options.clicks ?? 20;
     for (let i = 0; i < nClicks; i++) {
       const fx = 0.05 + (0.9 * ((i * 7) % nClicks)) / nClicks;
       const x = d.plotX + fx * d.plotW;
       const target = Math.floor(d.view[0] + ((x - d.plotX) / d.plotW) * d.view[1]);
       if (target === (await cursorStep(page))) continue;
+      // let the views the other panels ask for after each move drain first: the click's seek would queue behind them
+      await page.waitForTimeout(options.clickPauseMs ?? 1000);
       await page.mouse.click(box.x + x, box.y + d.hitsY + 40);
       await page.waitForFunction(
         (s) => !!(globalThis as unknown as { document: DocumentLike }).document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith(`step ${s} `),
