@@ -38,14 +38,15 @@ async function open(scenario: string): Promise<Page> {
   return page;
 }
 
-const cursor = async (page: Page) => Number((await page.textContent('[data-testid="cursor-step"]'))!.match(/step (\d+)/)![1]);
 
-/** Wait until the memory map shows the cursor's step. */
+/** Wait until the memory map shows the step the status bar shows (both read at once: either may lead briefly). */
 async function settled(page: Page): Promise<number> {
-  const step = await cursor(page);
-  await page.waitForFunction((s) => document.querySelector('[data-testid="memory-map-canvas"]')?.getAttribute('data-step') === String(s), step);
+  const step = await page.waitForFunction(() => {
+    const s = /step (\d+)/.exec(document.querySelector('[data-testid="cursor-step"]')?.textContent ?? '')?.[1];
+    return s !== undefined && document.querySelector('[data-testid="memory-map-canvas"]')?.getAttribute('data-step') === s ? Number(s) : false;
+  });
   await page.waitForTimeout(80);
-  return step;
+  return (await step.jsonValue()) as number;
 }
 
 async function geometry(page: Page): Promise<Geometry> {

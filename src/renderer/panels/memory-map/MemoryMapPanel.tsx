@@ -145,7 +145,6 @@ export function MemoryMapPanel() {
         <span className={`mm-changed${changed ? ' some' : ''}`} data-testid="mm-changed">
           {changed ? t('changed', { count: changed }) : t('unchanged')}
         </span>
-        <span className="mm-hint">{t('hint')}</span>
       </div>
       <div className="mm-canvas-wrap" ref={wrap}>
         <canvas ref={canvas} className="mm-canvas" data-testid="memory-map-canvas" role="img" aria-label={t('canvasLabel')} />
@@ -217,6 +216,7 @@ function Legend({ data, procName }: { data: MemoryMapResult; procName: (p: numbe
             <span className="mm-swatch mm-swatch-partial" />
             {t('legend.partial')}
           </span>
+          <span className="mm-hint">{t('hint')}</span>
         </li>
       </ul>
     </details>

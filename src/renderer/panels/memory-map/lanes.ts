@@ -107,7 +107,7 @@ function gpuMap(g: number): Lane {
   // hue = where the PTE points (the page's aperture), strength = permission
   const vid = STATE_COLOURS.vidmem;
   const sys = STATE_COLOURS.sysmem;
-  const peer = OKABE_ITO.purple;
+  const peer = OKABE_ITO.vermillion;
   return {
     kind: 'gpuMap',
     proc: g,

@@ -295,6 +295,12 @@ export function fitZoom(regions: readonly RegionData[], width: number, height: n
   let p = minPagesPerLine(width, gutter);
   const cap = 2 ** Math.max(log2(p), Math.ceil(Math.log2(most)));
   while (p < cap && layout(regions, width, p, m, height).contentHeight > height) p *= 2;
+  // lanes tall enough to carry their names read better than one page per cell: allow up to two more doublings
+  for (let q = p, k = 0; k < 2 && q < cap; k++) {
+    if (layout(regions, width, q, m, height).laneLabels) return q;
+    q *= 2;
+    if (layout(regions, width, q, m, height).laneLabels) return q;
+  }
   return p;
 }
 

@@ -256,6 +256,8 @@ export class MemoryMapRenderer {
       return;
     }
     const width = this.cssW - SCROLLBAR;
+    // presentation mode changes the font without resizing the panel: read it at every layout
+    this.readFont();
     const m = { font: this.font };
     if (!this.userZoom || !this.pagesPerLine) this.pagesPerLine = fitZoom(this.data, width, this.cssH, m);
     this.geometry = layout(this.data, width, this.pagesPerLine, m, this.cssH);
