@@ -38,7 +38,6 @@ async function open(scenario: string): Promise<Page> {
   return page;
 }
 
-
 /** Wait until the memory map shows the step the status bar shows (both read at once: either may lead briefly). */
 async function settled(page: Page): Promise<number> {
   const step = await page.waitForFunction(() => {

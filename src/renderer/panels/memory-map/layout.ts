@@ -154,9 +154,9 @@ export function gutterWidth(m: Metrics): number {
   return Math.round(m.font * 8.6);
 }
 
-/** Lanes are never thinner than this (about as tall as a cell is wide, up to 8 px)… */
+/** Lanes are never thinner than this: 4 px for narrow cells, tall enough for their names once cells are 5 px wide… */
 function minLane(cellW: number): number {
-  return Math.max(4, Math.min(8, Math.round(cellW)));
+  return cellW >= 5 ? 10 : 4;
 }
 /** …nor taller than this, however much room there is. */
 const MAX_LANE = 16;
