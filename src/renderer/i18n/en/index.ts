@@ -9,7 +9,9 @@ import { counters } from './counters';
 import { breakpoints } from './breakpoints';
 import { editor } from './editor';
 import { memory } from './memory';
+import { radix } from './radix';
+import { inspector } from './inspector';
 import { pmm } from './pmm';
 import { pageTree } from './pageTree';
 
-export const en = { common, panels, scenario, narration, code, timeline, counters, breakpoints, editor, memory, pmm, pageTree } as const;
+export const en = { common, panels, scenario, narration, code, timeline, counters, breakpoints, editor, memory, radix, inspector, pmm, pageTree } as const;
