@@ -125,7 +125,17 @@ function RadixTree({ files }: { files: readonly RegionInfo[] }) {
     };
   }, []);
 
-  const focus = useMemo(() => (data ? focusNode(data, selectedNode, selectedPage) : null), [data, selectedNode, selectedPage]);
+  // the node up close: the selected one, else the one this step changed, else the one shown before (still in the
+  // tree), else the root of a one-node tree
+  const lastFocus = useRef<number | null>(null);
+  const focus = useMemo(() => {
+    if (!data) return null;
+    const f = focusNode(data, selectedNode, selectedPage) ?? data.nodes.find((n) => n.id === lastFocus.current) ?? (data.nodes.length === 1 ? data.nodes[0] : null);
+    return f;
+  }, [data, selectedNode, selectedPage]);
+  useEffect(() => {
+    lastFocus.current = focus?.id ?? lastFocus.current;
+  }, [focus]);
 
   useEffect(() => {
     const r = renderer.current;
@@ -223,7 +233,7 @@ function RadixTree({ files }: { files: readonly RegionInfo[] }) {
           data={data}
           node={focus}
           step={step}
-          why={focus ? (selectedNode === focus.id || (selectedPage !== null && focus.height === 0) ? 'selected' : 'changed') : null}
+          why={focus ? (selectedNode === focus.id || (selectedPage !== null && focus.height === 0) ? 'selected' : focus.changed ? 'changed' : null) : null}
           selectedPage={selectedPage}
           onSelectPage={(page) => select({ kind: 'page', region, page })}
           onSelectNode={(n) => select({ kind: 'radixNode', region, node: n.id })}
