@@ -78,8 +78,15 @@ export function unmapPages(c: Ctx, block: number, proc: number, pages: PageMask)
   steps.enter(fnUnmap.at.entry);
   // the PTEs and the mapped masks change in one step, so no step shows a PTE without its mapping
   steps.at(proc === 0 ? fnUnmap.at.cpu : fnUnmap.at.gpu);
-  if (proc === 0 && c.uvmDev) blockUnmapCpu(c, block, pages, false);
-  else for (let k = 0; k < PROT_COUNT; k++) m.writeMask(m.layout.mappedBase(block, proc, k), mapped, false, K.blockMapped, block);
+  if (proc === 0 && c.uvmDev) {
+    // the unmap is announced and paid for as it starts; block_unmap_cpu's walk then removes the PTEs
+    m.store.event(K.unmap, block, mapped.first(), proc, mapped.count());
+    m.spend(c.costs.cpuUnmapNs);
+    blockUnmapCpu(c, block, pages, false);
+    steps.leave();
+    return;
+  }
+  for (let k = 0; k < PROT_COUNT; k++) m.writeMask(m.layout.mappedBase(block, proc, k), mapped, false, K.blockMapped, block);
   m.store.event(K.unmap, block, mapped.first(), proc, mapped.count());
   if (proc === 0) m.spend(c.costs.cpuUnmapNs);
   else {
@@ -98,9 +105,9 @@ export function revokeWrite(c: Ctx, block: number, proc: number, pages: PageMask
   if (proc === 0 && c.uvmDev) {
     // block_revoke_cpu_write: block_unmap_cpu, then a read-only map (folded into one change: unmapcpu.ts)
     c.steps.at(fnUnmap.at.cpu);
-    blockUnmapCpu(c, block, writable, true);
     m.store.event(K.unmap, block, writable.first(), proc | (1 << 6), writable.count());
     m.spend(c.costs.cpuUnmapNs);
+    blockUnmapCpu(c, block, writable, true);
     c.steps.leave();
     return;
   }

@@ -34,8 +34,8 @@ export function unmapMappingRange(u: UvmDev, mapping: number, asking: number, fi
     steps.at(fnUnmapMappingRange.at.zap);
     const process = s.vma(v, V_PROC);
     const removed = process === u.modelledProcess ? zapOwn(v, lo - pgoff, hi - pgoff) : s.setPtes(v, lo - pgoff, hi - pgoff, false);
+    // the TLB flush (the tlb line) is in the caller's cost of the unmap: no step of its own here
     u.store.event(UK.uvmZapVma, v, process, process === asking ? 0 : 1, removed);
-    if (removed > 0) steps.at(fnUnmapMappingRange.at.tlb);
     total += removed;
   }
   steps.leave();
