@@ -6,7 +6,7 @@
  * - do_munmap: split straddling VMAs, zap, flush the TLB, remove the VMAs.
  * - unmap_mapping_range: zap a FILE range in every VMA of every process that maps the address_space. On an inode's
  *   shared mapping that reaches all processes; this is why the UVM driver and gdrdrv give each open file a private
- *   address_space (uvm_va_space_create, gdrdrv_open): their unmap_mapping_range then touches that one file's VMAs.
+ *   address_space (uvm.c:uvm_open, gdrdrv_open): their unmap_mapping_range then touches that one file's VMAs.
  * - msync(MS_SYNC): vfs_fsync_range over the file range of each shared file VMA in the range.
  * - page_mkclean: write-protect and clean every PTE of a file page (from clear_page_dirty_for_io).
  */

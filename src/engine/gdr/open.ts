@@ -4,7 +4,7 @@
  * Why the private address_space: handles, and so mmap offsets (handle << PAGE_SHIFT), are unique only within one
  * file (each gdr_info starts next_handle at 0), while unmap_mapping_range zaps every VMA of an address_space that maps
  * the given offsets. Left on the shared inode->i_mapping, one file's zap would hit other files' mappings at the same
- * offsets. The UVM driver gives each va_space a private mapping for the same reason (uvm_va_space_create).
+ * offsets. The UVM driver gives each open of /dev/nvidia-uvm a private mapping for the same reason (uvmdev/open.ts).
  */
 
 import { fnGdrOpen, fnGdrdrvOpen } from './code';
