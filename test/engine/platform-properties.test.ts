@@ -38,7 +38,7 @@ function tryRun(yaml: string): Run | null {
   }
 }
 
-/** The last step of the setup and of every scenario op: the step before one that enters an op (depth 0). */
+/** The steps after which every kernel function has returned: the next step is at the top level (depth 0). */
 function opEnds(run: Run): Set<number> {
   const out = new Set<number>();
   for (let s = 0; s < run.stepCount; s++) if (s === run.stepCount - 1 || run.ctx.steps.depthOf(s + 1) === 0) out.add(s);

@@ -1,8 +1,9 @@
 /**
  * The every-step checker: walks a recorded run forward one micro-step at a time and, after each step, checks the
  * invariants that must hold after every step (invariant-rules.ts, scope `step`), plus "versions only grow" (PC6) on
- * the transitions the step recorded. After the last step of the setup and of every scenario op, where no kernel path
- * is in a critical section, it checks every rule. The cursor is put back where it was.
+ * the transitions the step recorded. After a step whose successor is at the top level (no kernel function on the
+ * call stack: the end of the setup, of every scenario op, and between the top-level calls inside one), no kernel
+ * path is in a critical section, and it checks every rule. The cursor is put back where it was.
  */
 
 import type { Run } from './run';
@@ -20,7 +21,7 @@ export interface StepViolation {
 export interface StepCheckResult {
   /** Steps checked. */
   steps: number;
-  /** Of those, the op boundaries where every rule was checked. */
+  /** Of those, the steps after which every kernel function had returned, where every rule was checked. */
   boundaries: number;
   violations: StepViolation[];
 }
@@ -49,7 +50,7 @@ export function checkEveryStep(run: Run, options: StepCheckOptions = {}): StepCh
     for (let s = from; s <= to && violations.length < limit; s++) {
       run.seek(s);
       checked++;
-      // the next step enters a scenario op (depth 0): nothing is in the middle of a kernel path after this one
+      // the next step is at the top level (depth 0): every kernel function has returned after this one
       const boundary = s === run.stepCount - 1 || steps.depthOf(s + 1) === 0;
       if (boundary) boundaries++;
       const parts = boundary ? ALL_PARTS : touched(run, partOf, steps.startOf(s), steps.endOf(s));
