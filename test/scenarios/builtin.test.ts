@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { formatScenarioError, nameFromSource, parseScenario, type Scenario } from '../../src/engine/scenario/index.js';
 import { execute } from '../../src/engine/run/execute.js';
+import { checkEveryStep } from '../../src/engine/run/step-check.js';
 import type { Run, RunSummary } from '../../src/engine/run/run.js';
 
 const DIR = fileURLToPath(new URL('../../assets/scenarios/', import.meta.url));
@@ -168,6 +169,13 @@ describe('the built-in scenarios', () => {
       // a note explains what comes next: the scenario opens with one and never ends on one
       expect(steps[steps.length - 1]?.op).not.toBe('note');
       expect(steps[0]?.op).toBe('note');
+    });
+
+    it('keeps the every-step invariants after every step, and every invariant after each top-level call', { timeout: 30_000 }, () => {
+      const { run } = load(file);
+      const r = checkEveryStep(run, { limit: 3 });
+      expect(r.violations).toEqual([]);
+      expect(r.steps).toBe(run.stepCount);
     });
 
     it('runs to its end and does something', () => {
