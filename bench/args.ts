@@ -8,6 +8,8 @@ export interface BenchArgs {
   json: boolean;
   /** Smaller sizes and fewer repetitions: a smoke run (< 30 s). */
   quick: boolean;
+  /** Measure the renderer in headless Chromium too (off with --no-render). */
+  render: boolean;
   /** Instead of the benchmarks, profile one execute() of the page-event scenario (`events`) or the maquire op of the
    * maquire scenario (`maquire`) and print the top self-time functions; null: run the benchmarks. */
   profile: ProfileTarget | null;
@@ -19,6 +21,7 @@ export interface BenchArgs {
 export const USAGE = `usage: npm run bench -- [--json] [--quick] [--profile[=events|maquire]]
 
   --json              print the results as one JSON object on stdout (progress goes to stderr)
+  --no-render         skip the renderer's figures (headless Chromium)
   --quick             small sizes and few repetitions, for a smoke run (targets are still evaluated, on the small run)
   --profile           profile one execute() of the page-event scenario (CPU sampling profiler) and print the
                       top self-time functions instead of running the benchmarks (combine with --quick for the small run)
@@ -32,11 +35,12 @@ function profileTarget(t: string): ProfileTarget {
 }
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
-  const a: BenchArgs = { json: false, quick: false, profile: null, help: false, child: null };
+  const a: BenchArgs = { json: false, quick: false, profile: null, help: false, child: null, render: true };
   for (let i = 0; i < argv.length; i++) {
     const s = argv[i];
     if (s === '--json') a.json = true;
     else if (s === '--quick') a.quick = true;
+    else if (s === '--no-render') a.render = false;
     else if (s === '--profile') a.profile = 'events';
     else if (s.startsWith('--profile=')) a.profile = profileTarget(s.slice('--profile='.length));
     else if (s === '--help' || s === '-h') a.help = true;

@@ -7,6 +7,8 @@
  *   3. bytes of memory per recorded transition (throughput.ts)
  *   4. peak RSS of the page-event run, in a fresh child process (memory.ts)
  *   5. pages per second of GAIA's maquire over a 1 GiB file, a quarter of it CPU-dirty (maquire.ts)
+ *   6. the renderer in headless Chromium: memory-map redraw and fps while stepping, timeline frames while scrubbing
+ *      (render.ts; skipped where no Chromium is installed, or with --no-render)
  */
 import { loadavg } from 'node:os';
 import { parseArgs, USAGE } from './args.js';
@@ -16,6 +18,7 @@ import { measureMemory, memoryChild } from './memory.js';
 import { runProfile } from './profile.js';
 import { buildReport, formatProfile, formatReport } from './report.js';
 import { measureSeek } from './seek.js';
+import { formatRender, measureRender } from './render.js';
 import { FULL, QUICK } from './sizes.js';
 import { measureThroughput } from './throughput.js';
 
@@ -44,8 +47,9 @@ async function main(): Promise<void> {
   const maquire = measureMaquire(sizes);
   const mem = await measureMemory(sizes, args.quick);
   const report = buildReport(args.quick, loadBefore, tp, seek, mem, maquire);
+  const render = !args.render ? { skipped: '--no-render' } : await measureRender(args.quick);
   progress(`done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  process.stdout.write(args.json ? JSON.stringify(report) + '\n' : formatReport(report));
+  process.stdout.write(args.json ? JSON.stringify({ ...report, render }) + '\n' : formatReport(report) + formatRender(render));
 }
 
 main().catch((e: unknown) => {

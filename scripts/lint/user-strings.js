@@ -20,11 +20,14 @@ export const userStringsRule = {
     schema: [],
   },
   create(context) {
+    /** @param {import('estree').Node} node @param {string} text */
     const report = (node, text) => context.report({ node, messageId: 'literal', data: { text: text.trim().slice(0, 40) } });
     return {
+      /** @param {any} node a JSXText node (not in estree's types) */
       JSXText(node) {
         if (WORDY.test(node.value)) report(node, node.value);
       },
+      /** @param {any} node a JSXAttribute node */
       JSXAttribute(node) {
         const name = node.name.type === 'JSXIdentifier' ? node.name.name : '';
         if (!READ_ATTRIBUTES.has(name) || !node.value) return;

@@ -40,6 +40,8 @@ export class EngineService {
   private fileName = '';
   private ops: OpInfo[] = [];
   private breakpoints: Breakpoint[] = [];
+  /** The digest of the cursor's state, kept while the cursor stays: views ask for none of their own. */
+  private digestCache = { run: null as Run | null, step: -1, digest: '' };
 
   /** Answer one request. Never throws: every failure becomes an `error` response. */
   handle(request: EngineRequest, onProgress?: (done: number, total: number) => void): EngineResponse {
@@ -206,6 +208,13 @@ export class EngineService {
     return { type: 'error', id, diagnostics: [{ message }] };
   }
 
+  /** Hashing the whole state costs tens of ms on a big run; a view request at the same cursor reuses it. */
+  private digestAt(run: Run): string {
+    const c = this.digestCache;
+    if (c.run !== run || c.step !== run.cursor) this.digestCache = { run, step: run.cursor, digest: run.digest() };
+    return this.digestCache.digest;
+  }
+
   private stateView(run: Run, withTransitions: boolean): StateView {
     const step = run.cursor;
     const op = run.opOf(step);
@@ -223,7 +232,7 @@ export class EngineService {
       step,
       totalSteps: run.stepCount,
       simTimeNs: run.simTimeNs(),
-      digest: run.digest(),
+      digest: this.digestAt(run),
       stack: run.stackOf(step).map((f) => ({ step: f.step, function: f.fn, file: f.file, line: f.line, text: f.text })),
       op,
       narration,

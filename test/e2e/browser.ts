@@ -86,3 +86,24 @@ export function consoleErrors(page: Page): string[] {
 export function pageErrors(page: Page): string[] {
   return (page as Page & { uvmErrors?: string[] }).uvmErrors ?? [];
 }
+
+/** The cursor's step, as the status bar shows it. */
+export async function cursorStep(page: Page): Promise<number> {
+  return Number((await page.textContent('[data-testid="cursor-step"]'))?.match(/step (\d+)/)?.[1]);
+}
+
+/**
+ * Press a key `times` times, each press landed before the next (the store queues presses made while
+ * a step is in flight, so pressing blindly and then reading the cursor races the queue).
+ */
+export async function pressSettled(page: Page, key: string, times = 1): Promise<void> {
+  for (let i = 0; i < times; i++) {
+    const before = await cursorStep(page);
+    await page.keyboard.press(key);
+    await page.waitForFunction((b) => {
+      // typed by hand: this file is also compiled for Node (bench), without the DOM's types
+      const doc = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document;
+      return Number(doc.querySelector('[data-testid="cursor-step"]')?.textContent?.match(/step (\d+)/)?.[1]) !== b;
+    }, before);
+  }
+}

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { consoleErrors, openApp, pageErrors, startApp, type AppSession } from './browser';
+import { consoleErrors, openApp, pageErrors, pressSettled, startApp, type AppSession } from './browser';
 
 let session: AppSession;
 beforeAll(async () => {
@@ -25,9 +25,7 @@ function bigScenario(): string {
 describe('a long run', () => {
   it('shows progress, keeps the page responsive, and cancels back to the previous run', async () => {
     const page = await openApp(session);
-    await page.keyboard.press('PageDown');
-    await page.keyboard.press('PageDown');
-    await page.waitForFunction(() => !document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith('step 0 '));
+    await pressSettled(page, 'PageDown', 2);
     const before = { step: await page.textContent('[data-testid="cursor-step"]'), digest: await page.textContent('[data-testid="digest"]') };
 
     await page.evaluate((text) => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { EngineService } from '../../src/hosts/service';
 import type { OverviewResult } from '../../src/protocol';
-import { consoleErrors, openApp, pageErrors, startApp, type AppSession } from './browser';
+import { consoleErrors, openApp, pageErrors, pressSettled, startApp, type AppSession } from './browser';
 
 let session: AppSession;
 beforeAll(async () => {
@@ -71,10 +71,7 @@ describe('the timeline', () => {
   it('zooms with + and −, moves the cursor with the arrows, and shows the whole run with 0', async () => {
     const page = await openApp(session, { scenario: 'oversubscription' });
     const total = Number(await page.getAttribute(canvasSel, 'aria-valuemax')) + 1;
-    await page.keyboard.press('PageDown');
-    await page.keyboard.press('PageDown');
-    await page.keyboard.press('PageDown');
-    await page.waitForFunction(() => !document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith('step 0 '));
+    await pressSettled(page, 'PageDown', 3);
     const start = await cursor(page);
     await page.focus(canvasSel);
     // the whole run in view: an arrow moves the cursor by a pixel's worth of steps (not one step, as the app's
@@ -109,10 +106,7 @@ describe('the timeline', () => {
 
   it('zooms with the wheel down to steps, and names a step’s transitions', async () => {
     const page = await openApp(session, { scenario: 'default' });
-    await page.keyboard.press('PageDown');
-    await page.keyboard.press('PageDown');
-    await page.keyboard.press('PageDown');
-    await page.waitForFunction(() => !document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith('step 0 '));
+    await pressSettled(page, 'PageDown', 3);
     const at = await cursor(page);
     // the engine's own list of what that step did
     const service = new EngineService();

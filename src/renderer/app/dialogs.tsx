@@ -1,7 +1,10 @@
 /** The Help menu's dialogs: about (versions), and the scenario format's reference. */
 import { useTranslation } from 'react-i18next';
 import { useDebugger } from '../state/store';
-import formatReference from '../../../docs/scenario-format.md?raw';
+
+// bundled as data, like the built-in scenarios (scenarios.ts): the reference ships with the app
+const docs = import.meta.glob('../../../docs/scenario-format.md', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
+const formatReference = Object.values(docs)[0] ?? '';
 
 export type Dialog = 'keys' | 'about' | 'scenarioFormat';
 

@@ -90,6 +90,11 @@ export function setEngineForTests(c: EngineClient | null): void {
 
 let seekInFlight = false;
 let seekWanted: number | null = null;
+/** Steps asked for while one is in flight (a held-down F10): sent one at a time, so view requests interleave. */
+const stepQueue: { granularity: StepGranularity; direction: 'forward' | 'backward' }[] = [];
+let stepInFlight = false;
+/** More queued than this and the newest presses are dropped: the user sees the cursor catch up. */
+const MAX_QUEUED_STEPS = 8;
 
 export const useDebugger = create<DebuggerStore>()((set, get) => {
   const apply = (r: EngineResponse): r is OkResponse => {
@@ -158,8 +163,19 @@ export const useDebugger = create<DebuggerStore>()((set, get) => {
 
     async step(granularity, direction) {
       if (get().status !== 'ready') return;
-      const r = await send({ type: 'step', granularity, direction });
-      if (apply(r)) set({ lastStop: r.stoppedBy ?? null });
+      if (stepQueue.length < MAX_QUEUED_STEPS) stepQueue.push({ granularity, direction });
+      if (stepInFlight) return;
+      stepInFlight = true;
+      try {
+        while (stepQueue.length > 0 && get().status === 'ready') {
+          const next = stepQueue.shift()!;
+          const r = await send({ type: 'step', granularity: next.granularity, direction: next.direction });
+          if (apply(r)) set({ lastStop: r.stoppedBy ?? null });
+        }
+      } finally {
+        stepQueue.length = 0;
+        stepInFlight = false;
+      }
     },
 
     seek(step) {
