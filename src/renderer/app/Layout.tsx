@@ -10,7 +10,8 @@ import { useTranslation } from 'react-i18next';
 import { PANELS } from '../panels/registry';
 import { PanelBoundary } from './PanelBoundary';
 
-const LAYOUT_KEY = 'uvmscope.layout.v1';
+/** Bumped when the default layout changes, so users get the new one once. */
+const LAYOUT_KEY = 'uvmscope.layout.v2';
 
 const components: Record<string, React.FunctionComponent<IDockviewPanelProps>> = Object.fromEntries(
   PANELS.map((p) => {
@@ -34,14 +35,15 @@ export function defaultLayout(api: DockviewApi, title: (id: string) => string): 
   add('radix', { referencePanel: 'memoryMap', direction: 'within' });
   add('pageTree', { referencePanel: 'memoryMap', direction: 'within' });
   add('pmm', { referencePanel: 'memoryMap', direction: 'within' });
+  // the editor wants width: a tab beside the memory views rather than in the narrow left column
+  add('editor', { referencePanel: 'memoryMap', direction: 'within' });
   add('scenario', { referencePanel: 'memoryMap', direction: 'left' }, { initialWidth: 300 });
-  add('editor', { referencePanel: 'scenario', direction: 'within' });
   add('breakpoints', { referencePanel: 'scenario', direction: 'below' }, { initialHeight: 220 });
   add('narration', { referencePanel: 'memoryMap', direction: 'right' }, { initialWidth: 420 });
   add('code', { referencePanel: 'narration', direction: 'below' });
   add('inspector', { referencePanel: 'code', direction: 'within' });
   add('counters', { referencePanel: 'code', direction: 'within' });
-  add('timeline', { referencePanel: 'memoryMap', direction: 'below' }, { initialHeight: 200 });
+  add('timeline', { referencePanel: 'memoryMap', direction: 'below' }, { initialHeight: 270 });
   api.getPanel('memoryMap')?.api.setActive();
   api.getPanel('code')?.api.setActive();
   api.getPanel('scenario')?.api.setActive();
