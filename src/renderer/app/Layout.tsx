@@ -35,9 +35,8 @@ export function defaultLayout(api: DockviewApi, title: (id: string) => string): 
   add('radix', { referencePanel: 'memoryMap', direction: 'within' });
   add('pageTree', { referencePanel: 'memoryMap', direction: 'within' });
   add('pmm', { referencePanel: 'memoryMap', direction: 'within' });
-  // the editor wants width: a tab beside the memory views rather than in the narrow left column
-  add('editor', { referencePanel: 'memoryMap', direction: 'within' });
   add('scenario', { referencePanel: 'memoryMap', direction: 'left' }, { initialWidth: 300 });
+  add('editor', { referencePanel: 'scenario', direction: 'within' });
   add('breakpoints', { referencePanel: 'scenario', direction: 'below' }, { initialHeight: 220 });
   add('narration', { referencePanel: 'memoryMap', direction: 'right' }, { initialWidth: 420 });
   add('code', { referencePanel: 'narration', direction: 'below' });
