@@ -18,14 +18,12 @@
  * Run alone with `npx tsx bench/render-memory-map.ts [--quick] [--web-dir DIR]` (prints one JSON object), or call
  * `measureMemoryMapRender()`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { rmSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
-import { build } from 'vite';
 import { openApp, startApp } from '../test/e2e/browser.js';
 import { progress } from './log.js';
+import { buildWebApp } from './web-build.js';
 import { GiB, MiB, PAGE, sizeText } from './scenarios.js';
 import { median, percentile } from './stats.js';
 
@@ -147,9 +145,8 @@ export async function measureMemoryMapRender(options: MemoryMapRenderOptions = {
   let webDir = options.webDir;
   let built: string | null = null;
   if (!webDir) {
-    built = webDir = mkdtempSync(join(tmpdir(), 'uvmscope-bench-web-'));
     progress('render-memory-map: building the web app…');
-    await build({ configFile: fileURLToPath(new URL('../vite.web.config.ts', import.meta.url)), logLevel: 'warn', build: { outDir: webDir, emptyOutDir: true } });
+    built = webDir = await buildWebApp();
   }
   const session = await startApp(webDir);
   try {

@@ -4,14 +4,11 @@
  * ≥ 1M steps (frame time while scrubbing). One web build serves both. Skipped, with a reason,
  * where no Chromium is installed.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
+import { rmSync } from 'node:fs';
 import { chromiumPath } from '../test/e2e/browser.ts';
 import { measureMemoryMapRender, type MemoryMapRenderResult } from './render-memory-map.ts';
 import { measureTimelineRender, type TimelineRenderResult } from './render-timeline.ts';
+import { buildWebApp } from './web-build.ts';
 
 const MiB = 1024 * 1024;
 
@@ -23,9 +20,8 @@ export async function measureRender(quick: boolean): Promise<RenderReport> {
   } catch (e) {
     return { skipped: e instanceof Error ? e.message : String(e) };
   }
-  const webDir = mkdtempSync(join(tmpdir(), 'uvmscope-bench-web-'));
+  const webDir = await buildWebApp();
   try {
-    await build({ configFile: fileURLToPath(new URL('../vite.web.config.ts', import.meta.url)), logLevel: 'error', build: { outDir: webDir, emptyOutDir: true } });
     const memoryMap = await measureMemoryMapRender({ webDir, ...(quick ? { regionBytes: 256 * MiB, stepPresses: 60, perStepSamples: 10 } : {}) });
     const timeline = await measureTimelineRender({ webDir, ...(quick ? { regionBytes: 256 * MiB, scrubMoves: 60 } : {}) });
     return { memoryMap, timeline };
