@@ -24,8 +24,19 @@ const canvasSel = '[data-testid="timeline-canvas"]';
 
 /** The canvas's geometry as it says it (data attributes), in page coordinates. */
 async function geometry(page: Page) {
-  const box = (await page.locator(canvasSel).boundingBox())!;
-  const d = await page.locator(canvasSel).evaluate((el: HTMLCanvasElement) => ({ ...el.dataset }));
+  // the dock settles its sizes after the run arrives (slowly on a loaded machine): read until two reads agree
+  const read = async () => ({
+    box: (await page.locator(canvasSel).boundingBox())!,
+    d: await page.locator(canvasSel).evaluate((el: HTMLCanvasElement) => ({ ...el.dataset })),
+  });
+  let { box, d } = await read();
+  for (let i = 0; i < 20; i++) {
+    await page.waitForTimeout(150);
+    const again = await read();
+    const same = JSON.stringify(again) === JSON.stringify({ box, d });
+    ({ box, d } = again);
+    if (same) break;
+  }
   const [from, span] = d.view!.split(',').map(Number);
   const plotX = Number(d.plotX);
   const plotW = Number(d.plotW);
