@@ -12,7 +12,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MemoryMapRegion, MemoryMapResult } from '../../../protocol';
 import { useDebugger } from '../../state/store';
-import { useCursorView } from './use-cursor-view';
+import { useView } from '../../state/use-view';
 import { MemoryMapRenderer, type Labels } from './renderer';
 import { lanesFor, type Lane, type LaneKind } from './lanes';
 import { PAGES_PER_BLOCK, type Geometry, type Hit } from './layout';
@@ -20,6 +20,7 @@ import { formatBytes, formatVa } from './format';
 import { PageTip } from './PageTip';
 import { STATE_COLOURS } from '../../theme/palette';
 import './memory-map.css';
+import { useResize } from '../../state/use-resize';
 
 const QUERY = { view: 'memoryMap' } as const;
 
@@ -28,7 +29,7 @@ export function MemoryMapPanel() {
   const run = useDebugger((s) => s.run);
   const selection = useDebugger((s) => s.selection);
   const select = useDebugger((s) => s.select);
-  const { data, error } = useCursorView(run ? QUERY : null);
+  const { data, error } = useView(run ? QUERY : null);
   const wrap = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const renderer = useRef<MemoryMapRenderer | null>(null);
@@ -98,15 +99,7 @@ export function MemoryMapPanel() {
     renderer.current?.setLabels(labels);
   }, [labels]);
 
-  useEffect(() => {
-    const el = wrap.current;
-    if (!el) return;
-    const resize = () => renderer.current?.setSize(el.clientWidth, el.clientHeight, window.devicePixelRatio || 1);
-    const ro = new ResizeObserver(resize);
-    ro.observe(el);
-    resize();
-    return () => ro.disconnect();
-  }, []);
+  useResize(wrap, (el) => renderer.current?.setSize(el.clientWidth, el.clientHeight, window.devicePixelRatio || 1), []);
 
   useEffect(() => {
     const r = renderer.current;

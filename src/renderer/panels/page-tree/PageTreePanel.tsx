@@ -5,17 +5,18 @@
  * page size (4K, 64K, 2M). Tables the cursor's step created or changed are outlined and pulse; click one to
  * inspect it. Directories with many children show a few and a "+N more" node that expands them.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { hierarchy, linkHorizontal, tree, type HierarchyPointNode } from 'd3';
 import type { PageTableInfo, PageTreeResult, RunInfo } from '../../../protocol';
 import { useDebugger } from '../../state/store';
-import { useCursorView } from '../memory-map/use-cursor-view';
+import { useView } from '../../state/use-view';
 import { formatBytes, formatCount, formatVa } from '../memory-map/format';
 import { PTE_SIZE_COLOURS } from '../memory-map/lanes';
 import { STATE_COLOURS } from '../../theme/palette';
 import { blockPlace, GpuPicker } from '../pmm/PmmPanel';
 import './page-tree.css';
+import { useResize } from '../../state/use-resize';
 
 /** Children shown per directory before a "+N more" node, and how many more each expansion shows. */
 const CHILDREN_SHOWN = 6;
@@ -62,20 +63,13 @@ export function PageTreePanel() {
   const [gpu, setGpu] = useState(1);
   const gpuOk = hasGpu && gpu < run.processors.length ? gpu : 1;
   const query = useMemo(() => (hasGpu ? { view: 'pageTree' as const, gpu: gpuOk } : null), [hasGpu, gpuOk]);
-  const { data, step, error } = useCursorView(query);
+  const { data, step, error } = useView(query);
   const [expanded, setExpanded] = useState<ReadonlyMap<number, number>>(new Map());
   const [hover, setHover] = useState<{ table: PageTableInfo; x: number; y: number } | null>(null);
   const box = useRef<HTMLDivElement>(null);
   const font = box.current ? parseFloat(getComputedStyle(box.current).fontSize) || 13 : 13;
   const [width, setWidth] = useState(0);
-  useEffect(() => {
-    const el = box.current;
-    if (!el) return;
-    const ro = new ResizeObserver(() => setWidth(el.clientWidth));
-    ro.observe(el);
-    setWidth(el.clientWidth);
-    return () => ro.disconnect();
-  }, [hasGpu, run]);
+  useResize(box, (el) => setWidth(el.clientWidth), [hasGpu, run]);
 
   if (!run) return <div className="panel-empty">{t('empty')}</div>;
   if (!hasGpu) return <div className="panel-empty">{t('noGpu')}</div>;

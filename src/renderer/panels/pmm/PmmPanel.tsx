@@ -9,12 +9,13 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PmmChunkInfo, PmmResult, RunInfo } from '../../../protocol';
 import { useDebugger } from '../../state/store';
-import { useCursorView } from '../memory-map/use-cursor-view';
+import { useView } from '../../state/use-view';
 import { formatBytes, formatVa } from '../memory-map/format';
 import { STATE_COLOURS } from '../../theme/palette';
 import { tint } from '../memory-map/lanes';
 import { chunkColour, PMM_COLOURS, PmmRenderer, type PmmLabels } from './draw';
 import './pmm.css';
+import { useResize } from '../../state/use-resize';
 
 const ROOT_CHUNK = 2 * 1024 * 1024;
 /** A GPU with at most this many root chunks shows all of them; a bigger one shows the ones taken from PMA. */
@@ -53,7 +54,7 @@ export function PmmPanel() {
   const [gpu, setGpu] = useState(1);
   const gpuOk = hasGpu && gpu < run.processors.length ? gpu : 1;
   const query = useMemo(() => (hasGpu ? { view: 'pmm' as const, gpu: gpuOk } : null), [hasGpu, gpuOk]);
-  const { data, step, error } = useCursorView(query);
+  const { data, step, error } = useView(query);
   const wrap = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const renderer = useRef<PmmRenderer | null>(null);
@@ -83,15 +84,7 @@ export function PmmPanel() {
     renderer.current?.setLabels(labels);
   }, [labels]);
 
-  useEffect(() => {
-    const el = wrap.current;
-    if (!el) return;
-    const resize = () => renderer.current?.setSize(el.clientWidth, el.clientHeight, window.devicePixelRatio || 1);
-    const ro = new ResizeObserver(resize);
-    ro.observe(el);
-    resize();
-    return () => ro.disconnect();
-  }, [hasGpu]);
+  useResize(wrap, (el) => renderer.current?.setSize(el.clientWidth, el.clientHeight, window.devicePixelRatio || 1), [hasGpu]);
 
   const shown = data ? (data.rootChunks <= SHOW_ALL ? data.rootChunks : Math.min(data.rootChunks, Math.max(BATCH, Math.ceil(data.fromPma / BATCH) * BATCH))) : 0;
 

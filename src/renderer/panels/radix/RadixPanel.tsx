@@ -20,6 +20,7 @@ import { useRadixView } from './use-radix-view';
 import { RadixDetail } from './RadixDetail';
 import { RadixTip } from './RadixTip';
 import './radix.css';
+import { useResize } from '../../state/use-resize';
 
 /** Nodes asked for at most (the rest collapse; a click on a collapsed node opens it). */
 const MAX_NODES = 240;
@@ -113,17 +114,7 @@ function RadixTree({ files }: { files: readonly RegionInfo[] }) {
     renderer.current?.setLabels(labels);
   }, [labels]);
 
-  useEffect(() => {
-    const el = wrap.current;
-    if (!el) return;
-    const resize = () => renderer.current?.setSize(el.clientWidth, el.clientHeight, window.devicePixelRatio || 1);
-    const ro = new ResizeObserver(resize);
-    ro.observe(el);
-    resize();
-    return () => {
-      ro.disconnect();
-    };
-  }, []);
+  useResize(wrap, (el) => renderer.current?.setSize(el.clientWidth, el.clientHeight, window.devicePixelRatio || 1), []);
 
   // the node up close: the selected one, else the one this step changed, else the one shown before (still in the
   // tree), else the root of a one-node tree

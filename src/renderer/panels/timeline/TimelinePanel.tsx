@@ -19,6 +19,7 @@ import { clampViewport, follow, fullViewport, layoutTimeline, panBy, pxPerStep, 
 import { familyColour } from './families';
 import { useLatestView } from './use-latest-view';
 import './timeline.css';
+import { useResize } from '../../state/use-resize';
 
 /** Buckets of the whole-run overview (the time axis's fallback and the rows a run has). */
 const WHOLE_BUCKETS = 1024;
@@ -61,14 +62,7 @@ export function TimelinePanel() {
     setHover(null);
   }, [run]);
 
-  useEffect(() => {
-    const el = wrap.current;
-    if (!el) return;
-    const ro = new ResizeObserver(() => setSize({ w: el.clientWidth, h: el.clientHeight }));
-    ro.observe(el);
-    setSize({ w: el.clientWidth, h: el.clientHeight });
-    return () => ro.disconnect();
-  }, [run]);
+  useResize(wrap, (el) => setSize({ w: el.clientWidth, h: el.clientHeight }), [run]);
 
   const whole = useLatestView<{ view: 'overview'; buckets: number }>(run ? { view: 'overview', buckets: WHOLE_BUCKETS } : null);
   const withHits = breakpoints.length > 0;
