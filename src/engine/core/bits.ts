@@ -120,27 +120,35 @@ export class PageMask {
     }
     return -1;
   }
+  /** The first set page at or after `from`, or `pages` when there is none (whole empty words are skipped). */
+  nextSet(from: number): number {
+    let w = from >>> 5;
+    if (w >= this.words.length) return this.pages;
+    let x = (this.words[w] & (-1 << (from & 31))) >>> 0;
+    while (x === 0) {
+      if (++w >= this.words.length) return this.pages;
+      x = this.words[w];
+    }
+    return Math.min(this.pages, w * 32 + (31 - Math.clz32(x & -x)));
+  }
+  /** The first clear page at or after `from`, or `pages` when there is none (whole full words are skipped). */
+  nextClear(from: number): number {
+    let w = from >>> 5;
+    if (w >= this.words.length) return this.pages;
+    let x = (~this.words[w] & (-1 << (from & 31))) >>> 0;
+    while (x === 0) {
+      if (++w >= this.words.length) return this.pages;
+      x = ~this.words[w] >>> 0;
+    }
+    return Math.min(this.pages, w * 32 + (31 - Math.clz32(x & -x)));
+  }
   /** Calls fn(lo, hi) for each maximal run of set pages, in order. */
   forEachRun(fn: (lo: number, hi: number) => void): void {
-    let start = -1;
-    for (let i = 0; i < this.pages; i++) {
-      const w = this.words[i >>> 5];
-      if (w === 0 && (i & 31) === 0) {
-        if (start >= 0) {
-          fn(start, i);
-          start = -1;
-        }
-        i += 31;
-        continue;
-      }
-      const on = ((w >>> (i & 31)) & 1) === 1;
-      if (on && start < 0) start = i;
-      else if (!on && start >= 0) {
-        fn(start, i);
-        start = -1;
-      }
+    for (let lo = this.nextSet(0); lo < this.pages; ) {
+      const hi = this.nextClear(lo);
+      fn(lo, hi);
+      lo = this.nextSet(hi);
     }
-    if (start >= 0) fn(start, this.pages);
   }
   forEach(fn: (i: number) => void): void {
     for (let w = 0; w < this.words.length; w++) {

@@ -84,29 +84,19 @@ export function makeResident(c: Ctx, block: number, req: ResidentRequest): boole
 
 /** One copy record per run of adjacent pages with the same cause (a run breaks when the cause changes). */
 function copyRuns(c: Ctx, block: number, src: number, dest: number, from: PageMask, req: ResidentRequest): void {
-  const { m } = c;
-  const n = m.blockPages[block];
-  let lo = -1;
-  let loCause = -1;
-  const causeOf = (p: number) => (req.prefetch && req.prefetch.has(p) ? Cause.prefetch : req.cause);
-  const flush = (hi: number) => {
-    if (lo < 0) return;
-    emitCopy(c, block, src, dest, lo, hi, loCause, req.readDup !== null && req.readDup.has(lo));
-    lo = -1;
-  };
-  for (let p = 0; p < n; p++) {
-    if (!from.has(p)) {
-      flush(p);
-      continue;
-    }
-    const cause = causeOf(p);
-    if (lo >= 0 && cause !== loCause) flush(p);
-    if (lo < 0) {
-      lo = p;
-      loCause = cause;
-    }
+  const n = c.m.blockPages[block];
+  const pf = req.prefetch;
+  for (let lo = from.nextSet(0); lo < n; ) {
+    const runEnd = Math.min(from.nextClear(lo), n);
+    let hi = runEnd;
+    let cause = req.cause;
+    if (pf && pf.has(lo)) {
+      cause = Cause.prefetch;
+      hi = Math.min(runEnd, pf.nextClear(lo));
+    } else if (pf) hi = Math.min(runEnd, pf.nextSet(lo));
+    emitCopy(c, block, src, dest, lo, hi, cause, req.readDup !== null && req.readDup.has(lo));
+    lo = hi < runEnd ? hi : from.nextSet(runEnd);
   }
-  flush(n);
 }
 
 function emitCopy(c: Ctx, block: number, src: number, dest: number, lo: number, hi: number, cause: number, duplicate: boolean): void {

@@ -24,6 +24,11 @@ import { MODELLED_PROCESS } from '../uvmdev/state';
 
 const PAGE = 4096;
 
+// Scratch masks: blockUnmapCpu is never re-entered (the zap callback only writes the block's masks), so two masks
+// serve every call instead of two allocations per run of pages, on a path taken once per fault batch.
+const runScratch = new Mask(PAGES_PER_BLOCK);
+const zapScratch = new Mask(PAGES_PER_BLOCK);
+
 /** Unmap `pages` of `block` from the CPU through the va_space's address_space; `writeOnly` for a revocation. */
 export function blockUnmapCpu(c: Ctx, block: number, pages: PageMask, writeOnly: boolean): void {
   const { m, steps } = c;
@@ -32,27 +37,33 @@ export function blockUnmapCpu(c: Ctx, block: number, pages: PageMask, writeOnly:
   const va = m.blockVa[block];
   const readBase = m.layout.mappedBase(block, 0, writeOnly ? PROT_WRITE : PROT_READ);
   steps.enter(fnBlockUnmapCpu.at.entry);
-  pages.forEachRun((lo, hi) => {
-    const run = new Mask(PAGES_PER_BLOCK);
+  for (let lo = pages.nextSet(0); lo < pages.pages; ) {
+    const hi = pages.nextClear(lo);
+    const run = runScratch;
+    run.words.fill(0);
     run.setRange(lo, hi);
-    if (!run.intersectsHeap(m.blocks, readBase)) return; // block_has_valid_mapping_cpu: nothing mapped in the run
-    steps.at(fnBlockUnmapCpu.at.subregion);
-    dev.unmapMappingRange(MODELLED_PROCESS, va + lo * PAGE, (hi - lo) * PAGE, (vma, vlo, vhi) => {
-      // the part of the run this VMA maps, as pages of the block
-      const first = Math.max(lo, (dev.startOf(vma) - va) / PAGE + vlo);
-      const end = Math.min(hi, (dev.startOf(vma) - va) / PAGE + vhi);
-      const zap = new Mask(PAGES_PER_BLOCK);
-      zap.setRange(first, end);
-      zap.andHeap(m.blocks, readBase);
-      const removed = zap.count();
-      if (writeOnly) {
-        m.writeMask(m.layout.mappedBase(block, 0, PROT_WRITE), zap, false, K.blockMapped, block);
-        m.writeMask(m.layout.mappedBase(block, 0, PROT_ATOMIC), zap, false, K.blockMapped, block);
-      } else {
-        for (let k = 0; k < PROT_COUNT; k++) m.writeMask(m.layout.mappedBase(block, 0, k), zap, false, K.blockMapped, block);
-      }
-      return removed;
-    });
-  });
+    // block_has_valid_mapping_cpu: nothing mapped in the run, nothing to zap
+    if (run.intersectsHeap(m.blocks, readBase)) {
+      steps.at(fnBlockUnmapCpu.at.subregion);
+      dev.unmapMappingRange(MODELLED_PROCESS, va + lo * PAGE, (hi - lo) * PAGE, (vma, vlo, vhi) => {
+        // the part of the run this VMA maps, as pages of the block
+        const first = Math.max(lo, (dev.startOf(vma) - va) / PAGE + vlo);
+        const end = Math.min(hi, (dev.startOf(vma) - va) / PAGE + vhi);
+        const zap = zapScratch;
+        zap.words.fill(0);
+        zap.setRange(first, end);
+        zap.andHeap(m.blocks, readBase);
+        const removed = zap.count();
+        if (writeOnly) {
+          m.writeMask(m.layout.mappedBase(block, 0, PROT_WRITE), zap, false, K.blockMapped, block);
+          m.writeMask(m.layout.mappedBase(block, 0, PROT_ATOMIC), zap, false, K.blockMapped, block);
+        } else {
+          for (let k = 0; k < PROT_COUNT; k++) m.writeMask(m.layout.mappedBase(block, 0, k), zap, false, K.blockMapped, block);
+        }
+        return removed;
+      });
+    }
+    lo = pages.nextSet(hi);
+  }
   steps.leave();
 }
