@@ -96,6 +96,15 @@ let stepInFlight = false;
 /** More queued than this and the newest presses are dropped: the user sees the cursor catch up. */
 const MAX_QUEUED_STEPS = 8;
 
+/** Told of every step and seek asked for, before it is sent (play pauses when the user moves the cursor). */
+const motionListeners = new Set<(kind: 'step' | 'seek') => void>();
+export function onMotion(listener: (kind: 'step' | 'seek') => void): () => void {
+  motionListeners.add(listener);
+  return () => {
+    motionListeners.delete(listener);
+  };
+}
+
 export const useDebugger = create<DebuggerStore>()((set, get) => {
   const apply = (r: EngineResponse): r is OkResponse => {
     if (r.type === 'error') {
@@ -163,6 +172,7 @@ export const useDebugger = create<DebuggerStore>()((set, get) => {
 
     async step(granularity, direction) {
       if (get().status !== 'ready') return;
+      for (const listener of motionListeners) listener('step');
       if (stepQueue.length < MAX_QUEUED_STEPS) stepQueue.push({ granularity, direction });
       if (stepInFlight) return;
       stepInFlight = true;
@@ -180,6 +190,7 @@ export const useDebugger = create<DebuggerStore>()((set, get) => {
 
     seek(step) {
       if (get().status !== 'ready') return;
+      for (const listener of motionListeners) listener('seek');
       seekWanted = step;
       if (seekInFlight) return;
       const pump = async () => {
