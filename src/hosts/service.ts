@@ -197,6 +197,7 @@ export class EngineService {
       counterNames: [...COUNTERS],
       endTimeNs,
       engineVersion: ENGINE_VERSION,
+      ...(sc.open !== undefined ? { open: { bookmark: sc.open, step: openStep(this.ops, sc.open) } } : {}),
     };
   }
 
@@ -263,6 +264,19 @@ function opsOf(run: Run): OpInfo[] {
     line: op.loc.line,
     text: op.op === 'note' ? op.text : op.op === 'bookmark' ? op.name : undefined,
   }));
+}
+
+/**
+ * The step a scenario opens at for its `open:` bookmark: the first step of the next op that has steps (the note that
+ * says what is about to happen, in the built-in scenarios), so the user lands where the marked path begins with
+ * its narration showing; the bookmark's own step shows the same state but the previous op's note. The bookmark's
+ * own step when nothing follows it; 0 when the bookmark has no step (the parser makes sure it exists).
+ */
+export function openStep(ops: readonly OpInfo[], bookmark: string): number {
+  const at = ops.findIndex((o) => o.op === 'bookmark' && o.text === bookmark);
+  if (at < 0) return 0;
+  const next = ops.slice(at + 1).find((o) => o.firstStep >= 0);
+  return next?.firstStep ?? Math.max(0, ops[at].firstStep);
 }
 
 /** The steps where one breakpoint hits, at most HIT_STEPS of them. */

@@ -212,6 +212,12 @@ export interface RunInfo {
   readonly endTimeNs: number;
   /** Engine version, so a session can say which engine made it. */
   readonly engineVersion: string;
+  /**
+   * Where the scenario asks to be opened (its `open:` bookmark), absent when it does not: `step` is the first step
+   * of the op after that bookmark — where the path it marks begins, with that op's note as the narration — or the
+   * bookmark's own step when nothing follows it. The renderer seeks there after a load that named no cursor.
+   */
+  readonly open?: { readonly bookmark: string; readonly step: number };
 }
 
 /**

@@ -76,6 +76,16 @@ describe('docs/scenario-format.md', () => {
     }
   });
 
+  it('has an `open` example that parses, and quotes the message for a misspelt bookmark', () => {
+    const example = blockAfter('### Opening at a bookmark', 'yaml');
+    const head = 'uvmscope: 1\nregions: [{ name: F, kind: file, size: 64KiB }]\n';
+    const good = parseScenario(head + example, 'open.yaml');
+    expect(good.ok ? good.scenario.open : good.errors.map(formatScenarioError)).toBe('cpu-wrote');
+    const bad = parseScenario(head + example.replace('open: cpu-wrote', 'open: cpu-wrot'), 'open.yaml');
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(doc.replace(/\n/g, ' ')).toContain(`\`\`${bad.errors[0]?.message ?? '?'}\`\``);
+  });
+
   it('gives the random pages it promises for seed 1 over 1024 pages', () => {
     const r = parseScenario('uvmscope: 1\nregions: [{ name: A, size: 4MiB }]\nsteps:\n  - { op: cpu.read, region: A, pattern: random, count: 3 }\n', 'x.yaml');
     if (!r.ok) throw new Error('parse failed');

@@ -7,9 +7,9 @@
 import { z } from 'zod';
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node, YAMLError } from 'yaml';
 import { MAX_ALIAS_COUNT, MAX_INPUT_CHARS, MAX_TOTAL_PAGES } from './defaults';
-import { describeValue, ErrorSink, type ScenarioError } from './errors';
+import { describeValue, didYouMean, ErrorSink, type ScenarioError } from './errors';
 import { readMachine, readPolicy } from './machine';
-import { Reader } from './reader';
+import { Reader, type MapView } from './reader';
 import { readRegions } from './regions';
 import { readSteps, type StepContext } from './steps';
 import type { Scenario } from './types';
@@ -23,7 +23,7 @@ export const SCENARIO_VERSION = 1;
 /** Where messages about the file as a whole point. */
 const START = Object.freeze({ line: 1, col: 1 });
 
-const TOP_KEYS = ['uvmscope', 'name', 'description', 'machine', 'policy', 'regions', 'steps'] as const;
+const TOP_KEYS = ['uvmscope', 'name', 'description', 'open', 'machine', 'policy', 'regions', 'steps'] as const;
 
 /** `assets/scenarios/demo.yaml` → `demo`: the name a scenario gets when it gives none. */
 export function nameFromSource(source: string): string {
@@ -75,6 +75,7 @@ function readDocument(doc: Document.Parsed, r: Reader, source: string): Scenario
   const top = r.fields(view, {
     name: z.string().min(1).default(nameFromSource(source)),
     description: z.string().default(''),
+    open: z.string().min(1).optional(),
   });
   const { machine, gpus } = readMachine(r, r.valueNode(view, 'machine'), ['machine']);
   const policy = readPolicy(r, r.valueNode(view, 'policy'), ['policy']);
@@ -91,8 +92,25 @@ function readDocument(doc: Document.Parsed, r: Reader, source: string): Scenario
     bookmarks: new Map(),
   };
   const steps = readSteps(context, r.valueNode(view, 'steps'), ['steps'], view.node);
-  if (top.name === undefined || top.description === undefined || !machine || !policy || !regions || !steps) return null;
-  return { uvmscope: 1, name: top.name, description: top.description, machine, policy, regions, steps, source };
+  const openOk = top.open === undefined || checkOpen(r, view, top.open, context.bookmarks);
+  if (top.name === undefined || top.description === undefined || !machine || !policy || !regions || !steps || !openOk) return null;
+  const scenario: Scenario = { uvmscope: 1, name: top.name, description: top.description, machine, policy, regions, steps, source };
+  if (top.open !== undefined) scenario.open = top.open;
+  return scenario;
+}
+
+/**
+ * `open:` names a bookmark of the steps; reports (at the value) one that is not defined, with the defined ones and
+ * the closest. The bookmarks are those read before, so a bookmark step that was itself refused is not offered.
+ */
+function checkOpen(r: Reader, view: MapView, name: string, bookmarks: ReadonlyMap<string, unknown>): boolean {
+  if (bookmarks.has(name)) return true;
+  const names = [...bookmarks.keys()];
+  const known = names.length === 0
+    ? 'the steps have no bookmark: add `- bookmark: name` where the scenario should open'
+    : `bookmarks: ${names.length > 20 ? `${names.slice(0, 20).join(', ')}, …` : names.join(', ')}`;
+  r.error(r.at(view, 'open'), ['open'], `bookmark "${name}" is not defined (${known})${didYouMean(name, names)}`);
+  return false;
 }
 
 function parseChecked(text: string, source: string): ParseResult {

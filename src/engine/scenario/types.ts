@@ -178,6 +178,12 @@ export interface Scenario {
   policy: PolicySpec;
   regions: RegionSpec[];
   steps: StepSpec[];
+  /**
+   * The bookmark the app opens the scenario at (`open:`), when it names one: a built-in scenario that exists to
+   * show one kernel path opens where that path begins. Absent when not given. Parsing checks that the bookmark
+   * exists; the engine's run does not depend on it.
+   */
+  open?: string;
   /** The file name the scenario was read from, as given (for messages). */
   source: string;
 }
