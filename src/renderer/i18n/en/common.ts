@@ -57,6 +57,9 @@ export const common = {
     stepOutBack: 'step back out (to where this function was entered)',
     op: 'next / previous scenario op',
     ends: 'first / last step',
+    play: 'play / pause (speed and granularity beside the button)',
+    goToStep: 'go to a step by number',
+    palette: 'command palette: every command, scenario and panel by name',
     help: 'show this list',
   },
 } as const;

@@ -13,5 +13,6 @@ import { radix } from './radix';
 import { inspector } from './inspector';
 import { pmm } from './pmm';
 import { pageTree } from './pageTree';
+import { controls } from './controls';
 
-export const en = { common, panels, scenario, narration, code, timeline, counters, breakpoints, editor, memory, radix, inspector, pmm, pageTree } as const;
+export const en = { common, panels, scenario, narration, code, timeline, counters, breakpoints, editor, memory, radix, inspector, pmm, pageTree, controls } as const;
