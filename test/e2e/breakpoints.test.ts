@@ -50,6 +50,9 @@ describe('the breakpoints panel', () => {
     const expected = engineSays('oversubscription', 'evictChunk');
     expect(expected.hitCount).toBeGreaterThan(0);
     const page = await openApp(session, { scenario: 'oversubscription' });
+    // it opens on its second pass (`open: first-pass`): Home goes back to step 0, where engineSays continues from
+    await page.keyboard.press('Home');
+    await page.waitForFunction(() => document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith('step 0 '));
     await addBreakpoint(page, 'evictChunk');
     await page.waitForFunction((n) => document.querySelector('.bp [data-testid="bp-hits"]')?.textContent === `${n} hits`, expected.hitCount);
 

@@ -155,7 +155,15 @@ export const useDebugger = create<DebuggerStore>()((set, get) => {
         set({ status: get().run ? 'ready' : 'error', progress: null, diagnostics: r.diagnostics });
         return false;
       }
-      set({ status: 'ready', progress: null, run: r.run ?? null, state: r.state, source, fileName, diagnostics: [], lastStop: null, selection: null, selectedTransition: null });
+      // a scenario with an `open:` bookmark opens there, unless the load asked for a cursor (a reload after a cancel)
+      let state = r.state;
+      const open = r.run?.open;
+      if (cursor === undefined && open && open.step !== state.step) {
+        const s = await send({ type: 'seek', step: open.step }).catch(() => null);
+        if (generation !== loadGeneration) return false;
+        if (s?.type === 'ok') state = s.state;
+      }
+      set({ status: 'ready', progress: null, run: r.run ?? null, state, source, fileName, diagnostics: [], lastStop: null, selection: null, selectedTransition: null });
       await syncBreakpoints(get().breakpoints);
       return true;
     },
