@@ -14,6 +14,8 @@ import { KeyHelp } from './KeyHelp';
 import { About, FormatHelp, type Dialog } from './dialogs';
 import { LoadOverlay } from './LoadOverlay';
 import { onDropFile, runCommand, type CommandContext } from './commands';
+import { Overlays, openOverlay } from './overlays';
+import { usePlayer } from '../state/player';
 
 function initialScenario() {
   const wanted = new URLSearchParams(window.location.search).get('scenario');
@@ -82,6 +84,15 @@ export function App() {
         case 'help':
           setDialog((d) => (d === 'keys' ? null : 'keys'));
           break;
+        case 'play':
+          usePlayer.getState().toggle();
+          break;
+        case 'goToStep':
+          openOverlay('goToStep');
+          break;
+        case 'palette':
+          openOverlay('palette');
+          break;
       }
     };
     window.addEventListener('keydown', onKey);
@@ -99,6 +110,7 @@ export function App() {
       <Layout />
       <StatusBar />
       <LoadOverlay />
+      <Overlays ctx={commandContext} />
       {dialog === 'keys' && <KeyHelp onClose={() => setDialog(null)} />}
       {dialog === 'about' && <About onClose={() => setDialog(null)} />}
       {dialog === 'scenarioFormat' && <FormatHelp onClose={() => setDialog(null)} />}

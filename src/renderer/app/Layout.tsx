@@ -84,6 +84,25 @@ export function Layout() {
     return () => window.removeEventListener('uvmscope:reset-layout', reset);
   }, [title]);
 
+  useEffect(() => {
+    // the command palette's "Show panel": bring it back if it was closed, make it active, focus it
+    const show = (event: Event) => {
+      const id = (event as CustomEvent<string>).detail;
+      const dock = api.current;
+      if (!dock || !PANELS.some((p) => p.id === id)) return;
+      const panel = dock.getPanel(id) ?? dock.addPanel({ id, component: id, title: title(id) });
+      panel.api.setActive();
+      requestAnimationFrame(() => {
+        const content = panel.view.content.element;
+        const target = content.querySelector<HTMLElement>('input, textarea, select, button, [tabindex]:not([tabindex="-1"]), .cm-content') ?? content;
+        if (target === content) content.tabIndex = -1;
+        target.focus();
+      });
+    };
+    window.addEventListener('uvmscope:show-panel', show);
+    return () => window.removeEventListener('uvmscope:show-panel', show);
+  }, [title]);
+
   return (
     <div className="layout">
       <DockviewReact components={components} onReady={onReady} theme={themeDark} />

@@ -1,8 +1,12 @@
 /** The debugger's buttons, each with its key in the tooltip. */
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { StepGranularity } from '../../protocol';
 import { useDebugger } from '../state/store';
+import { PLAY_GRANULARITIES, PLAY_SPEEDS, usePlayer, type PlayGranularity, type PlaySpeed } from '../state/player';
+import { keysFor } from '../keyboard/keymap';
 import { Icon } from './icons';
+import './controls.css';
 
 interface Button {
   readonly id: string;
@@ -49,6 +53,7 @@ export function Toolbar({ onHelp, onPresentation, onOpen, onSave }: { onHelp(): 
           </button>
         ))}
       </div>
+      <PlayControls ready={ready} />
       <div className="toolbar-right">
         <button type="button" onClick={onPresentation} title={t('toolbar.presentation')} aria-label={t('toolbar.presentation')}>
           <Icon name="presentation" />
@@ -59,4 +64,55 @@ export function Toolbar({ onHelp, onPresentation, onOpen, onSave }: { onHelp(): 
       </div>
     </header>
   );
+}
+
+/** Play / pause with its speed and granularity; Play is a toggle button (aria-pressed). */
+function PlayControls({ ready }: { ready: boolean }) {
+  const { t } = useTranslation('controls');
+  const { playing, speed, granularity, toggle, setSpeed, setGranularity } = usePlayer();
+  const keys = keysFor((c) => c.kind === 'play').join(', ');
+  return (
+    <div className="play-controls" role="group" aria-label={t('play.group')}>
+      <button
+        type="button"
+        data-action="play"
+        aria-pressed={playing}
+        aria-label={t('play.label')}
+        title={t(playing ? 'play.pauseHint' : 'play.playHint', { keys })}
+        disabled={!ready}
+        onClick={toggle}
+      >
+        <Icon name={playing ? 'pause' : 'play'} />
+      </button>
+      <label title={t('play.speedHint')}>
+        <span>{t('play.speed')}</span>
+        <select data-testid="play-speed" value={String(speed)} onChange={(e) => setSpeed(parseSpeed(e.target.value))}>
+          {PLAY_SPEEDS.map((s) => (
+            <option key={s} value={String(s)}>
+              {speedLabel(t, s, true)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label title={t('play.byHint')}>
+        <span>{t('play.by')}</span>
+        <select data-testid="play-by" value={granularity} onChange={(e) => setGranularity(e.target.value as PlayGranularity)}>
+          {PLAY_GRANULARITIES.map((g) => (
+            <option key={g} value={g}>
+              {t(`play.${g}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+    </div>
+  );
+}
+
+export function parseSpeed(value: string): PlaySpeed {
+  return value === 'max' ? 'max' : Number(value);
+}
+
+/** "10 steps/s", or "max" (short) / "as fast as frames allow" (long). */
+export function speedLabel(t: TFunction<'controls'>, speed: PlaySpeed, short: boolean): string {
+  return speed === 'max' ? t(short ? 'play.max' : 'play.maxLong') : t('play.perSecond', { count: speed });
 }
