@@ -27,14 +27,22 @@ export interface ValidateArgs {
   file: string;
 }
 
+export interface PlanArgs {
+  command: 'plan';
+  file: string;
+  /** Write the plan here (atomically) instead of stdout. */
+  output?: string;
+}
+
 export type Command =
   | RunArgs
   | ValidateArgs
+  | PlanArgs
   /** `topic` is the command whose help was asked for (`uvmscope run --help`), or undefined for the overview. */
   | { command: 'help'; topic?: CommandName }
   | { command: 'version' };
 
-export const COMMANDS = ['run', 'validate'] as const;
+export const COMMANDS = ['run', 'validate', 'plan'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** Bad usage: the message says what was wrong; the caller adds the usage text and exits 2. */
@@ -64,6 +72,7 @@ const OPTIONS: Record<CommandName, Record<string, OptionSpec>> = {
     '--check-invariants': { choices: INVARIANT_MODES },
   },
   validate: {},
+  plan: { '-o': { value: 'a file name' }, '--output': { value: 'a file name' } },
 };
 
 const HELP = new Set(['--help', '-h']);
@@ -80,10 +89,10 @@ export function parseArgs(argv: readonly string[]): Command {
   if (first === 'help') {
     if (rest.length === 0) return { command: 'help' };
     if (rest.length === 1 && isCommand(rest[0])) return { command: 'help', topic: rest[0] };
-    throw new UsageError(`no help for ${quote(rest.join(' '))}: the commands are ${COMMANDS.join(' and ')}`);
+    throw new UsageError(`no help for ${quote(rest.join(' '))}: the commands are ${listCommands()}`);
   }
   if (first.startsWith('-')) throw new UsageError(`unknown option ${quote(first)}${suggest(first, ['--help', '--version'])}`);
-  if (!isCommand(first)) throw new UsageError(`unknown command ${quote(first)}${suggest(first, COMMANDS)}: the commands are ${COMMANDS.join(' and ')}`);
+  if (!isCommand(first)) throw new UsageError(`unknown command ${quote(first)}${suggest(first, COMMANDS)}: the commands are ${listCommands()}`);
   return parseCommand(first, rest);
 }
 
@@ -130,6 +139,11 @@ function parseCommand(command: CommandName, argv: readonly string[]): Command {
   if (positional.length > 1) throw new UsageError(`${command} takes one file; unexpected ${quote(positional[1])}`, command);
   const file = positional[0];
   if (command === 'validate') return { command, file };
+  if (command === 'plan') {
+    if (values.has('-o') && values.has('--output')) throw new UsageError('-o and --output are the same option; give one', command);
+    const output = values.get('-o') ?? values.get('--output');
+    return typeof output === 'string' ? { command, file, output } : { command, file };
+  }
   const text = (name: string) => {
     const v = values.get(name);
     return typeof v === 'string' ? v : undefined;
@@ -141,6 +155,11 @@ function parseCommand(command: CommandName, argv: readonly string[]): Command {
   if (trace !== undefined) out.trace = trace;
   if (until !== undefined) out.until = until;
   return out;
+}
+
+/** `run, validate and plan`. */
+function listCommands(): string {
+  return `${COMMANDS.slice(0, -1).join(', ')} and ${COMMANDS[COMMANDS.length - 1]}`;
 }
 
 function isCommand(s: string): s is CommandName {
@@ -187,6 +206,7 @@ export const USAGE: Record<'overview' | CommandName, string> = {
 Commands:
   run <scenario.yaml>        run a scenario to its end and print a summary
   validate <file>            check a scenario without running it
+  plan <scenario.yaml>       write the steps as a plan for tools/uvm-capture (a real GPU)
 
 Options:
   -h, --help                 show this help (uvmscope <command> --help for a command's)
@@ -206,6 +226,17 @@ Options:
   --check-invariants[=MODE]  check the model's invariants; exit 1 when one is broken. MODE end (the default):
                              every invariant at the end (or at --until's step); steps: after every micro-step
                              the invariants that hold at every step, and every invariant at the end of each op
+  -h, --help                 show this help
+`,
+  plan: `Usage: uvmscope plan <scenario.yaml> [-o plan.txt]
+
+Turns a scenario's steps into the plain-text plan that tools/uvm-capture runs on a real GPU under CUPTI
+(tools/uvm-capture/README.md). Steps a user-space program cannot do (notes, bookmarks, GAIA, HMM, gdrcopy, a
+second process) become comment lines and are listed in the plan's header; a scenario that needs more than one GPU
+is refused.
+
+Options:
+  -o, --output <file>        write the plan to this file (default: standard output)
   -h, --help                 show this help
 `,
   validate: `Usage: uvmscope validate <file>

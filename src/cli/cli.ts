@@ -4,6 +4,7 @@
  */
 import { ENGINE_VERSION } from '../engine/version';
 import { parseArgs, USAGE, UsageError, type Command } from './args';
+import { planCommand } from './commands/plan';
 import { runCommand } from './commands/run';
 import { validateCommand } from './commands/validate';
 import { EXIT, type CliIo } from './io';
@@ -29,6 +30,8 @@ export function cli(argv: readonly string[], io: CliIo): number {
         return runCommand(command, io);
       case 'validate':
         return validateCommand(command, io);
+      case 'plan':
+        return planCommand(command, io);
     }
   } catch (e) {
     return internalError(e, io);
