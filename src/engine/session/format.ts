@@ -1,0 +1,260 @@
+/**
+ * The `.uvmsession` document (DESIGN.md, "Session format"; docs/session-format.md): a versioned JSON object that
+ * holds the scenario itself (its YAML text), the engine version that saved it, where the user was (the cursor and
+ * the steps they visited), their breakpoints, bookmarks, notes and tours, the panel layout and view settings, and the
+ * digests that let a replay prove it reached the same state or say where it diverged.
+ *
+ * This file is the format: its types, its schema (zod) and its limits. parse.ts reads a document, write.ts makes
+ * one, replay.ts checks one against the engine.
+ */
+import { z } from 'zod';
+import { MAX_INPUT_CHARS } from '../scenario/defaults';
+import type { InspectRef } from '../run/views-inspect';
+import type { JsonLimits, JsonObject } from './json';
+
+/** The value of the `format` field: what says a JSON file is a session. */
+export const SESSION_FORMAT = 'uvmsession';
+/** The format version this build writes and reads (older versions are migrated, see parse.ts). */
+export const SESSION_VERSION = 1;
+export const SESSION_EXTENSION = '.uvmsession';
+/** The fingerprint algorithm of `digests.steps` (replay.ts). */
+export const FINGERPRINT_ALGORITHM = 'state-changes-fnv1a32';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+/**
+ * Every limit on a session document. A session may come from a stranger, so each is checked before the value it
+ * bounds is built: the text's size first, then the JSON reader's limits, then the schema's.
+ */
+export const SESSION_LIMITS = Object.freeze({
+  /** The whole text: 16 MiB (UTF-16 code units here; the CLI and the app refuse a file of more bytes before reading). */
+  maxChars: 16 * MiB,
+  /** The JSON reader's limits (json.ts). */
+  json: Object.freeze({
+    maxDepth: 64,
+    maxArrayLength: 100_000,
+    maxKeys: 1_000,
+    maxValues: 1_000_000,
+    maxStringLength: 16 * MiB,
+  }) satisfies JsonLimits,
+  /** The embedded scenario: what the scenario parser accepts (8 MiB). */
+  scenarioChars: MAX_INPUT_CHARS,
+  /** Names, labels and titles. */
+  labelChars: 200,
+  /** Note text and tour narration. */
+  textChars: 8 * KiB,
+  /** A breakpoint spec. */
+  specChars: 1_000,
+  /** The scenario's file name. */
+  fileNameChars: 1_000,
+  breakpoints: 1_000,
+  bookmarks: 10_000,
+  notes: 10_000,
+  tours: 100,
+  stopsPerTour: 1_000,
+  /** The steps the user visited, most recent last; a writer keeps the last ones. */
+  path: 10_000,
+  checkpoints: 1_024,
+  /** Fingerprint groups in `digests.steps` (a longer run groups several steps per fingerprint). */
+  fingerprints: 65_536,
+  /** The panel layout, as JSON text. */
+  layoutChars: 256 * KiB,
+  /** Keys in `view.settings`. */
+  settings: 64,
+  /** The largest step number (a run never has more than 2^31 steps). */
+  maxStep: 2 ** 31 - 1,
+  /** Errors reported for one document; the rest are counted. */
+  errors: 50,
+});
+
+// ---------------------------------------------------------------- types
+
+/** A breakpoint as the user wrote it: the protocol's BreakpointSpec, field for field (test/session checks). */
+export interface SessionBreakpoint {
+  /** Stable across edits; unique in the session. */
+  id: number;
+  /** The spec syntax of breakpoints.ts, e.g. `copy if bytes >= 1MiB`. */
+  spec: string;
+  enabled: boolean;
+}
+
+export interface SessionBookmark {
+  step: number;
+  label: string;
+}
+
+/** A model object a note is pinned to: the protocol's ObjectRef (the inspector's selection). */
+export type SessionObjectRef = InspectRef;
+
+/** A note pinned to a step, to an object, or to both (an object as it was at a step). */
+export interface SessionNote {
+  step?: number;
+  object?: SessionObjectRef;
+  text: string;
+}
+
+/** One stop of a tour: a step and what to say there. */
+export interface TourStop {
+  step: number;
+  title: string;
+  narration: string;
+}
+
+/** A guided tour: stops in the order they are visited (not necessarily in step order). */
+export interface SessionTour {
+  title: string;
+  stops: TourStop[];
+}
+
+export type ViewSetting = string | number | boolean;
+
+export interface SessionView {
+  /** The panel layout as the renderer serialised it (dockview's JSON); opaque to the engine, at most 256 KiB. */
+  layout: JsonObject | null;
+  /** Flat view settings (presentation mode, palette, zoom…), at most 64. */
+  settings: Record<string, ViewSetting>;
+}
+
+export interface StepDigest {
+  step: number;
+  /** The state digest (core/digest.ts) right after that step: 16 hex digits. */
+  digest: string;
+}
+
+/**
+ * A fingerprint of each step's net change of state, up to the cursor (replay.ts): what lets a replay that diverges
+ * name the first step whose state differs. Groups of `stride` steps share one fingerprint when the run is long.
+ */
+export interface StepFingerprints {
+  algorithm: typeof FINGERPRINT_ALGORITHM;
+  /** Steps per fingerprint: 1 unless steps 0..cursor are more than 65,536. */
+  stride: number;
+  /** Steps covered: cursor + 1. */
+  count: number;
+  /** ceil(count / stride) little-endian 32-bit fingerprints, base64. */
+  fingerprints: string;
+}
+
+export interface SessionDigests {
+  /** The state digest at the cursor: the proof a replay compares. */
+  atCursor: string;
+  /** State digests at a few steps spread over 0..cursor, in step order. */
+  checkpoints: StepDigest[];
+  /** Per-step fingerprints, when the writer recorded them. */
+  steps: StepFingerprints | null;
+}
+
+export interface SessionScenario {
+  /** The scenario's name (its `name:`, or its file's stem). */
+  name: string;
+  /** The file it came from, for messages and titles only (the text below is what runs). */
+  file: string;
+  /** The scenario's YAML, as it was when saved. */
+  text: string;
+}
+
+export interface Session {
+  format: typeof SESSION_FORMAT;
+  version: typeof SESSION_VERSION;
+  /** The engine version that saved it (ENGINE_VERSION). */
+  engine: string;
+  scenario: SessionScenario;
+  /** The step the cursor was on. */
+  cursor: number;
+  /** Steps the user visited, oldest first (at most 10,000: the most recent). */
+  path: number[];
+  breakpoints: SessionBreakpoint[];
+  bookmarks: SessionBookmark[];
+  notes: SessionNote[];
+  tours: SessionTour[];
+  view: SessionView;
+  digests: SessionDigests;
+}
+
+// ---------------------------------------------------------------- schema
+
+const L = SESSION_LIMITS;
+const step = z.number().int().min(0).max(L.maxStep);
+const index = z.number().int().min(0).max(2 ** 32 - 1);
+const label = z.string().min(1).max(L.labelChars);
+const text = z.string().max(L.textChars);
+const digest = z.string().regex(/^[0-9a-f]{16}$/, 'expected a digest: 16 lowercase hex digits');
+
+const objectRef = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('block'), block: index }),
+  z.strictObject({ kind: z.literal('page'), region: index, page: index }),
+  z.strictObject({ kind: z.literal('chunk'), gpu: index, chunk: index }),
+  z.strictObject({ kind: z.literal('radixNode'), region: index, node: index }),
+  z.strictObject({ kind: z.literal('pageTable'), gpu: index, table: index }),
+  z.strictObject({ kind: z.literal('transition'), transition: index }),
+]);
+
+const breakpoint = z.strictObject({
+  id: step,
+  spec: z.string().min(1).max(L.specChars),
+  enabled: z.boolean(),
+});
+
+const note = z
+  .strictObject({ step: step.optional(), object: objectRef.optional(), text: text.min(1) })
+  .refine((n) => n.step !== undefined || n.object !== undefined, { message: 'a note is pinned to a `step`, an `object` or both; it has neither' });
+
+const tourStop = z.strictObject({ step, title: label, narration: text });
+const tour = z.strictObject({ title: label, stops: z.array(tourStop).min(1).max(L.stopsPerTour) });
+
+const settingKey = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'a setting name is a letter, then letters, digits, `_`, `.` or `-` (at most 64)');
+const view = z.strictObject({
+  layout: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .default(null)
+    .refine((v) => v === null || JSON.stringify(v).length <= L.layoutChars, { message: `the layout is larger than ${L.layoutChars / KiB} KiB` })
+    .transform((v) => v as JsonObject | null),
+  settings: z
+    .record(settingKey, z.union([z.string().max(L.labelChars), z.number(), z.boolean()]))
+    .default({})
+    .refine((s) => Object.keys(s).length <= L.settings, { message: `more than ${L.settings} settings` }),
+});
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const fingerprints = z.strictObject({
+  algorithm: z.literal(FINGERPRINT_ALGORITHM),
+  stride: z.number().int().min(1).max(L.maxStep),
+  count: z.number().int().min(1).max(L.maxStep + 1),
+  fingerprints: z.string().max(Math.ceil((L.fingerprints * 4) / 3) + 4).regex(BASE64, 'expected base64 text'),
+});
+
+const digests = z.strictObject({
+  atCursor: digest,
+  checkpoints: z.array(z.strictObject({ step, digest })).max(L.checkpoints).default([]),
+  steps: fingerprints.nullable().default(null),
+});
+
+/** The version-1 document's schema; cross-field rules (the cursor against the digests…) are in parse.ts. */
+export const sessionSchema = z.strictObject({
+  format: z.literal(SESSION_FORMAT),
+  version: z.literal(SESSION_VERSION),
+  engine: z.string().min(1).max(L.labelChars),
+  scenario: z.strictObject({
+    name: label,
+    file: z.string().max(L.fileNameChars).default(''),
+    text: z.string().min(1).max(L.scenarioChars),
+  }),
+  cursor: step,
+  path: z.array(step).max(L.path).default([]),
+  breakpoints: z.array(breakpoint).max(L.breakpoints).default([]),
+  bookmarks: z.array(z.strictObject({ step, label })).max(L.bookmarks).default([]),
+  notes: z.array(note).max(L.notes).default([]),
+  tours: z.array(tour).max(L.tours).default([]),
+  view: view.default({ layout: null, settings: {} }),
+  digests,
+});
+
+/** The schema's output is exactly the Session type (checked here, at compile time). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemaMatchesType: Same<z.output<typeof sessionSchema>, Session> = true;
+void schemaMatchesType;
+
+/** The top-level keys, in the order a writer emits them. */
+export const SESSION_KEYS: readonly (keyof Session)[] = Object.keys(sessionSchema.shape) as (keyof Session)[];
