@@ -3,23 +3,40 @@
  * resized. The layout is remembered (localStorage in the browser; Electron's renderer
  * storage likewise) and can be reset to the default below.
  */
-import { useCallback, useEffect, useRef } from 'react';
-import { DockviewReact, themeDark, type DockviewApi, type DockviewReadyEvent, type IDockviewPanelProps } from 'dockview-react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { DockviewReact, themeDark, type DockviewApi, type DockviewPanelApi, type DockviewReadyEvent, type IDockviewPanelProps } from 'dockview-react';
 import 'dockview-react/dist/styles/dockview.css';
 import { useTranslation } from 'react-i18next';
 import { PANELS } from '../panels/registry';
+import { PanelVisibleContext } from '../state/panel-visible';
 import { PanelBoundary } from './PanelBoundary';
 
 /** Bumped when the default layout changes, so users get the new one once. */
 const LAYOUT_KEY = 'uvmscope.layout.v2';
 
+/** Whether a dock panel can be seen (the active tab of a visible group), following dockview's events. */
+function usePanelApiVisible(api: DockviewPanelApi): boolean {
+  const [visible, setVisible] = useState(api.isVisible);
+  useEffect(() => {
+    setVisible(api.isVisible);
+    const listener = api.onDidVisibilityChange((event) => setVisible(event.isVisible));
+    return () => {
+      listener.dispose();
+    };
+  }, [api]);
+  return visible;
+}
+
+/** Every panel in its error boundary, told whether it can be seen (usePanelVisible; useView waits while it cannot). */
 const components: Record<string, React.FunctionComponent<IDockviewPanelProps>> = Object.fromEntries(
   PANELS.map((p) => {
     const Panel = p.component;
-    const Wrapped = () => (
-      <PanelBoundary name={p.title}>
-        <Panel />
-      </PanelBoundary>
+    const Wrapped = ({ api }: IDockviewPanelProps) => (
+      <PanelVisibleContext.Provider value={usePanelApiVisible(api)}>
+        <PanelBoundary name={p.title}>
+          <Panel />
+        </PanelBoundary>
+      </PanelVisibleContext.Provider>
     );
     Wrapped.displayName = `Panel(${p.id})`;
     return [p.id, Wrapped];

@@ -3,11 +3,13 @@
  * changes, with at most one request in flight: while the host computes one answer the cursor may move many times (a
  * held F10), and only the latest step is asked for next, so a big run's views never queue up behind each other. A
  * new run or a new query clears the old answer (it described something else); a moved cursor keeps showing the last
- * answer until the next one arrives. Each round trip is recorded as a `view.<name>` performance measure (the
- * renderer benchmarks read them).
+ * answer until the next one arrives. A panel in a hidden dock tab (usePanelVisible) asks for nothing, and once shown
+ * asks once for the cursor it missed (nothing when its answer is still the cursor's). Each round trip is recorded as
+ * a `view.<name>` performance measure (the renderer benchmarks and the browser tests read them).
  */
 import { useEffect, useRef, useState } from 'react';
 import type { ResultOf, ViewQuery } from '../../protocol';
+import { usePanelVisible } from './panel-visible';
 import { useDebugger } from './store';
 
 export interface ViewState<R> {
@@ -22,18 +24,24 @@ export function useView<Q extends ViewQuery>(query: Q | null): ViewState<ResultO
   const run = useDebugger((s) => s.run);
   const view = useDebugger((s) => s.view);
   const [result, setResult] = useState<ViewState<ResultOf<Q>>>({ data: null, step: null, error: null });
+  const visible = usePanelVisible();
   const key = query ? JSON.stringify(query) : null;
-  const pump = useRef({ inFlight: false, wanted: null as string | null, generation: 0 });
+  /** `answered`: the step and query of the answer on show, so that showing the panel again asks only when it moved. */
+  const pump = useRef({ inFlight: false, wanted: null as string | null, answered: null as string | null, generation: 0 });
 
   useEffect(() => {
     pump.current.generation++;
+    pump.current.answered = null;
     setResult({ data: null, step: null, error: null });
   }, [run, key]);
 
   useEffect(() => {
     const p = pump.current;
-    if (!key || step === null || !run) return;
-    p.wanted = `${step}\n${key}`;
+    if (!key || step === null || !run || !visible) return;
+    const target = `${step}\n${key}`;
+    // the answer on show is this one (the panel was only hidden): nothing to ask, unless another answer is on its way
+    if (target === p.answered && !p.inFlight) return;
+    p.wanted = target;
     if (p.inFlight) return;
     const next = async () => {
       p.inFlight = true;
@@ -50,7 +58,10 @@ export function useView<Q extends ViewQuery>(query: Q | null): ViewState<ResultO
             const data = await view<ResultOf<Q>>(q);
             // the round trip to the engine host (the bench reads it)
             performance.measure(`view.${q.view}`, { start: t0, end: performance.now() });
-            if (generation === p.generation) setResult({ data, step: s, error: null });
+            if (generation === p.generation) {
+              p.answered = wanted;
+              setResult({ data, step: s, error: null });
+            }
           } catch (e) {
             if (generation === p.generation) setResult((r) => ({ ...r, error: e instanceof Error ? e.message : String(e) }));
           }
@@ -60,7 +71,7 @@ export function useView<Q extends ViewQuery>(query: Q | null): ViewState<ResultO
       }
     };
     void next();
-  }, [key, step, run, view]);
+  }, [key, step, run, view, visible]);
 
   return result;
 }

@@ -14,7 +14,6 @@ import { useDebugger } from '../../state/store';
 import { useView } from '../../state/use-view';
 import { useLatestView } from '../timeline/use-latest-view';
 import { formatCounter, formatNs, isByteCounter } from './format';
-import { useShown } from './use-shown';
 import './counters.css';
 
 /** Samples per sparkline (about two per pixel of its width). */
@@ -49,13 +48,12 @@ export function CountersPanel() {
   const names = run?.counterNames ?? [];
   const cursor = state?.step ?? 0;
   const root = useRef<HTMLDivElement>(null);
-  // in a background tab the charts wait: no series per cursor move that nobody sees
-  const shown = useShown(root);
 
   // once per run: which counters ever leave 0 (the query does not change with the cursor, the answer neither)
   const wholeRun = useLatestView<{ view: 'series'; points: number; counters: readonly string[] }>(run ? { view: 'series', points: 512, counters: names } : null);
   const upToCursor = useView<{ view: 'series'; points: number; counters: readonly string[]; fromStep: number; toStep: number }>(
-    run && shown ? { view: 'series', points: POINTS, counters: names, fromStep: 0, toStep: cursor } : null,
+    // in a background tab the charts wait (useView asks nothing for a hidden panel): no series per cursor move that nobody sees
+    run ? { view: 'series', points: POINTS, counters: names, fromStep: 0, toStep: cursor } : null,
   );
   const moving = useMemo(() => {
     const set = new Set<string>();
