@@ -162,7 +162,7 @@ export default function Palette({ ctx }: { ctx: CommandContext }) {
         <Command label={t('palette.title')} loop onKeyDown={onKeyDown}>
           <Command.Input autoFocus value={search} onValueChange={setSearch} placeholder={t('palette.placeholder')} />
           <Command.List>
-            <Command.Empty>{t('palette.empty')}</Command.Empty>
+            {!typed && <Command.Empty>{t('palette.empty')}</Command.Empty>}
             {typed && (
               <Command.Group heading={t('palette.groups.step')} forceMount>
                 {'error' in typed ? (
