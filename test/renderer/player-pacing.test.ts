@@ -2,9 +2,11 @@
  * Play's pacing (src/renderer/state/player-pacing.ts) over a fake debugger and a fake clock:
  * one request in flight at a time, skipping ahead by a seek when frames fall behind, and
  * stopping at the end, at a breakpoint hit (also one a step over passed) and when paused.
+ * Also what a typed step means (go to step, the palette's "Go to step N").
  */
 import { describe, expect, it } from 'vitest';
 import { Pacer, firstHitBetween, type PlayGranularity, type PlayHost, type PlaySpeed, type PlayStop } from '../../src/renderer/state/player-pacing';
+import { parseStepInput } from '../../src/renderer/app/step-input';
 
 interface Request {
   readonly kind: 'step' | 'seek';
@@ -218,5 +220,23 @@ describe('firstHitBetween', () => {
     expect(firstHitBetween(lists, 10, 29)).toBeNull();
     expect(firstHitBetween(lists, 30, 100)).toBeNull();
     expect(firstHitBetween([], 0, 100)).toBeNull();
+  });
+});
+
+describe('a typed step (go to step)', () => {
+  it('is a step as the status bar numbers them, or +n / -n from the cursor', () => {
+    expect(parseStepInput('0', 50, 100)).toEqual({ step: 0 });
+    expect(parseStepInput(' 100 ', 50, 100)).toEqual({ step: 100 });
+    expect(parseStepInput('+7', 50, 100)).toEqual({ step: 57 });
+    expect(parseStepInput('-7', 50, 100)).toEqual({ step: 43 });
+    expect(parseStepInput('−7', 50, 100)).toEqual({ step: 43 });
+  });
+
+  it('says why when there is no such step', () => {
+    expect(parseStepInput('101', 50, 100)).toEqual({ error: 'outOfRange', step: 101 });
+    expect(parseStepInput('-60', 50, 100)).toEqual({ error: 'outOfRange', step: -10 });
+    expect(parseStepInput('', 50, 100)).toEqual({ error: 'notANumber' });
+    expect(parseStepInput('12a', 50, 100)).toEqual({ error: 'notANumber' });
+    expect(parseStepInput('1.5', 50, 100)).toEqual({ error: 'notANumber' });
   });
 });
