@@ -10,7 +10,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { MemoryMapRegion, MemoryMapResult } from '../../../protocol';
+import type { MemoryMapResult } from '../../../protocol';
 import { useDebugger } from '../../state/store';
 import { useView } from '../../state/use-view';
 import { MemoryMapRenderer, type Labels } from './renderer';
@@ -18,6 +18,7 @@ import { lanesFor, type Lane, type LaneKind } from './lanes';
 import { PAGES_PER_BLOCK, type Geometry, type Hit } from './layout';
 import { formatBytes, formatVa } from './format';
 import { PageTip } from './PageTip';
+import { residentCounts, type ResidentCounts } from './summary';
 import { STATE_COLOURS } from '../../theme/palette';
 import './memory-map.css';
 import { useResize } from '../../state/use-resize';
@@ -36,6 +37,8 @@ export function MemoryMapPanel() {
   const shownStep = useRef<number | null>(null);
   const [geometry, setGeometry] = useState<{ perCell: number; perLine: number } | null>(null);
   const [hover, setHover] = useState<{ hit: Hit; x: number; y: number } | null>(null);
+  /** The summary's last count, which the next step's is made from (reset with each run). */
+  const counted = useRef<ResidentCounts | null>(null);
 
   const procName = useMemo(() => {
     const names = run?.processors.map((p) => p.name) ?? [];
@@ -101,6 +104,12 @@ export function MemoryMapPanel() {
 
   useResize(wrap, (el) => renderer.current?.setSize(el.clientWidth, el.clientHeight, window.devicePixelRatio || 1), []);
 
+  // a new run: its first answer is no continuation of the last run's, whatever their steps
+  useEffect(() => {
+    renderer.current?.newRun();
+    counted.current = null;
+  }, [run]);
+
   useEffect(() => {
     const r = renderer.current;
     if (!r || !data) return;
@@ -115,6 +124,12 @@ export function MemoryMapPanel() {
     if (selection?.kind === 'page') renderer.current?.reveal(selection.region, selection.page);
   }, [selection]);
 
+  const resident = useMemo(() => {
+    if (!data) return null;
+    const c = residentCounts(data, counted.current);
+    counted.current = c;
+    return c.counts;
+  }, [data]);
   const changed = data ? data.regions.reduce((n, r) => n + r.changed.length, 0) : 0;
   return (
     <div className="panel memory-map-panel">
@@ -147,7 +162,7 @@ export function MemoryMapPanel() {
         {data && data.regions.length === 0 && <div className="mm-loading">{t('noRegions')}</div>}
       </div>
       {data && <Legend data={data} procName={procName} />}
-      {data && <Summary data={data} procName={procName} />}
+      {data && resident && <Summary data={data} resident={resident} procName={procName} />}
       {hover && data && <PageTip hit={hover.hit} x={hover.x} y={hover.y} data={data} procName={procName} />}
     </div>
   );
@@ -217,26 +232,19 @@ function Legend({ data, procName }: { data: MemoryMapResult; procName: (p: numbe
 }
 
 /** What the canvas shows, in words, for screen readers (and tests). */
-function Summary({ data, procName }: { data: MemoryMapResult; procName: (p: number) => string }) {
+function Summary({ data, resident, procName }: { data: MemoryMapResult; resident: readonly (readonly number[])[]; procName: (p: number) => string }) {
   const { t } = useTranslation('memory');
-  const lines = useMemo(() => data.regions.map((r) => summaryOf(r, data.processors)), [data]);
   return (
     <ul className="sr-only" data-testid="mm-summary">
       {data.regions.map((r, k) => (
-        <li key={r.index} data-region={r.name} data-resident={lines[k].join(',')}>
+        <li key={r.index} data-region={r.name} data-resident={resident[k].join(',')}>
           {t('summary', {
             region: r.name,
             pages: r.pages,
-            resident: lines[k].map((n, p) => t('summaryResident', { proc: procName(p), count: n })).join(', '),
+            resident: resident[k].map((n, p) => t('summaryResident', { proc: procName(p), count: n })).join(', '),
           })}
         </li>
       ))}
     </ul>
   );
-}
-
-function summaryOf(r: MemoryMapRegion, procs: number): number[] {
-  const out = new Array<number>(procs).fill(0);
-  for (let i = 0; i < r.pages; i++) for (let p = 0; p < procs; p++) if (r.state[i * procs + p] & 1) out[p]++;
-  return out;
 }

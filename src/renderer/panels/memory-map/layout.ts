@@ -82,10 +82,12 @@ function differingPages(a: MemoryMapRegion, b: MemoryMapRegion, processors: numb
 /**
  * The next answer for a region already shown: only the pages whose bytes changed get their levels computed again
  * (stepping through a big run changes a few pages per step). Returns those pages, or null when everything was redone.
+ * `known`: the pages that can differ from `prev`, when the caller knows them — the answer for the step right after
+ * `prev`'s, whose `changed` list holds exactly the pages that step changed — saving the scan of every page's bytes.
  */
-export function updateRegionData(prev: RegionData, region: MemoryMapRegion, processors: number): { data: RegionData; dirty: number[] | null } {
+export function updateRegionData(prev: RegionData, region: MemoryMapRegion, processors: number, known: ArrayLike<number> | null = null): { data: RegionData; dirty: number[] | null } {
   if (prev.region.pages !== region.pages || prev.region.kind !== region.kind) return { data: regionData(region, processors), dirty: null };
-  const dirty = differingPages(prev.region, region, processors);
+  const dirty = known ? Array.from(known) : differingPages(prev.region, region, processors);
   if (dirty.length > region.pages / 4) return { data: regionData(region, processors), dirty: null };
   // the old levels belong to an answer nobody draws any more: update them in place
   fillLevels(prev.lanes, prev.levels, region, processors, dirty);

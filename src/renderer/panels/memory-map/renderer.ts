@@ -9,10 +9,9 @@
  */
 import type { MemoryMapResult, ObjectRef } from '../../../protocol';
 import { STATE_COLOURS } from '../../theme/palette';
+import { BG, TRACK } from './colours';
 import { aggregate, bandHeight, fitZoom, hitTest, laneTop, layout, lineTop, minPagesPerLine, pageCell, PAGES_PER_BLOCK, patchAggregate, regionData, updateRegionData, type Aggregate, type Geometry, type Hit, type RegionData, type RegionGeom } from './layout';
 
-export const BG = '#1c1f26';
-const TRACK = '#2a303a';
 const TEXT = '#e6e8eb';
 const TEXT_DIM = '#9aa3ad';
 const CHANGED = STATE_COLOURS.changed;
@@ -98,6 +97,10 @@ export class MemoryMapRenderer {
   private hover: Hit | null = null;
   private selection: ObjectRef | null = null;
   private baseDirty = true;
+  /** The step of the answer shown, while the next one may be its continuation (null: unknown, a new run). */
+  private shownStep: number | null = null;
+  /** The base layer's pixels, kept between redraws of the same size. */
+  private image: ImageData | null = null;
   private frame = 0;
   private anim: { start: number; movers: Mover[]; fades: Fade[] } | null = null;
   private marks: Mark[] = [];
@@ -136,15 +139,26 @@ export class MemoryMapRenderer {
     this.invalidate();
   }
 
+  /**
+   * A new run is shown: the next answer is not the continuation of the last one, whatever its step (its levels are
+   * found by comparing bytes, as for a jump; the zoom stays when the regions have the same shape).
+   */
+  newRun(): void {
+    this.shownStep = null;
+  }
+
   /** A new answer from the host. `animate`: the cursor moved to this step (not a re-render of the same one). */
   setData(result: MemoryMapResult, animate: boolean): void {
     const t0 = performance.now();
     const sameShape = this.result !== null && this.result.regions.length === result.regions.length && this.result.regions.every((r, k) => r.pages === result.regions[k].pages && r.kind === result.regions[k].kind);
+    // the step right after the one shown: its `changed` pages are the only ones that differ (played, or stepped into)
+    const next = sameShape && this.shownStep !== null && result.step === this.shownStep + 1;
     this.result = result;
+    this.shownStep = result.step;
     if (sameShape && this.data.length === result.regions.length) {
       // a step through the same run: recompute only the pages whose bytes changed, and their aggregated cells
       this.data = result.regions.map((r, k) => {
-        const { data, dirty } = updateRegionData(this.data[k], r, result.processors);
+        const { data, dirty } = updateRegionData(this.data[k], r, result.processors, next ? r.changed : null);
         for (const [key, agg] of this.aggregates) {
           if (!key.startsWith(`${k}:`)) continue;
           if (dirty) patchAggregate(data, agg, dirty);
@@ -160,8 +174,15 @@ export class MemoryMapRenderer {
       this.userZoom = false;
       this.scrollY = 0;
     }
-    this.relayout();
     this.anim = null;
+    if (sameShape && this.geometry && this.geometry.regions.length === this.data.length) {
+      // the same regions at the same size and zoom: the geometry stays, it only shows the new answer
+      const g = this.geometry;
+      this.geometry = { ...g, regions: g.regions.map((r, k) => ({ ...r, data: this.data[k] })) };
+      if (!animate) this.marks = this.changes(false).marks;
+    } else {
+      this.relayout();
+    }
     if (animate) this.startAnimation();
     this.invalidate();
     // the answer's own cost on the main thread (lane levels, layout, the step's changes), for the bench
@@ -244,10 +265,15 @@ export class MemoryMapRenderer {
 
   // ---- layout ----
 
-  private readFont(): void {
+  /** The canvas's font (presentation mode makes it larger); true when it changed. */
+  private readFont(): boolean {
     const cs = getComputedStyle(this.canvas);
-    this.font = Math.max(10, Math.min(28, parseFloat(cs.fontSize) || 13));
-    this.fontFamily = cs.fontFamily || 'sans-serif';
+    const font = Math.max(10, Math.min(28, parseFloat(cs.fontSize) || 13));
+    const family = cs.fontFamily || 'sans-serif';
+    const changed = font !== this.font || family !== this.fontFamily;
+    this.font = font;
+    this.fontFamily = family;
+    return changed;
   }
 
   private relayout(): void {
@@ -256,7 +282,6 @@ export class MemoryMapRenderer {
       return;
     }
     const width = this.cssW - SCROLLBAR;
-    // presentation mode changes the font without resizing the panel: read it at every layout
     this.readFont();
     const m = { font: this.font };
     if (!this.userZoom || !this.pagesPerLine) this.pagesPerLine = fitZoom(this.data, width, this.cssH, m);
@@ -299,6 +324,9 @@ export class MemoryMapRenderer {
   }
 
   private draw(now: number): void {
+    // presentation mode changes the font without resizing the panel: look before each redraw of the base (in the
+    // frame, where the style is computed anyway; a step's answer no longer lays the map out again)
+    if (this.baseDirty && this.readFont()) this.relayout();
     if (this.baseDirty) {
       const t0 = performance.now();
       this.drawBase();
@@ -339,7 +367,8 @@ export class MemoryMapRenderer {
       ctx.fillRect(0, 0, W, H);
       return;
     }
-    const img = ctx.createImageData(W, H);
+    if (!this.image || this.image.width !== W || this.image.height !== H) this.image = ctx.createImageData(W, H);
+    const img = this.image;
     const px = new Uint32Array(img.data.buffer);
     px.fill(rgba(BG));
     const dpr = this.dpr;
