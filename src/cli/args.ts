@@ -34,15 +34,31 @@ export interface PlanArgs {
   output?: string;
 }
 
+export interface ReplayArgs {
+  command: 'replay';
+  file: string;
+  json: boolean;
+}
+
+export interface SessionArgs {
+  command: 'session';
+  /** The recipe (YAML). */
+  file: string;
+  /** Where to write the session; standard output when absent. */
+  output?: string;
+}
+
 export type Command =
   | RunArgs
   | ValidateArgs
   | PlanArgs
+  | ReplayArgs
+  | SessionArgs
   /** `topic` is the command whose help was asked for (`uvmscope run --help`), or undefined for the overview. */
   | { command: 'help'; topic?: CommandName }
   | { command: 'version' };
 
-export const COMMANDS = ['run', 'validate', 'plan'] as const;
+export const COMMANDS = ['run', 'validate', 'plan', 'replay', 'session'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** Bad usage: the message says what was wrong; the caller adds the usage text and exits 2. */
@@ -73,6 +89,17 @@ const OPTIONS: Record<CommandName, Record<string, OptionSpec>> = {
   },
   validate: {},
   plan: { '-o': { value: 'a file name' }, '--output': { value: 'a file name' } },
+  replay: { '--json': {} },
+  session: { '-o': { value: 'a file name' }, '--output': { value: 'a file name' } },
+};
+
+/** What each command's one file is, for "needs …" messages. */
+const NOUNS: Record<CommandName, string> = {
+  run: 'a scenario file',
+  validate: 'a scenario or session file to check',
+  plan: 'a scenario file',
+  replay: 'a session file (.uvmsession)',
+  session: 'a session recipe (.yaml)',
 };
 
 const HELP = new Set(['--help', '-h']);
@@ -134,12 +161,12 @@ function parseCommand(command: CommandName, argv: readonly string[]): Command {
     if (value === undefined || value === '') throw new UsageError(`${name} needs ${spec.value}`, command);
     values.set(name, value);
   }
-  const noun = command === 'run' ? 'a scenario file' : 'a scenario file to check';
-  if (positional.length === 0) throw new UsageError(`${command} needs ${noun}`, command);
+  if (positional.length === 0) throw new UsageError(`${command} needs ${NOUNS[command]}`, command);
   if (positional.length > 1) throw new UsageError(`${command} takes one file; unexpected ${quote(positional[1])}`, command);
   const file = positional[0];
   if (command === 'validate') return { command, file };
-  if (command === 'plan') {
+  if (command === 'replay') return { command, file, json: values.has('--json') };
+  if (command === 'plan' || command === 'session') {
     if (values.has('-o') && values.has('--output')) throw new UsageError('-o and --output are the same option; give one', command);
     const output = values.get('-o') ?? values.get('--output');
     return typeof output === 'string' ? { command, file, output } : { command, file };
@@ -157,7 +184,7 @@ function parseCommand(command: CommandName, argv: readonly string[]): Command {
   return out;
 }
 
-/** `run, validate and plan`. */
+/** `run, validate, plan, replay and session`. */
 function listCommands(): string {
   return `${COMMANDS.slice(0, -1).join(', ')} and ${COMMANDS[COMMANDS.length - 1]}`;
 }
@@ -205,8 +232,10 @@ export const USAGE: Record<'overview' | CommandName, string> = {
 
 Commands:
   run <scenario.yaml>        run a scenario to its end and print a summary
-  validate <file>            check a scenario without running it
+  validate <file>            check a scenario or a session without running it
   plan <scenario.yaml>       write the steps as a plan for tools/uvm-capture (a real GPU)
+  replay <session>           replay a saved session: does it reach the state it saved?
+  session <recipe.yaml>      make a session (bookmarks, notes, a tour) from a recipe
 
 Options:
   -h, --help                 show this help (uvmscope <command> --help for a command's)
@@ -242,9 +271,34 @@ Options:
   validate: `Usage: uvmscope validate <file>
 
 Checks a scenario without running it. Prints "ok: <file> (N steps, M regions)", or each error as
-file:line:column: message, and exits 1.
+file:line:column: message, and exits 1. A session (a .uvmsession file, or JSON with "format": "uvmsession") is
+checked too: its fields, its embedded scenario and its breakpoints; errors name the field, e.g.
+saved.uvmsession:12:15: bookmarks[1].step: expected an integer, got the number 1.5
 
 Options:
+  -h, --help                 show this help
+`,
+  replay: `Usage: uvmscope replay <session.uvmsession> [--json]
+
+Runs the session's embedded scenario, puts the cursor on the session's step and compares the state digest there
+with the one the session saved. Exit status 0 when they match; 1 when they differ, with the first step whose state
+differs, or when the session cannot be read (each error as file:line:column: field: message). Steps past the
+replayed run and breakpoints this build refuses are printed as warnings. docs/session-format.md describes sessions.
+
+Options:
+  --json                     print one JSON object (match, digests, divergence, warnings)
+  -h, --help                 show this help
+`,
+  session: `Usage: uvmscope session <recipe.yaml> [-o <out.uvmsession>]
+
+Makes a session from a recipe: runs the scenario it names (relative to the recipe) and places its bookmarks,
+notes, tour stops and cursor, each given as a step number, start, end, op N, bookmark NAME or a breakpoint spec
+(its first hit after the place before it). docs/session-format.md describes recipes. The examples in
+assets/sessions are made with
+  uvmscope session assets/sessions/<name>.recipe.yaml -o assets/sessions/<name>.uvmsession
+
+Options:
+  -o, --output <file>        write the session to this file, atomically (default: standard output)
   -h, --help                 show this help
 `,
 };

@@ -5,7 +5,9 @@
 import { ENGINE_VERSION } from '../engine/version';
 import { parseArgs, USAGE, UsageError, type Command } from './args';
 import { planCommand } from './commands/plan';
+import { replayCommand } from './commands/replay';
 import { runCommand } from './commands/run';
+import { sessionCommand } from './commands/session';
 import { validateCommand } from './commands/validate';
 import { EXIT, type CliIo } from './io';
 
@@ -32,6 +34,10 @@ export function cli(argv: readonly string[], io: CliIo): number {
         return validateCommand(command, io);
       case 'plan':
         return planCommand(command, io);
+      case 'replay':
+        return replayCommand(command, io);
+      case 'session':
+        return sessionCommand(command, io);
     }
   } catch (e) {
     return internalError(e, io);

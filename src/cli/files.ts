@@ -38,12 +38,24 @@ export function describeFsError(e: unknown): string {
   }
 }
 
-/** Reads a scenario file as UTF-8 text (a BOM is dropped), refusing directories, huge files and binary data. */
-export function readTextFile(file: string): ReadResult {
+/** How large a file a command reads, and what to call it in messages. */
+export interface ReadLimit {
+  /** Larger files are refused before reading. */
+  bytes: number;
+  /** The limit as messages state it (a scenario's is in characters). */
+  shown: number;
+  /** `a scenario`, `a session`. */
+  what: string;
+}
+
+export const SCENARIO_READ_LIMIT: ReadLimit = { bytes: MAX_INPUT_BYTES, shown: MAX_INPUT_CHARS, what: 'a scenario' };
+
+/** Reads a scenario (or another text) file as UTF-8 text (a BOM is dropped), refusing directories, huge files and binary data. */
+export function readTextFile(file: string, limit: ReadLimit = SCENARIO_READ_LIMIT): ReadResult {
   try {
     const st = statSync(file);
-    if (st.isDirectory()) return { ok: false, message: `cannot read ${file}: it is a directory, not a scenario file` };
-    if (st.isFile() && st.size > MAX_INPUT_BYTES) return { ok: false, message: `cannot read ${file}: it is ${formatBytes(st.size)}; a scenario may be at most ${formatBytes(MAX_INPUT_CHARS)}` };
+    if (st.isDirectory()) return { ok: false, message: `cannot read ${file}: it is a directory, not ${limit.what} file` };
+    if (st.isFile() && st.size > limit.bytes) return { ok: false, message: `cannot read ${file}: it is ${formatBytes(st.size)}; ${limit.what} may be at most ${formatBytes(limit.shown)}` };
     const bytes = readFileSync(file);
     try {
       return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };

@@ -109,10 +109,10 @@ describe('run: errors', () => {
     expect(runCli(['run', '--help']).out).toContain('--check-invariants');
   });
 
-  it('refuses session files as not supported yet (2)', () => {
+  it('points a session file to replay (2)', () => {
     const r = runCli(['run', tmp.path('x.uvmsession')]);
     expect(r.status).toBe(2);
-    expect(r.err).toContain('session files (.uvmsession) are not supported yet');
+    expect(r.err).toContain('is a session (.uvmsession): replay it with `uvmscope replay');
   });
 
   it('reports an internal error in one line, with the stack only under UVMSCOPE_DEBUG=1', () => {
@@ -214,10 +214,10 @@ describe('validate', () => {
     expect(runCli(['validate', tmp.path('unrunnable.yaml')]).status).toBe(0);
   });
 
-  it('says session files are not supported yet (2)', () => {
+  it('reads a session file as a session (test/cli/session.test.ts has the rest)', () => {
     const r = runCli(['validate', 'saved.uvmsession']);
-    expect(r.status).toBe(2);
-    expect(r.err).toBe('uvmscope: saved.uvmsession: session files (.uvmsession) are not supported yet; give a scenario (.yaml)\n');
+    expect(r.status).toBe(1);
+    expect(r.err).toBe('uvmscope: cannot read saved.uvmsession: no such file or directory\n');
   });
 });
 

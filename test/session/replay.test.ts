@@ -56,6 +56,19 @@ describe('replay: a changed scenario names the first diverging step', () => {
     expect(r.divergence?.how).toMatch(/first whose change of state differs/);
   });
 
+  it('checks every step the session names, not only the cursor: a change after the cursor is found', () => {
+    const changed = BUSY.replace('{ op: uvm.prefetch, region: B, to: g1 }', '{ op: uvm.prefetch, region: B, to: g0 }');
+    const last = BUSY_STEPS - 1;
+    const expected = firstDifferingStep(BUSY, changed, last);
+    expect(expected).toBeGreaterThan(10);
+    const text = sessionText(BUSY, { cursor: 10, tours: [{ title: 't', stops: [{ step: last, title: 'end', narration: 'the end' }] }] });
+    expect(valueAt(text, ['digests', 'steps', 'count'])).toBe(BUSY_STEPS);
+    const r = replay(withScenario(text, changed));
+    expect(r.digest.replayed).toBe(r.digest.saved);
+    expect(r.match).toBe(false);
+    expect(r.divergence).toMatchObject({ step: expected, exact: true });
+  });
+
   it('a run that ends before the cursor diverges where it ends', () => {
     const text = sessionText(BUSY);
     const shorter = BUSY.replace('  - { op: uvm.prefetch, region: B, to: g1 }\n  - { op: bookmark, name: end }\n', '');
@@ -96,7 +109,7 @@ describe('replay: a changed scenario names the first diverging step', () => {
     text = edited(text, ['digests', 'checkpoints'], checkpoints.map((c) => (c.step >= 50 ? { step: c.step, digest: '0123456789abcdef' } : c)));
     const r = replay(text);
     expect(r.match).toBe(false);
-    expect(r.divergence?.how).toMatch(/^every step up to the cursor changed the state the same way, yet the digests differ/);
+    expect(r.divergence?.how).toMatch(/^every step changed the state the same way, yet the digests differ/);
     const first = checkpoints.find((c) => c.step >= 50)?.step ?? -1;
     expect(r.divergence).toMatchObject({ to: first, exact: false });
   });

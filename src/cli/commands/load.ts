@@ -5,13 +5,13 @@ import type { CliIo } from '../io';
 
 export const SESSION_EXTENSION = '.uvmsession';
 
-/** Session files arrive in a later version; say so rather than failing to parse them as YAML. */
+/** A session file, by its extension: `replay` and `validate` take it, `run` points there rather than parse it as YAML. */
 export function isSessionFile(file: string): boolean {
   return file.toLowerCase().endsWith(SESSION_EXTENSION);
 }
 
 export function sessionNotSupported(file: string, io: CliIo): void {
-  io.stderr(`uvmscope: ${file}: session files (${SESSION_EXTENSION}) are not supported yet; give a scenario (.yaml)\n`);
+  io.stderr(`uvmscope: ${file} is a session (${SESSION_EXTENSION}): replay it with \`uvmscope replay ${file}\`; run takes a scenario (.yaml)\n`);
 }
 
 /** The parsed scenario, or null after printing why not (an unreadable file, or each located error). */

@@ -123,14 +123,16 @@ export interface StepDigest {
 }
 
 /**
- * A fingerprint of each step's net change of state, up to the cursor (replay.ts): what lets a replay that diverges
- * name the first step whose state differs. Groups of `stride` steps share one fingerprint when the run is long.
+ * A fingerprint of each step's net change of state (fingerprint.ts), from step 0 to the session's horizon: the last
+ * step it names (its cursor, path, bookmarks, notes or tour stops). A replay compares them all, so a session proves
+ * every step it points at, and a replay that diverges names the first step whose state differs. Groups of `stride`
+ * steps share one fingerprint when the run is long.
  */
 export interface StepFingerprints {
   algorithm: typeof FINGERPRINT_ALGORITHM;
-  /** Steps per fingerprint: 1 unless steps 0..cursor are more than 65,536. */
+  /** Steps per fingerprint: 1 unless the horizon is past step 65,535. */
   stride: number;
-  /** Steps covered: cursor + 1. */
+  /** Steps covered, 0..count-1: the horizon + 1 (at least cursor + 1). */
   count: number;
   /** ceil(count / stride) little-endian 32-bit fingerprints, base64. */
   fingerprints: string;
@@ -139,7 +141,7 @@ export interface StepFingerprints {
 export interface SessionDigests {
   /** The state digest at the cursor: the proof a replay compares. */
   atCursor: string;
-  /** State digests at a few steps spread over 0..cursor, in step order. */
+  /** State digests at a few steps spread over 0..the horizon, in step order. */
   checkpoints: StepDigest[];
   /** Per-step fingerprints, when the writer recorded them. */
   steps: StepFingerprints | null;

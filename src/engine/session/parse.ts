@@ -182,16 +182,17 @@ function crossFieldChecks(s: Session, fail: (path: Path, message: string) => voi
     if (first !== undefined) fail(['breakpoints', i, 'id'], `id ${b.id} is also breakpoints[${first}]'s: ids are unique`);
     else ids.set(b.id, i);
   });
+  const horizon = Math.max(s.cursor, (s.digests.steps?.count ?? 0) - 1);
   let prev = -1;
   s.digests.checkpoints.forEach((c, i) => {
     if (c.step <= prev) fail(['digests', 'checkpoints', i, 'step'], `checkpoints are in increasing step order (step ${c.step} follows step ${prev})`);
-    else if (c.step > s.cursor) fail(['digests', 'checkpoints', i, 'step'], `step ${c.step} is after the cursor (${s.cursor}): checkpoints cover steps 0..cursor`);
+    else if (c.step > horizon) fail(['digests', 'checkpoints', i, 'step'], `step ${c.step} is past the steps the digests cover (0..${horizon})`);
     prev = Math.max(prev, c.step);
   });
   const f = s.digests.steps;
   if (f) {
     if (f.algorithm !== FINGERPRINT_ALGORITHM) fail(['digests', 'steps', 'algorithm'], `unknown fingerprint algorithm`);
-    if (f.count !== s.cursor + 1) fail(['digests', 'steps', 'count'], `expected ${s.cursor + 1} (steps 0..cursor), got ${f.count}`);
+    if (f.count < s.cursor + 1) fail(['digests', 'steps', 'count'], `expected at least ${s.cursor + 1} (steps 0..cursor), got ${f.count}`);
     const groups = Math.ceil(f.count / f.stride);
     if (groups > SESSION_LIMITS.fingerprints) fail(['digests', 'steps', 'stride'], `stride ${f.stride} makes ${grouped(groups)} fingerprints; at most ${grouped(SESSION_LIMITS.fingerprints)}`);
     else {

@@ -7,7 +7,7 @@
 import { parseBreakpointSpec, validateBreakpoint } from '../run/breakpoints';
 import { EngineError, execute, type ExecuteOptions } from '../run/execute';
 import type { Run } from '../run/run';
-import { nameFromSource, parseScenario } from '../scenario/index';
+import { nameFromSource, parseScenario, type Scenario } from '../scenario/index';
 import { ENGINE_VERSION } from '../version';
 import { decodeFingerprints, stepFingerprints } from './fingerprint';
 import { SESSION_LIMITS, type Session } from './format';
@@ -60,21 +60,47 @@ export function scenarioFileOf(session: Session): string {
   return session.scenario.file || `${session.scenario.name}.yaml`;
 }
 
+function locator(parsed: ParsedSession): (path: Path, message: string) => SessionError {
+  return (path, message) => {
+    const { line, col } = parsed.locate(path);
+    return { source: parsed.source, line, col, path: pathToString(path), message };
+  };
+}
+
+/** The session's scenario, parsed, or its errors located at `scenario.text` (with the line inside the scenario). */
+function embeddedScenario(parsed: ParsedSession): { ok: true; scenario: Scenario } | { ok: false; errors: SessionError[] } {
+  const located = locator(parsed);
+  const scenarioFile = scenarioFileOf(parsed.session);
+  const scenario = parseScenario(parsed.session.scenario.text, scenarioFile);
+  if (scenario.ok) return scenario;
+  const errors = scenario.errors.slice(0, SESSION_LIMITS.errors).map((e) =>
+    located(['scenario', 'text'], `the embedded scenario does not parse: ${nameFromSource(scenarioFile)} line ${e.line}, column ${e.col}${e.path ? ` (${e.path})` : ''}: ${e.message}`),
+  );
+  return { ok: false, errors };
+}
+
+/**
+ * What can be checked without running: the embedded scenario parses, and every breakpoint spec parses and names
+ * kinds, functions and fields this build knows (`uvmscope validate`). An empty list when all is well.
+ */
+export function checkSession(parsed: ParsedSession): SessionError[] {
+  const scenario = embeddedScenario(parsed);
+  const errors = scenario.ok ? [] : scenario.errors;
+  const located = locator(parsed);
+  parsed.session.breakpoints.forEach((b, i) => {
+    const bp = parseBreakpointSpec(b.spec, { id: b.id, enabled: b.enabled });
+    const why = bp.ok ? validateBreakpoint(bp.breakpoint) : `column ${bp.error.col}: ${bp.error.message}`;
+    if (why) errors.push(located(['breakpoints', i, 'spec'], `this build cannot set the breakpoint: ${why}`));
+  });
+  return errors.slice(0, SESSION_LIMITS.errors);
+}
+
 /** Runs the session's scenario and checks the digest at its cursor. Errors only when the scenario cannot run. */
 export function replaySession(parsed: ParsedSession, options: ExecuteOptions = {}): ReplayResult {
   const { session, source } = parsed;
-  const located = (path: Path, message: string): SessionError => {
-    const { line, col } = parsed.locate(path);
-    return { source, line, col, path: pathToString(path), message };
-  };
-  const scenarioFile = scenarioFileOf(session);
-  const scenario = parseScenario(session.scenario.text, scenarioFile);
-  if (!scenario.ok) {
-    const errors = scenario.errors.slice(0, SESSION_LIMITS.errors).map((e) =>
-      located(['scenario', 'text'], `the embedded scenario does not parse: ${nameFromSource(scenarioFile)} line ${e.line}, column ${e.col}${e.path ? ` (${e.path})` : ''}: ${e.message}`),
-    );
-    return { ok: false, errors };
-  }
+  const located = locator(parsed);
+  const scenario = embeddedScenario(parsed);
+  if (!scenario.ok) return scenario;
   let run: Run;
   try {
     run = execute(scenario.scenario, options);
@@ -90,8 +116,8 @@ export function replaySession(parsed: ParsedSession, options: ExecuteOptions = {
     run.seek(cursor);
     replayed = run.digest();
   }
-  const match = replayed === saved;
-  const divergence = match ? null : locateDivergence(session, run);
+  const divergence = compareRun(session, run);
+  const match = replayed === saved && divergence === null;
   run.seek(Math.min(cursor, run.stepCount - 1));
 
   const warnings: SessionError[] = [];
@@ -124,32 +150,36 @@ export function replaySession(parsed: ParsedSession, options: ExecuteOptions = {
   };
 }
 
-/** The first step whose state differs between the saved run and `run`. Moves the run's cursor. */
-export function locateDivergence(session: Session, run: Run): Divergence {
-  const count = session.cursor + 1;
+/**
+ * Compares the replayed run with what the session recorded: every step's fingerprint up to the horizon, the
+ * checkpoint digests and the digest at the cursor. Null when all agree; otherwise where the runs parted: the first
+ * step whose fingerprint differs (exact with one fingerprint per step), else the interval between the last
+ * agreeing and the first disagreeing digest. Moves the run's cursor.
+ */
+export function compareRun(session: Session, run: Run): Divergence | null {
   const f = session.digests.steps;
   let prefix = '';
   if (f) {
     const saved = decodeFingerprints(f.fingerprints);
     if (saved) {
-      const mine = stepFingerprints(run, count, f.stride);
+      const mine = stepFingerprints(run, f.count, f.stride);
       const n = Math.min(saved.length, mine.length);
       for (let g = 0; g < n; g++) {
         if (saved[g] === mine[g]) continue;
         const from = g * f.stride;
-        const to = Math.min((g + 1) * f.stride, count) - 1;
+        const to = Math.min((g + 1) * f.stride, f.count) - 1;
         if (f.stride === 1) return { step: from, exact: true, from, to, how: `step ${grouped(from)} is the first whose change of state differs (per-step fingerprints)` };
         return { step: from, exact: false, from, to, how: `the first differing fingerprint covers steps ${grouped(from)}..${grouped(to)} (one fingerprint per ${grouped(f.stride)} steps)` };
       }
-      if (run.stepCount < count) {
+      if (run.stepCount < f.count) {
         const s = run.stepCount;
-        return { step: s, exact: true, from: s, to: s, how: `the replayed run ends after step ${grouped(s - 1)}, the same up to there; the session's cursor is step ${grouped(session.cursor)}` };
+        return { step: s, exact: true, from: s, to: s, how: `the replayed run ends after step ${grouped(s - 1)}, the same up to there; the session names steps up to ${grouped(f.count - 1)}` };
       }
-      prefix = `every step up to the cursor changed the state the same way, yet the digests differ (saved by engine ${session.engine}, replayed by ${ENGINE_VERSION}: the digest's layout may have changed); `;
+      prefix = `every step changed the state the same way, yet the digests differ (saved by engine ${session.engine}, replayed by ${ENGINE_VERSION}: the digest's layout may have changed); `;
     }
   }
-  // checkpoint digests, the cursor's last
-  const points = [...session.digests.checkpoints.filter((c) => c.step < session.cursor), { step: session.cursor, digest: session.digests.atCursor }];
+  // the checkpoint digests and the cursor's, in step order
+  const points = [...session.digests.checkpoints.filter((c) => c.step !== session.cursor), { step: session.cursor, digest: session.digests.atCursor }].sort((a, b) => a.step - b.step);
   let lastMatch = -1;
   for (const c of points) {
     let differs = true;
@@ -161,11 +191,10 @@ export function locateDivergence(session: Session, run: Run): Divergence {
       const from = lastMatch + 1;
       const exact = from === c.step;
       const where = exact ? `step ${grouped(c.step)}` : `steps ${grouped(from)}..${grouped(c.step)}`;
-      const how = `${prefix}${lastMatch < 0 ? 'no checkpoint before it matches' : `the state digest matches at step ${grouped(lastMatch)}`} and differs at step ${grouped(c.step)}${c.step >= run.stepCount ? ' (past the replayed run)' : ''}: the first difference is in ${where}`;
+      const how = `${prefix}${lastMatch < 0 ? 'no digest before it matches' : `the state digest matches at step ${grouped(lastMatch)}`} and differs at step ${grouped(c.step)}${c.step >= run.stepCount ? ' (past the replayed run)' : ''}: the first difference is in ${where}`;
       return { step: from, exact, from, to: c.step, how };
     }
     lastMatch = c.step;
   }
-  // unreachable: the cursor's digest differs, or locateDivergence was not called
-  return { step: session.cursor, exact: false, from: 0, to: session.cursor, how: 'the digests differ at the cursor' };
+  return null;
 }

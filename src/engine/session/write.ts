@@ -44,15 +44,27 @@ export interface SessionScenarioSource {
   file?: string;
 }
 
-/** The session document for a run at a cursor. The run's cursor is left where it was. */
+/**
+ * The session document for a run at a cursor. The digests cover steps 0..the horizon, the last step the session
+ * names (clamped to the run: writeSession reports steps past it). The run's cursor is left where it was.
+ */
 export function buildSession(run: Run, scenario: SessionScenarioSource, user: SessionUserState = {}): Session {
   const cursor = user.cursor ?? run.cursor;
   if (!Number.isInteger(cursor) || cursor < 0 || cursor >= run.stepCount) throw new RangeError(`cursor ${cursor} is outside the run's steps 0..${run.stepCount - 1}`);
   const was = run.cursor;
   const checkpoints: StepDigest[] = [];
   let atCursor: string;
+  const fullPath = user.path ?? [];
+  const path = fullPath.slice(Math.max(0, fullPath.length - SESSION_LIMITS.path));
+  const named = [
+    ...path,
+    ...(user.bookmarks ?? []).map((b) => b.step),
+    ...(user.notes ?? []).flatMap((n) => (n.step === undefined ? [] : [n.step])),
+    ...(user.tours ?? []).flatMap((t) => t.stops.map((s) => s.step)),
+  ];
+  const horizon = Math.min(run.stepCount - 1, named.reduce((a, b) => (Number.isInteger(b) && b > a ? b : a), cursor));
   try {
-    for (const step of checkpointSteps(cursor)) {
+    for (const step of checkpointSteps(horizon)) {
       run.seek(step);
       checkpoints.push({ step, digest: run.digest() });
     }
@@ -61,16 +73,15 @@ export function buildSession(run: Run, scenario: SessionScenarioSource, user: Se
   } finally {
     run.seek(was);
   }
-  const count = cursor + 1;
+  const count = horizon + 1;
   const stride = strideFor(count);
-  const path = user.path ?? [];
   return {
     format: SESSION_FORMAT,
     version: SESSION_VERSION,
     engine: ENGINE_VERSION,
     scenario: { name: run.scenario.name, file: scenario.file ?? '', text: scenario.text },
     cursor,
-    path: path.slice(Math.max(0, path.length - SESSION_LIMITS.path)),
+    path,
     breakpoints: (user.breakpoints ?? []).map((b) => ({ id: b.id, spec: b.spec, enabled: b.enabled })),
     bookmarks: (user.bookmarks ?? []).map((b) => ({ step: b.step, label: b.label })),
     notes: (user.notes ?? []).map((n) => ({ ...(n.step !== undefined ? { step: n.step } : {}), ...(n.object !== undefined ? { object: { ...n.object } } : {}), text: n.text })),
