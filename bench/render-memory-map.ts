@@ -19,10 +19,12 @@
  * `measureMemoryMapRender()`.
  */
 import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { openApp, startApp } from '../test/e2e/browser.js';
 import { progress } from './log.js';
+import { dropScenario } from './render-drop.js';
 import { buildWebApp } from './web-build.js';
 import { GiB, MiB, PAGE, sizeText } from './scenarios.js';
 import { median, percentile } from './stats.js';
@@ -152,30 +154,7 @@ export async function measureMemoryMapRender(options: MemoryMapRenderOptions = {
   try {
     const page = await openApp(session, { width: 1600, height: 1000 });
     progress(`render-memory-map: dropping a ${regionBytes / MiB} MiB scenario (${regionBytes / PAGE} pages) on the app…`);
-    const before = await page.textContent('[data-testid="cursor-step"]');
-    const t0 = performance.now();
-    await page.evaluate((text) => {
-      const w = globalThis as unknown as {
-        DataTransfer: new () => { items: { add(file: unknown): void } };
-        File: new (parts: string[], name: string) => unknown;
-        DragEvent: new (type: string, init: { dataTransfer: unknown; cancelable: boolean }) => unknown;
-        dispatchEvent(event: unknown): boolean;
-      };
-      const data = new w.DataTransfer();
-      data.items.add(new w.File([text], 'bench-memory-map.yaml'));
-      w.dispatchEvent(new w.DragEvent('drop', { dataTransfer: data, cancelable: true }));
-    }, bigMapYaml(regionBytes));
-    await page.waitForFunction(
-      (was) => {
-        const doc = (globalThis as unknown as PageGlobals).document;
-        const t = doc.querySelector('[data-testid="cursor-step"]')?.textContent ?? '';
-        return t !== was && t.startsWith('step 0 of ') && !doc.querySelector('.load-overlay');
-      },
-      before,
-      { timeout: 600_000, polling: 50 },
-    );
-    const loadMs = performance.now() - t0;
-    const steps = Number(/of (\d+)/.exec((await page.textContent('[data-testid="cursor-step"]')) ?? '')?.[1] ?? 0);
+    const { loadMs, lastStep: steps } = await dropScenario(page, bigMapYaml(regionBytes), 'bench-memory-map.yaml');
     await waitMapAt(page, 0);
     progress(`  ${steps} steps loaded in ${(loadMs / 1000).toFixed(1)} s`);
 
@@ -332,7 +311,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const args = process.argv.slice(2);
   const quick = args.includes('--quick');
   const dirAt = args.indexOf('--web-dir');
-  measureMemoryMapRender({ webDir: dirAt >= 0 ? args[dirAt + 1] : undefined, regionBytes: quick ? 256 * MiB : undefined, stepPresses: quick ? 60 : undefined, perStepSamples: quick ? 10 : undefined })
+  measureMemoryMapRender({ webDir: dirAt >= 0 ? resolve(args[dirAt + 1]) : undefined, regionBytes: quick ? 256 * MiB : undefined, stepPresses: quick ? 60 : undefined, perStepSamples: quick ? 10 : undefined })
     .then((r) => process.stdout.write(`${JSON.stringify(r, null, 2)}\n`))
     .catch((e: unknown) => {
       process.stderr.write(`render-memory-map failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

@@ -145,7 +145,7 @@ export function formatReport(r: BenchReport): string {
     `          GPU pages dropped ${fmt(r.maquire_gpu_pages_dropped)} of ${fmt(r.maquire_gpu_pages_before)} (dirty pages whose GPU page was already gone: ${fmt(r.maquire_dirty_without_gpu_page)}); ${fmt(r.maquire_transitions)} transitions, ${fmt(r.maquire_steps)} steps`,
     `          whole run ${fmt(r.maquire_execute_ms_median)} ms; per op (median ms): ${Object.entries(r.maquire_run_op_ms_median).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     '',
-    `all targets ${r.all_targets_ok ? 'met' : 'NOT met'}`,
+    `engine targets ${r.all_targets_ok ? 'met' : 'NOT met'}`,
   ];
   return lines.join('\n') + '\n';
 }
