@@ -59,6 +59,9 @@ describe('the app shell', () => {
     await page.waitForSelector('.status-error');
     expect(await page.textContent('.status-error')).toMatch(/^broken\.yaml:3:\d+: /);
     expect(await cursor(page)).toBe(steps);
+    // the dropped text went to the editor, which came forward with it; the scenario list still shows the run
+    await page.waitForFunction(() => document.querySelector('.editor-file-name')?.textContent === 'broken.yaml');
+    await page.click('.dv-tab:has-text("Scenario"):not(:has-text("editor"))');
     expect(await page.textContent('.scenario-title')).toContain('A first tour');
     await page.close();
   }, 60_000);

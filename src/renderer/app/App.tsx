@@ -13,7 +13,8 @@ import { Layout } from './Layout';
 import { KeyHelp } from './KeyHelp';
 import { About, FormatHelp, type Dialog } from './dialogs';
 import { LoadOverlay } from './LoadOverlay';
-import { onDropFile, runCommand, type CommandContext } from './commands';
+import { onDropFile, openScenario, runCommand, type CommandContext } from './commands';
+import { watchUnsaved } from '../state/document';
 import { Overlays, openOverlay } from './overlays';
 import { usePlayer } from '../state/player';
 
@@ -36,6 +37,11 @@ export function App() {
   }, [presentation]);
 
   useEffect(() => {
+    // unsaved edits: Electron's close prompt, or the browser's own question before leaving the page
+    return watchUnsaved(window.uvmscope, window);
+  }, []);
+
+  useEffect(() => {
     const s = initialScenario();
     if (s && useDebugger.getState().status === 'idle') void load(s.source, s.file);
   }, [load]);
@@ -43,7 +49,7 @@ export function App() {
   useEffect(() => {
     const ctx: CommandContext = { togglePresentation: () => setPresentation((p) => !p), show: setDialog };
     const offMenu = window.uvmscope?.onMenuCommand((c, detail) => void runCommand(c, ctx, detail));
-    const offOpen = window.uvmscope?.onOpenFile((f) => void useDebugger.getState().load(f.text, f.name));
+    const offOpen = window.uvmscope?.onOpenFile((f) => void openScenario(f));
     const onShortcut = (event: KeyboardEvent) => {
       if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
       const key = event.key.toLowerCase();

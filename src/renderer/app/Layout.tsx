@@ -9,6 +9,7 @@ import 'dockview-react/dist/styles/dockview.css';
 import { useTranslation } from 'react-i18next';
 import { PANELS } from '../panels/registry';
 import { PanelVisibleContext } from '../state/panel-visible';
+import { useDocument } from '../state/document';
 import { PanelBoundary } from './PanelBoundary';
 
 /** Bumped when the default layout changes, so users get the new one once. */
@@ -99,6 +100,18 @@ export function Layout() {
     const reset = () => api.current && defaultLayout(api.current, title);
     window.addEventListener('uvmscope:reset-layout', reset);
     return () => window.removeEventListener('uvmscope:reset-layout', reset);
+  }, [title]);
+
+  // a file that failed to open goes to the editor, with its errors: bring the editor forward (back, if it was closed)
+  useEffect(() => {
+    const off = useDocument.subscribe((s, prev) => {
+      const dock = api.current;
+      if (!dock || !s.lastAttempt || s.lastAttempt === prev.lastAttempt) return;
+      const editor = dock.getPanel('editor');
+      if (editor) editor.api.setActive();
+      else dock.addPanel({ id: 'editor', component: 'editor', title: title('editor') });
+    });
+    return off;
   }, [title]);
 
   useEffect(() => {

@@ -4,6 +4,7 @@
  */
 import type { MenuCommand, MenuCommandDetail } from '../../protocol';
 import { useDebugger } from '../state/store';
+import { documentToSave, openDocument, useDocument } from '../state/document';
 import { fileFromDrop, openFile, saveFile } from '../files';
 import { BUILTIN_SCENARIOS, DEFAULT_SCENARIO } from '../scenarios';
 
@@ -13,10 +14,18 @@ export interface CommandContext {
   show(dialog: 'keys' | 'about' | 'scenarioFormat'): void;
 }
 
-/** Open a scenario file the user picks (or was given) and run it. */
+/** Open a scenario file the user picks (or was given) and run it; a file that does not load goes to the editor, with its errors. */
 export async function openScenario(file: { name: string; text: string } | null): Promise<void> {
   if (!file) return;
-  await useDebugger.getState().load(file.text, file.name);
+  await openDocument(file.text, file.name);
+}
+
+/** Save the document: the editor's text as it is now (edits not yet run included). */
+async function saveDocument(): Promise<void> {
+  const doc = documentToSave();
+  if (!doc.text) return;
+  const saved = await saveFile(doc.text, doc.name);
+  if (saved !== null) useDocument.getState().markSaved(doc.text);
 }
 
 export async function runCommand(command: MenuCommand, ctx: CommandContext, detail: MenuCommandDetail = {}): Promise<void> {
@@ -25,7 +34,7 @@ export async function runCommand(command: MenuCommand, ctx: CommandContext, deta
     switch (command) {
       case 'file.new': {
         const builtin = BUILTIN_SCENARIOS.find((b) => b.file === detail.scenario) ?? DEFAULT_SCENARIO;
-        await store.load(builtin.source, builtin.file);
+        await openDocument(builtin.source, builtin.file);
         break;
       }
       case 'file.open':
@@ -33,7 +42,7 @@ export async function runCommand(command: MenuCommand, ctx: CommandContext, deta
         break;
       case 'file.save':
       case 'file.saveAs':
-        if (store.source) await saveFile(store.source, store.fileName || 'scenario.yaml');
+        await saveDocument();
         break;
       case 'file.export':
         // exports (PNG, SVG, trace) arrive with sessions; nothing to do yet

@@ -12,6 +12,8 @@ export const editor = {
   unchanged: 'as loaded',
   unchangedHint: 'The text is the loaded run’s scenario',
   external: '{{file}} was loaded; your edits are still here.',
+  openFailed_one: '{{file}} did not open ({{count}} problem); your edits are still here.',
+  openFailed_other: '{{file}} did not open ({{count}} problems); your edits are still here.',
   showLoaded: 'Show {{file}}',
   problemsTitle: 'Problems of the last run',
   problems_one: '{{count}} problem: the run did not load',

@@ -5,6 +5,11 @@
  * the message on hover) and in a list below (a click puts the cursor there). A dot says
  * when the text differs from the loaded run; Revert goes back to it (and Ctrl+Z undoes that).
  *
+ * The text here is the user's document (state/document.ts): every change is reported, so Save
+ * writes it and closing with unsaved edits asks first. A file that failed to open comes here
+ * with its located errors instead of being lost (at once, or behind a banner when the text
+ * here has unsaved edits); a scenario loaded elsewhere never replaces unsaved edits either.
+ *
  * The editor lives in a shadow root so that CodeMirror's run-time styles are a constructed
  * stylesheet, which the app's CSP allows (setup.ts says why).
  */
@@ -16,6 +21,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Diagnostic, SchemaField, SchemaResult, SchemaValueKind } from '../../../protocol';
 import { useDebugger } from '../../state/store';
+import { isDirty, useDocument, type OpenAttempt } from '../../state/document';
 import { scenarioCompletion, type CompletionTexts } from './completion';
 import { diagnosticRange } from './diagnostics';
 import { editorExtensions } from './setup';
@@ -67,6 +73,25 @@ const toText = (source: string): Text => EditorState.create({ doc: source }).doc
  * brings back what was typed. The app has one scenario editor.
  */
 let kept: { readonly doc: string; readonly base: Base; readonly docFile: string } | null = null;
+/** The failed open the editor has taken in (shown, or offered in its banner): each is taken in once. */
+let handledAttempt: OpenAttempt | null = null;
+
+/** Diagnostics placed in `doc` (as it was when they were made; `changes` maps them through later edits). */
+function locate(doc: Text, diagnostics: readonly Diagnostic[], changes?: ChangeSet): Problem[] {
+  return diagnostics.map((d) => {
+    const r = diagnosticRange(doc, d);
+    if (!r) return { diagnostic: d, mark: null };
+    const from = changes ? changes.mapPos(r.from, 1) : r.from;
+    const to = Math.max(from, changes ? changes.mapPos(r.to, -1) : r.to);
+    return { diagnostic: d, mark: { from, to, severity: 'error', message: d.message } };
+  });
+}
+
+/** What the banner says: another scenario was loaded, or a file could not be opened, while the text here was edited. */
+interface Elsewhere {
+  readonly file: string;
+  readonly attempt: OpenAttempt | null;
+}
 
 export function EditorPanel() {
   const { t } = useTranslation('editor');
@@ -80,14 +105,18 @@ export function EditorPanel() {
   const extensions = useRef<Extension[] | null>(null);
   const base = useRef<Base>(kept?.base ?? { source, fileName, doc: toText(source) });
   const pending = useRef<Pending | null>(null);
+  /** The text of the editor's last Run, and whether the loaded run came from elsewhere (a file, a built-in) rather than from it. */
+  const ranHere = useRef<string | null>(null);
+  const baseFromElsewhere = useRef(true);
   const runRef = useRef<() => void>(() => {});
   const [docFile, setDocFile] = useState(kept?.docFile ?? fileName);
   const docFileRef = useRef(docFile);
   docFileRef.current = docFile;
   const [dirty, setDirty] = useState(false);
   const [problems, setProblems] = useState<readonly Problem[]>([]);
-  /** A scenario loaded from elsewhere while the text here was edited (the edits stay). */
-  const [external, setExternal] = useState<string | null>(null);
+  /** A scenario loaded (or a file that failed to open) elsewhere while the text here was edited (the edits stay). */
+  const [external, setExternal] = useState<Elsewhere | null>(null);
+  const attempt = useDocument((s) => s.lastAttempt);
 
   const texts = useMemo<CompletionTexts>(
     () => ({
@@ -126,16 +155,21 @@ export function EditorPanel() {
         if (!u.docChanged) return;
         if (pending.current) pending.current.changes = pending.current.changes.compose(u.changes);
         setDirty(!u.state.doc.eq(base.current.doc));
+        useDocument.getState().setDraft(u.state.doc.toString(), docFileRef.current);
       },
       label: t('editorLabel'),
     });
     const v = new EditorView({ state: makeState(kept?.doc ?? base.current.source), parent: root, root });
     view.current = v;
     setDirty(!v.state.doc.eq(base.current.doc));
+    // a fresh editor shows the loaded scenario as it came; one opened again keeps what was typed (saved or not)
+    useDocument.getState().setDraft(v.state.doc.toString(), docFileRef.current, kept === null);
     kept = null;
-    // keys typed here are the editor's: only function keys (F5, F10, F11…) reach the debugger
+    // keys typed here are the editor's: only function keys (F5, F10, F11…) reach the debugger, and the app's
+    // Ctrl+O / Ctrl+S (Save while typing saves the text as typed)
     const keep = (e: KeyboardEvent) => {
-      if (!/^F\d+$/.test(e.key)) e.stopPropagation();
+      const fileKey = (e.ctrlKey || e.metaKey) && !e.altKey && /^[os]$/i.test(e.key);
+      if (!/^F\d+$/.test(e.key) && !fileKey) e.stopPropagation();
     };
     el.addEventListener('keydown', keep);
     return () => {
@@ -151,6 +185,12 @@ export function EditorPanel() {
     if (hasRun) fetchSchema();
   }, [hasRun]);
 
+  // the document's name follows the file name shown
+  useEffect(() => {
+    const v = view.current;
+    if (v) useDocument.getState().setDraft(v.state.doc.toString(), docFile);
+  }, [docFile]);
+
   // a run was loaded (from here or elsewhere): it is the new base
   useEffect(() => {
     const v = view.current;
@@ -158,31 +198,56 @@ export function EditorPanel() {
     if (!v || (prev.source === source && prev.fileName === fileName)) return;
     const next: Base = { source, fileName, doc: toText(source) };
     base.current = next;
+    baseFromElsewhere.current = source !== ranHere.current;
     const doc = v.state.doc;
     if (doc.eq(next.doc)) {
       // the text here is what was loaded (a run from here)
       setDocFile(fileName);
       setDirty(false);
       setExternal(null);
-    } else if (doc.eq(prev.doc)) {
-      // not edited here: show the scenario that was loaded
+    } else if (doc.eq(prev.doc) && !isDirty(useDocument.getState())) {
+      // not edited here (nor run unsaved): show the scenario that was loaded
       v.setState(makeState(source));
       setDocFile(fileName);
       setDirty(false);
       setProblems([]);
       setExternal(null);
+      useDocument.getState().setDraft(source, fileName, true);
     } else {
-      setExternal(fileName);
+      setExternal({ file: fileName, attempt: null });
       setDirty(true);
     }
   }, [source, fileName, makeState]);
+
+  /** Show a file that failed to open, with its errors in place; Ctrl+Z brings back what was here. */
+  const showAttempt = useCallback((a: OpenAttempt) => {
+    const v = view.current;
+    if (!v) return;
+    v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: a.text }, annotations: isolateHistory.of('full') });
+    const found = locate(v.state.doc, a.diagnostics);
+    v.dispatch(setDiagnostics(v.state, found.flatMap((p) => (p.mark ? [p.mark] : []))));
+    setProblems(found);
+    setDocFile(a.name);
+    setExternal(null);
+    // the file is on disk as it is: nothing here is unsaved
+    useDocument.getState().setDraft(a.text, a.name, true);
+  }, []);
+
+  // a file that failed to open: shown here, unless that would hide unsaved edits (then the banner offers it)
+  useEffect(() => {
+    if (!attempt || attempt === handledAttempt || !view.current) return;
+    handledAttempt = attempt;
+    if (isDirty(useDocument.getState())) setExternal({ file: attempt.name, attempt });
+    else showAttempt(attempt);
+  }, [attempt, showAttempt]);
 
   const run = useCallback(async () => {
     const v = view.current;
     if (!v || useDebugger.getState().status === 'loading') return;
     const doc = v.state.doc;
     pending.current = { doc, changes: ChangeSet.empty(doc.length) };
-    const ok = await useDebugger.getState().load(doc.toString(), docFileRef.current);
+    ranHere.current = doc.toString();
+    const ok = await useDebugger.getState().load(ranHere.current, docFileRef.current);
     const ran = pending.current;
     pending.current = null;
     if (!view.current || !ran) return;
@@ -192,15 +257,8 @@ export function EditorPanel() {
       setExternal(null);
       return;
     }
-    const list = useDebugger.getState().diagnostics;
-    const found: Problem[] = list.map((d) => {
-      const r = diagnosticRange(ran.doc, d);
-      if (!r) return { diagnostic: d, mark: null };
-      // the text may have changed while it ran: follow the edits
-      const from = ran.changes.mapPos(r.from, 1);
-      const to = Math.max(from, ran.changes.mapPos(r.to, -1));
-      return { diagnostic: d, mark: { from, to, severity: 'error', message: d.message } };
-    });
+    // the text may have changed while it ran: follow the edits
+    const found = locate(ran.doc, useDebugger.getState().diagnostics, ran.changes);
     v.dispatch(setDiagnostics(v.state, found.flatMap((p) => (p.mark ? [p.mark] : []))));
     setProblems(found);
   }, []);
@@ -216,6 +274,8 @@ export function EditorPanel() {
     setProblems([]);
     setDocFile(b.fileName);
     setExternal(null);
+    // a scenario loaded from elsewhere is the document as it came; the text of a Run from here is not saved anywhere
+    if (baseFromElsewhere.current) useDocument.getState().setDraft(b.source, b.fileName, true);
     v.focus();
   };
 
@@ -256,9 +316,13 @@ export function EditorPanel() {
       </div>
       {external && (
         <div className="editor-banner" role="status">
-          <span>{t('external', { file: external })}</span>
-          <button type="button" onClick={revert}>
-            {t('showLoaded', { file: external })}
+          <span>
+            {external.attempt
+              ? t('openFailed', { file: external.file, count: external.attempt.diagnostics.length })
+              : t('external', { file: external.file })}
+          </span>
+          <button type="button" onClick={() => (external.attempt ? showAttempt(external.attempt) : revert())}>
+            {t('showLoaded', { file: external.file })}
           </button>
         </div>
       )}
