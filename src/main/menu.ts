@@ -5,6 +5,9 @@
  * MenuCommand (src/protocol/bridge.ts); Edit, zoom, full screen, developer tools and quit
  * are Electron's own roles.
  *
+ * Every label is from main's catalogue (src/main/i18n: `t('menu.…')`), but the data a menu lists (scenario titles,
+ * file names) and Electron's roles, which Electron labels itself.
+ *
  * The debugger keys (F5, F10, F11…) and presentation mode (F12) are shown in the menu but
  * not registered with it (`registerAccelerator: false`): the renderer's keymap handles
  * those keys (the same in the web build), so a key press arrives once, as a key.
@@ -12,6 +15,7 @@
 import { basename } from 'node:path';
 import { Menu, type MenuItemConstructorOptions } from 'electron';
 import type { MenuCommand, MenuCommandDetail } from '../protocol/bridge';
+import { t, type MessageKey } from './i18n/index';
 import type { ScenarioEntry } from './scenarios';
 
 export interface MenuContext {
@@ -34,8 +38,8 @@ function literal(text: string): string {
   return text.replaceAll('&', '&&');
 }
 
-function command(ctx: MenuContext, label: string, name: MenuCommand, extra: Partial<MenuItemConstructorOptions> = {}): MenuItemConstructorOptions {
-  return { label, ...extra, click: () => ctx.send(name) };
+function command(ctx: MenuContext, label: MessageKey, name: MenuCommand, extra: Partial<MenuItemConstructorOptions> = {}): MenuItemConstructorOptions {
+  return { label: t(label, { app: literal(ctx.appName) }), ...extra, click: () => ctx.send(name) };
 }
 
 /** A key the renderer's keymap handles: shown, not registered. */
@@ -47,25 +51,25 @@ function fileMenu(ctx: MenuContext, mac: boolean): MenuItemConstructorOptions {
   const scenarios: MenuItemConstructorOptions[] =
     ctx.scenarios.length > 0
       ? ctx.scenarios.map((s) => ({ label: literal(s.title), click: () => ctx.send('file.new', { scenario: s.file }) }))
-      : [{ label: 'No built-in scenarios', enabled: false }];
+      : [{ label: t('menu.file.noScenarios'), enabled: false }];
   const recent: MenuItemConstructorOptions[] = [
     ...(ctx.recent.length > 0
       ? ctx.recent.map((path) => ({ label: literal(basename(path)), sublabel: path, toolTip: path, click: () => ctx.openRecent(path) }))
-      : [{ label: 'No Recent Files', enabled: false }]),
+      : [{ label: t('menu.file.noRecent'), enabled: false }]),
     { type: 'separator' },
-    { label: 'Clear Recent', enabled: ctx.recent.length > 0, click: () => ctx.clearRecent() },
+    { label: t('menu.file.clearRecent'), enabled: ctx.recent.length > 0, click: () => ctx.clearRecent() },
   ];
   return {
-    label: '&File',
+    label: t('menu.file'),
     submenu: [
-      { label: 'New from Scenario', submenu: scenarios },
+      { label: t('menu.file.newFromScenario'), submenu: scenarios },
       { type: 'separator' },
-      command(ctx, '&Open…', 'file.open', { accelerator: 'CmdOrCtrl+O' }),
-      { label: 'Open &Recent', submenu: recent },
+      command(ctx, 'menu.file.open', 'file.open', { accelerator: 'CmdOrCtrl+O' }),
+      { label: t('menu.file.openRecent'), submenu: recent },
       { type: 'separator' },
-      command(ctx, '&Save', 'file.save', { accelerator: 'CmdOrCtrl+S' }),
-      command(ctx, 'Save &As…', 'file.saveAs', { accelerator: 'CmdOrCtrl+Shift+S' }),
-      command(ctx, '&Export…', 'file.export', { accelerator: 'CmdOrCtrl+E' }),
+      command(ctx, 'menu.file.save', 'file.save', { accelerator: 'CmdOrCtrl+S' }),
+      command(ctx, 'menu.file.saveAs', 'file.saveAs', { accelerator: 'CmdOrCtrl+Shift+S' }),
+      command(ctx, 'menu.file.export', 'file.export', { accelerator: 'CmdOrCtrl+E' }),
       { type: 'separator' },
       mac ? { role: 'close' } : { role: 'quit' },
     ],
@@ -74,7 +78,7 @@ function fileMenu(ctx: MenuContext, mac: boolean): MenuItemConstructorOptions {
 
 function editMenu(mac: boolean): MenuItemConstructorOptions {
   return {
-    label: '&Edit',
+    label: t('menu.edit'),
     submenu: [
       { role: 'undo' },
       { role: 'redo' },
@@ -92,15 +96,15 @@ function editMenu(mac: boolean): MenuItemConstructorOptions {
 
 function viewMenu(ctx: MenuContext): MenuItemConstructorOptions {
   return {
-    label: '&View',
+    label: t('menu.view'),
     submenu: [
-      command(ctx, 'Reset Panel &Layout', 'view.resetLayout'),
+      command(ctx, 'menu.view.resetLayout', 'view.resetLayout'),
       { type: 'separator' },
       { role: 'zoomIn' },
       { role: 'zoomOut' },
       { role: 'resetZoom' },
       { type: 'separator' },
-      command(ctx, '&Presentation Mode', 'view.presentation', keyShown('F12')),
+      command(ctx, 'menu.view.presentation', 'view.presentation', keyShown('F12')),
       { role: 'togglefullscreen' },
       ...(ctx.dev ? [{ type: 'separator' } as const, { role: 'reload' } as const, { role: 'toggleDevTools' } as const] : []),
     ],
@@ -109,17 +113,17 @@ function viewMenu(ctx: MenuContext): MenuItemConstructorOptions {
 
 function debugMenu(ctx: MenuContext): MenuItemConstructorOptions {
   return {
-    label: '&Debug',
+    label: t('menu.debug'),
     submenu: [
-      command(ctx, '&Continue', 'debug.continue', keyShown('F5')),
-      command(ctx, '&Reverse Continue', 'debug.reverseContinue', keyShown('Shift+F5')),
+      command(ctx, 'menu.debug.continue', 'debug.continue', keyShown('F5')),
+      command(ctx, 'menu.debug.reverseContinue', 'debug.reverseContinue', keyShown('Shift+F5')),
       { type: 'separator' },
-      command(ctx, 'Step &Over', 'debug.stepOver', keyShown('F10')),
-      command(ctx, 'Step &Into', 'debug.stepInto', keyShown('F11')),
-      command(ctx, 'Step O&ut', 'debug.stepOut', keyShown('Shift+F11')),
-      command(ctx, 'Step &Back', 'debug.stepBack', keyShown('Alt+F11')),
+      command(ctx, 'menu.debug.stepOver', 'debug.stepOver', keyShown('F10')),
+      command(ctx, 'menu.debug.stepInto', 'debug.stepInto', keyShown('F11')),
+      command(ctx, 'menu.debug.stepOut', 'debug.stepOut', keyShown('Shift+F11')),
+      command(ctx, 'menu.debug.stepBack', 'debug.stepBack', keyShown('Alt+F11')),
       { type: 'separator' },
-      command(ctx, '&Toggle Breakpoints', 'debug.toggleBreakpoints'),
+      command(ctx, 'menu.debug.toggleBreakpoints', 'debug.toggleBreakpoints'),
     ],
   };
 }
@@ -127,11 +131,11 @@ function debugMenu(ctx: MenuContext): MenuItemConstructorOptions {
 function helpMenu(ctx: MenuContext, mac: boolean): MenuItemConstructorOptions {
   return {
     role: 'help',
-    label: '&Help',
+    label: t('menu.help'),
     submenu: [
-      command(ctx, '&Keyboard Shortcuts', 'help.keys', keyShown('Shift+/')),
-      command(ctx, '&Scenario Format', 'help.scenarioFormat'),
-      ...(mac ? [] : [{ type: 'separator' } as const, command(ctx, `&About ${ctx.appName}`, 'help.about')]),
+      command(ctx, 'menu.help.keys', 'help.keys', keyShown('Shift+/')),
+      command(ctx, 'menu.help.scenarioFormat', 'help.scenarioFormat'),
+      ...(mac ? [] : [{ type: 'separator' } as const, command(ctx, 'menu.help.about', 'help.about')]),
     ],
   };
 }
@@ -141,7 +145,7 @@ function appMenu(ctx: MenuContext): MenuItemConstructorOptions {
   return {
     label: ctx.appName,
     submenu: [
-      command(ctx, `About ${ctx.appName}`, 'help.about'),
+      command(ctx, 'menu.app.about', 'help.about'),
       { type: 'separator' },
       { role: 'services' },
       { type: 'separator' },

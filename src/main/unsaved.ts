@@ -9,11 +9,15 @@
  */
 import { app, dialog, type BrowserWindow, type Event } from 'electron';
 import type { MenuCommand } from '../protocol/bridge';
+import { t } from './i18n/index';
 
 /** How long after the close prompt's "Save" the renderer's save must start to count as that save. */
 export const SAVE_TO_CLOSE_MS = 10_000;
 
-export const CLOSE_BUTTONS = ['Save', "Don't Save", 'Cancel'] as const;
+/** The close prompt's buttons, in the order of its answers: 0 Save, 1 Don't Save, 2 Cancel. */
+export function closeButtons(): string[] {
+  return [t('unsaved.close.save'), t('unsaved.close.dontSave'), t('unsaved.close.cancel')];
+}
 
 export class UnsavedChanges {
   private dirty = false;
@@ -51,11 +55,11 @@ export class UnsavedChanges {
     if (!this.dirty) return true;
     const { response } = await dialog.showMessageBox(this.window, {
       type: 'warning',
-      buttons: ['Open', 'Cancel'],
+      buttons: [t('unsaved.replace.open'), t('unsaved.replace.cancel')],
       defaultId: 1,
       cancelId: 1,
-      message: `Open "${name}" and lose your unsaved changes?`,
-      detail: 'Cancel, then save, to keep them.',
+      message: t('unsaved.replace.message', { file: name }),
+      detail: t('unsaved.replace.detail'),
     });
     return response === 0;
   }
@@ -89,11 +93,11 @@ export class UnsavedChanges {
     try {
       const { response } = await dialog.showMessageBox(this.window, {
         type: 'warning',
-        buttons: [...CLOSE_BUTTONS],
+        buttons: closeButtons(),
         defaultId: 0,
         cancelId: 2,
-        message: 'Do you want to save your changes?',
-        detail: "They are lost if you don't save them.",
+        message: t('unsaved.close.message'),
+        detail: t('unsaved.close.detail'),
       });
       if (response === 0) {
         this.saveToCloseAt = this.now();

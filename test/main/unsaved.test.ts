@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', () => import('./electron-double'));
 import { app, BrowserWindow, dialog, resetElectron } from './electron-double';
-import { CLOSE_BUTTONS, SAVE_TO_CLOSE_MS, UnsavedChanges } from '../../src/main/unsaved';
+import { closeButtons, SAVE_TO_CLOSE_MS, UnsavedChanges } from '../../src/main/unsaved';
 
 let window: BrowserWindow;
 let send: ReturnType<typeof vi.fn<(command: string) => void>>;
@@ -21,6 +21,10 @@ const answer = (response: number) => dialog.showMessageBox.mockImplementationOnc
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('closing with unsaved changes', () => {
+  it('offers Save, Don’t Save and Cancel, in the order of their answers', () => {
+    expect(closeButtons()).toEqual(['Save', "Don't Save", 'Cancel']);
+  });
+
   it('closes at once when there is nothing unsaved', () => {
     window.close();
     expect(window.destroyed).toBe(true);
@@ -34,7 +38,7 @@ describe('closing with unsaved changes', () => {
     window.close();
     await settle();
     expect(dialog.showMessageBox).toHaveBeenCalledOnce();
-    expect(dialog.showMessageBox.mock.calls[0][1]).toMatchObject({ buttons: [...CLOSE_BUTTONS], cancelId: 2, message: 'Do you want to save your changes?' });
+    expect(dialog.showMessageBox.mock.calls[0][1]).toMatchObject({ buttons: ['Save', "Don't Save", 'Cancel'], cancelId: 2, message: 'Do you want to save your changes?' });
     // Cancel: the window stays
     expect(window.destroyed).toBe(false);
   });
