@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { MAX_INPUT_CHARS } from '../scenario/defaults';
+import { MAX_SPEC_LENGTH } from '../run/breakpoints';
 import type { InspectRef } from '../run/views-inspect';
 import type { JsonLimits, JsonObject } from './json';
 
@@ -44,8 +45,8 @@ export const SESSION_LIMITS = Object.freeze({
   labelChars: 200,
   /** Note text and tour narration. */
   textChars: 8 * KiB,
-  /** A breakpoint spec. */
-  specChars: 1_000,
+  /** A breakpoint spec: what the breakpoint parser reads (1,200). */
+  specChars: MAX_SPEC_LENGTH,
   /** The scenario's file name. */
   fileNameChars: 1_000,
   breakpoints: 1_000,
