@@ -34,6 +34,17 @@ export interface PlanArgs {
   output?: string;
 }
 
+export interface CompareArgs {
+  command: 'compare';
+  /** The scenario. */
+  file: string;
+  /** The capture of it (tools/uvm-capture). */
+  capture: string;
+  json: boolean;
+  /** `NAME=N[%],…`, as given. */
+  tolerance?: string;
+}
+
 export interface ReplayArgs {
   command: 'replay';
   file: string;
@@ -52,13 +63,14 @@ export type Command =
   | RunArgs
   | ValidateArgs
   | PlanArgs
+  | CompareArgs
   | ReplayArgs
   | SessionArgs
   /** `topic` is the command whose help was asked for (`uvmscope run --help`), or undefined for the overview. */
   | { command: 'help'; topic?: CommandName }
   | { command: 'version' };
 
-export const COMMANDS = ['run', 'validate', 'plan', 'replay', 'session'] as const;
+export const COMMANDS = ['run', 'validate', 'plan', 'compare', 'replay', 'session'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** Bad usage: the message says what was wrong; the caller adds the usage text and exits 2. */
@@ -89,6 +101,7 @@ const OPTIONS: Record<CommandName, Record<string, OptionSpec>> = {
   },
   validate: {},
   plan: { '-o': { value: 'a file name' }, '--output': { value: 'a file name' } },
+  compare: { '--json': {}, '--tolerance': { value: 'NAME=N or NAME=N%, comma-separated' } },
   replay: { '--json': {} },
   session: { '-o': { value: 'a file name' }, '--output': { value: 'a file name' } },
 };
@@ -98,6 +111,7 @@ const NOUNS: Record<CommandName, string> = {
   run: 'a scenario file',
   validate: 'a scenario or session file to check',
   plan: 'a scenario file',
+  compare: 'a scenario file and a capture of it',
   replay: 'a session file (.uvmsession)',
   session: 'a session recipe (.yaml)',
 };
@@ -162,6 +176,13 @@ function parseCommand(command: CommandName, argv: readonly string[]): Command {
     values.set(name, value);
   }
   if (positional.length === 0) throw new UsageError(`${command} needs ${NOUNS[command]}`, command);
+  if (command === 'compare') {
+    if (positional.length !== 2) throw new UsageError(`compare takes a scenario and a capture; ${positional.length === 1 ? 'the capture is missing' : `unexpected ${quote(positional[2])}`}`, command);
+    const tolerance = values.get('--tolerance');
+    const out: CompareArgs = { command, file: positional[0], capture: positional[1], json: values.has('--json') };
+    if (typeof tolerance === 'string') out.tolerance = tolerance;
+    return out;
+  }
   if (positional.length > 1) throw new UsageError(`${command} takes one file; unexpected ${quote(positional[1])}`, command);
   const file = positional[0];
   if (command === 'validate') return { command, file };
@@ -234,6 +255,7 @@ Commands:
   run <scenario.yaml>        run a scenario to its end and print a summary
   validate <file>            check a scenario or a session without running it
   plan <scenario.yaml>       write the steps as a plan for tools/uvm-capture (a real GPU)
+  compare <scenario> <capture>  the model's run against a real capture, counter by counter
   replay <session>           replay a saved session: does it reach the state it saved?
   session <recipe.yaml>      make a session (bookmarks, notes, a tour) from a recipe
 
@@ -266,6 +288,23 @@ is refused.
 
 Options:
   -o, --output <file>        write the plan to this file (default: standard output)
+  -h, --help                 show this help
+`,
+  compare: `Usage: uvmscope compare <scenario.yaml> <capture.jsonl> [options]
+
+Runs the scenario as the capture ran it (the capture's GPU memory and link, the driver's prefetch and thrashing
+settings, without the steps the capture could not run) and prints every counter, model against real, with the
+difference, and the transfer sizes of each direction. Exact counters (bytes moved each way, CPU faults, pages mapped
+remotely, bytes evicted) are checked with tolerance 0 unless given another; the others (fault groups, prefetched
+bytes, thrashing, throttling, time) only when a tolerance names them. Exit status 0 when every checked counter
+agrees, 1 when one does not or a file cannot be read.
+
+Options:
+  --json                     print one JSON object (counters, histograms, changes, first differences, ok)
+  --tolerance <list>         NAME=N (absolute) or NAME=N% (of the real value), comma-separated, e.g.
+                             --tolerance gpu_fault_groups=50%,htod_bytes=2%; a histogram's (htod_transfers,
+                             dtoh_transfers, dtod_transfers) is the share of bytes moved in sizes the other
+                             side did not use, e.g. htod_transfers=25%
   -h, --help                 show this help
 `,
   validate: `Usage: uvmscope validate <file>

@@ -6,6 +6,7 @@ import { ENGINE_VERSION } from '../engine/version';
 import { parseArgs, USAGE, UsageError, type Command } from './args';
 import { planCommand } from './commands/plan';
 import { replayCommand } from './commands/replay';
+import { compareCommand } from './commands/compare';
 import { runCommand } from './commands/run';
 import { sessionCommand } from './commands/session';
 import { validateCommand } from './commands/validate';
@@ -30,6 +31,8 @@ export function cli(argv: readonly string[], io: CliIo): number {
         return EXIT.ok;
       case 'run':
         return runCommand(command, io);
+      case 'compare':
+        return compareCommand(command, io);
       case 'validate':
         return validateCommand(command, io);
       case 'plan':

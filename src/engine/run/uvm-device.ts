@@ -10,6 +10,7 @@ import { MODELLED_PROCESS } from '../uvmdev/state';
 import type { AccessSpec } from '../scenario/types';
 
 const PAGE = 4096;
+const BLOCK_BYTES = 512 * PAGE;
 
 /** uvm_open and UVM_INITIALIZE in the modelled process (process 1). */
 export function openUvmDevice(c: Ctx): UvmDev {
@@ -21,12 +22,15 @@ export function openUvmDevice(c: Ctx): UvmDev {
   return dev;
 }
 
-/** cudaMallocManaged of every managed region in `process`: one mmap of /dev/nvidia-uvm each, at offset = address. */
+/**
+ * cudaMallocManaged of every managed region in `process`: one mmap of /dev/nvidia-uvm each, at offset = address, of
+ * the whole 2 MiB granules the allocation occupies (the va_range's extent, uvm/model.ts), not just the bytes asked for.
+ */
 export function mapManagedRegions(c: Ctx, process: number): void {
   const dev = c.uvmDev!;
   for (const r of c.m.regions) {
     if (c.scenario.regions[r.index].kind !== 'managed') continue;
-    dev.mmap(process, r.index, r.va, r.pages * PAGE);
+    dev.mmap(process, r.index, r.va, r.blocks * BLOCK_BYTES);
   }
 }
 

@@ -89,7 +89,12 @@ export class Model {
       for (let b = 0; b < r.blocks; b++) {
         const id = r.firstBlock + b;
         this.blockRegion[id] = r.index;
-        this.blockPages[id] = Math.min(PAGES_PER_BLOCK, r.pages - b * PAGES_PER_BLOCK);
+        // cudaMallocManaged hands out VA in whole 2 MiB granules, and the driver's va_range (so its last va_block)
+        // covers the granule, not just the bytes asked for: captures show 2 MiB-aligned allocations that abut, and a
+        // 16 KiB allocation whose first GPU touch also prefetches the 48 KiB after it (docs/model.md, "Managed
+        // allocations"). A file's range is the file's size (GAIA's gmmap), so its last block stays partial.
+        const managed = this.scenario.regions[r.index].kind === 'managed';
+        this.blockPages[id] = managed ? PAGES_PER_BLOCK : Math.min(PAGES_PER_BLOCK, r.pages - b * PAGES_PER_BLOCK);
         this.blockVa[id] = r.va + b * BLOCK_SIZE;
       }
     }
