@@ -32,7 +32,8 @@ export function useView<Q extends ViewQuery>(query: Q | null): ViewState<ResultO
   useEffect(() => {
     pump.current.generation++;
     pump.current.answered = null;
-    setResult({ data: null, step: null, error: null });
+    // (already empty, as in a hidden panel whose query follows the cursor: no render for nothing)
+    setResult((r) => (r.data === null && r.step === null && r.error === null ? r : { data: null, step: null, error: null }));
   }, [run, key]);
 
   useEffect(() => {
