@@ -11,6 +11,7 @@ import type {
   Diagnostic,
   EngineRequest,
   EngineResponse,
+  LoadCaptureRequest,
   OkResponse,
   OpInfo,
   RunInfo,
@@ -28,6 +29,7 @@ import { COUNTERS } from '../engine/uvm/counters';
 import { ENGINE_VERSION } from '../engine/version';
 import { opLabel } from './op-label';
 import { answerView } from './views/index';
+import { compareCapture, prepareCapture } from './views/capture';
 import { transitionInfo } from './transition-info';
 
 /** The state view lists at most this many of the cursor step's transitions. */
@@ -54,6 +56,7 @@ export class EngineService {
 
   private dispatch(request: EngineRequest, onProgress?: (done: number, total: number) => void): EngineResponse {
     if (request.type === 'load') return this.load(request.id, request.source, request.fileName, request.cursor, onProgress);
+    if (request.type === 'loadCapture') return this.loadCapture(request, onProgress);
     const run = this.run;
     if (!run) return { type: 'error', id: request.id, diagnostics: [{ message: 'no scenario is loaded yet' }] };
     switch (request.type) {
@@ -100,6 +103,20 @@ export class EngineService {
     this.breakpoints = [];
     run.seek(Math.max(0, Math.min(run.stepCount - 1, cursor ?? 0)));
     return { ...this.ok(id, run), run: this.runInfo(run) };
+  }
+
+  /** A real capture with the scenario it names: the scenario's run as captured becomes the loaded run (views/capture.ts). */
+  private loadCapture(request: LoadCaptureRequest, onProgress?: (done: number, total: number) => void): EngineResponse {
+    const prepared = prepareCapture(request.capture, request.captureName, request.scenario, request.scenarioName, onProgress);
+    if (!prepared.ok) return { type: 'error', id: request.id, diagnostics: prepared.diagnostics };
+    const run = prepared.run;
+    this.run = run;
+    this.fileName = request.scenarioName;
+    this.ops = opsOf(run);
+    this.breakpoints = [];
+    run.seek(0);
+    const capture = compareCapture(run, prepared.scenario, prepared.capture, request.captureName, this.ops);
+    return { ...this.ok(request.id, run), run: this.runInfo(run), capture };
   }
 
   private step(run: Run, request: StepRequest): EngineResponse {

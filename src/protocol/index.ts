@@ -27,9 +27,10 @@ export { MENU_COMMANDS } from './bridge';
 export * from './views';
 
 import type { ViewQuery, ViewResult } from './views';
+import type { CaptureComparisonView } from './views/capture';
 
 /** Bumped on every incompatible change to the messages below. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Correlates a response with its request; chosen by the sender, unique per port. */
 export type RequestId = number;
@@ -105,7 +106,22 @@ export interface ViewRequest {
   readonly query: ViewQuery;
 }
 
-export type EngineRequest = LoadRequest | StepRequest | SeekRequest | StateRequest | SetBreakpointsRequest | ViewRequest;
+/**
+ * Load a real capture (tools/uvm-capture's JSON lines) with the scenario it names: the host parses both, runs the
+ * scenario as the capture ran it (that run replaces the loaded one, like `load`) and answers with the comparison.
+ */
+export interface LoadCaptureRequest {
+  readonly type: 'loadCapture';
+  readonly id: RequestId;
+  /** The capture's text, and its file name for located errors (`thrashing.jsonl:12: …`). */
+  readonly capture: string;
+  readonly captureName: string;
+  /** The scenario's YAML text (the built-in the capture names, or the user's own of that name), and its file name. */
+  readonly scenario: string;
+  readonly scenarioName: string;
+}
+
+export type EngineRequest = LoadRequest | StepRequest | SeekRequest | StateRequest | SetBreakpointsRequest | ViewRequest | LoadCaptureRequest;
 
 // ---------------------------------------------------------------------------------------
 // Responses (host → renderer)
@@ -269,6 +285,8 @@ export interface OkResponse {
   readonly breakpoints?: readonly BreakpointStatus[];
   /** Set by `view`. */
   readonly view?: ViewResult;
+  /** Set by `loadCapture`. */
+  readonly capture?: CaptureComparisonView;
   /** Why a `step` stopped, when it did not simply complete one step. */
   readonly stoppedBy?: { readonly reason: 'breakpoint'; readonly breakpoint: number; readonly transition: number | null } | { readonly reason: 'start' | 'end' };
 }

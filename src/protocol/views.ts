@@ -19,6 +19,7 @@ export * from './views/pagecache';
 export * from './views/timeline';
 export * from './views/inspect';
 export * from './views/schema';
+export * from './views/capture';
 
 export type ViewQuery = MemoryQuery | PageCacheQuery | TimelineQuery | InspectQuery | SchemaQuery;
 export type ViewResult = MemoryResult | PageCacheResult | TimelineResult | InspectResult | SchemaResult;
