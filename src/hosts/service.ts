@@ -31,6 +31,7 @@ import { opLabel } from './op-label';
 import { answerView } from './views/index';
 import { compareCapture, prepareCapture } from './views/capture';
 import { transitionInfo } from './transition-info';
+import { openSessionText, saveSessionText } from './session';
 
 /** The state view lists at most this many of the cursor step's transitions. */
 const STATE_TRANSITIONS = 200;
@@ -57,6 +58,7 @@ export class EngineService {
   private dispatch(request: EngineRequest, onProgress?: (done: number, total: number) => void): EngineResponse {
     if (request.type === 'load') return this.load(request.id, request.source, request.fileName, request.cursor, onProgress);
     if (request.type === 'loadCapture') return this.loadCapture(request, onProgress);
+    if (request.type === 'openSession') return this.openSession(request.id, request.text, request.fileName, onProgress);
     const run = this.run;
     if (!run) return { type: 'error', id: request.id, diagnostics: [{ message: 'no scenario is loaded yet' }] };
     switch (request.type) {
@@ -73,6 +75,10 @@ export class EngineService {
         return { ...this.ok(request.id, run), breakpoints: this.setBreakpoints(run, request.breakpoints) };
       case 'view':
         return { ...this.ok(request.id, run, false), view: answerView(run, request.query) };
+      case 'saveSession': {
+        const saved = saveSessionText(run, request);
+        return saved.ok ? { ...this.ok(request.id, run), sessionText: saved.text } : { type: 'error', id: request.id, diagnostics: saved.diagnostics };
+      }
       default: {
         const unknown: { type: string; id: number } = request;
         return this.fail(unknown.id, `unknown request type ${JSON.stringify(unknown.type)}`);
@@ -117,6 +123,18 @@ export class EngineService {
     run.seek(0);
     const capture = compareCapture(run, prepared.scenario, prepared.capture, request.captureName, this.ops);
     return { ...this.ok(request.id, run), run: this.runInfo(run), capture };
+  }
+
+  /** A saved session: its replayed run becomes the loaded run, the cursor on the session's (hosts/session.ts). */
+  private openSession(id: number, text: string, fileName: string, onProgress?: (done: number, total: number) => void): EngineResponse {
+    const opened = openSessionText(text, fileName, { onProgress: onProgress ? (done, total) => void onProgress(done, total) : undefined });
+    if (!opened.ok) return { type: 'error', id, diagnostics: opened.diagnostics };
+    const run = opened.run;
+    this.run = run;
+    this.fileName = opened.opened.scenarioFile;
+    this.ops = opsOf(run);
+    this.breakpoints = [];
+    return { ...this.ok(id, run), run: this.runInfo(run), session: opened.opened };
   }
 
   private step(run: Run, request: StepRequest): EngineResponse {

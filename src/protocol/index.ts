@@ -28,9 +28,10 @@ export * from './views';
 
 import type { ViewQuery, ViewResult } from './views';
 import type { CaptureComparisonView } from './views/capture';
+import type { ObjectRef } from './views';
 
 /** Bumped on every incompatible change to the messages below. */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** Correlates a response with its request; chosen by the sender, unique per port. */
 export type RequestId = number;
@@ -121,7 +122,80 @@ export interface LoadCaptureRequest {
   readonly scenarioName: string;
 }
 
-export type EngineRequest = LoadRequest | StepRequest | SeekRequest | StateRequest | SetBreakpointsRequest | ViewRequest | LoadCaptureRequest;
+/** Open a saved session (docs/session-format.md): the host replays its scenario, which replaces the loaded run, cursor on the session's. */
+export interface OpenSessionRequest {
+  readonly type: 'openSession';
+  readonly id: RequestId;
+  /** The `.uvmsession` file's text, and its name for located errors. */
+  readonly text: string;
+  readonly fileName: string;
+}
+
+/** Write the loaded run and the user's state as a session's text (the run's cursor is not moved). */
+export interface SaveSessionRequest {
+  readonly type: 'saveSession';
+  readonly id: RequestId;
+  /** The scenario as loaded (embedded verbatim) and its file name. */
+  readonly source: string;
+  readonly fileName: string;
+  readonly user: SessionUserState;
+}
+
+export type EngineRequest = LoadRequest | StepRequest | SeekRequest | StateRequest | SetBreakpointsRequest | ViewRequest | LoadCaptureRequest | OpenSessionRequest | SaveSessionRequest;
+
+/** A bookmark on a step, named by the user. */
+export interface SessionBookmark {
+  readonly step: number;
+  readonly label: string;
+}
+
+/** A note pinned to a step, to an object, or to both. */
+export interface SessionNote {
+  readonly step?: number;
+  readonly object?: ObjectRef;
+  readonly text: string;
+}
+
+/** A guided tour: stops visited in list order, each with a caption. */
+export interface SessionTour {
+  readonly title: string;
+  readonly stops: readonly { readonly step: number; readonly title: string; readonly narration: string }[];
+}
+
+/** What a session holds besides the scenario and the digests (the session format's user state). */
+export interface SessionUserState {
+  readonly cursor: number;
+  readonly path: readonly number[];
+  readonly breakpoints: readonly BreakpointSpec[];
+  readonly bookmarks: readonly SessionBookmark[];
+  readonly notes: readonly SessionNote[];
+  readonly tours: readonly SessionTour[];
+  /** The panel layout as the renderer serialised it (opaque data), and flat view settings. */
+  readonly view: { readonly layout: { readonly [key: string]: unknown } | null; readonly settings: Readonly<Record<string, string | number | boolean>> };
+}
+
+/** How a session's replay went: the same state (match), or where it parted from the saved run. */
+export interface SessionReplayInfo {
+  readonly match: boolean;
+  readonly cursor: number;
+  readonly steps: number;
+  readonly digest: { readonly saved: string; readonly replayed: string | null };
+  /** The first step whose state differs (`exact`), or the steps it lies in. */
+  readonly divergence: { readonly step: number; readonly exact: boolean; readonly from: number; readonly to: number; readonly how: string } | null;
+  /** What does not fit the replayed run (a bookmark past its end, a breakpoint this build refuses), located. */
+  readonly warnings: readonly Diagnostic[];
+  readonly savedEngine: string;
+  readonly engine: string;
+}
+
+/** The answer to `openSession`: the session's scenario, the user state to restore and the replay's verdict. */
+export interface OpenedSession {
+  readonly fileName: string;
+  readonly scenarioFile: string;
+  readonly scenarioText: string;
+  readonly user: SessionUserState;
+  readonly replay: SessionReplayInfo;
+}
 
 // ---------------------------------------------------------------------------------------
 // Responses (host → renderer)
@@ -287,6 +361,10 @@ export interface OkResponse {
   readonly view?: ViewResult;
   /** Set by `loadCapture`. */
   readonly capture?: CaptureComparisonView;
+  /** Set by `openSession` (with `run`). */
+  readonly session?: OpenedSession;
+  /** Set by `saveSession`: the session's text. */
+  readonly sessionText?: string;
   /** Why a `step` stopped, when it did not simply complete one step. */
   readonly stoppedBy?: { readonly reason: 'breakpoint'; readonly breakpoint: number; readonly transition: number | null } | { readonly reason: 'start' | 'end' };
 }
