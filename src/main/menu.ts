@@ -98,6 +98,7 @@ function viewMenu(ctx: MenuContext): MenuItemConstructorOptions {
   return {
     label: t('menu.view'),
     submenu: [
+      command(ctx, 'menu.view.commandPalette', 'view.commandPalette', keyShown('Ctrl+Shift+P')),
       command(ctx, 'menu.view.resetLayout', 'view.resetLayout'),
       { type: 'separator' },
       { role: 'zoomIn' },
@@ -115,6 +116,9 @@ function debugMenu(ctx: MenuContext): MenuItemConstructorOptions {
   return {
     label: t('menu.debug'),
     submenu: [
+      command(ctx, 'menu.debug.playPause', 'debug.playPause', keyShown('F8')),
+      command(ctx, 'menu.debug.goToStep', 'debug.goToStep', keyShown('Ctrl+G')),
+      { type: 'separator' },
       command(ctx, 'menu.debug.continue', 'debug.continue', keyShown('F5')),
       command(ctx, 'menu.debug.reverseContinue', 'debug.reverseContinue', keyShown('Shift+F5')),
       { type: 'separator' },

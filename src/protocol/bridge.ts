@@ -63,6 +63,9 @@ export type MenuCommand =
   | 'file.export'
   | 'view.presentation'
   | 'view.resetLayout'
+  | 'view.commandPalette'
+  | 'debug.playPause'
+  | 'debug.goToStep'
   | 'debug.continue'
   | 'debug.reverseContinue'
   | 'debug.stepOver'
@@ -89,6 +92,9 @@ export const MENU_COMMANDS: readonly MenuCommand[] = [
   'file.export',
   'view.presentation',
   'view.resetLayout',
+  'view.commandPalette',
+  'debug.playPause',
+  'debug.goToStep',
   'debug.continue',
   'debug.reverseContinue',
   'debug.stepOver',

@@ -122,6 +122,7 @@ describe('the application menu', () => {
     const ctx = context();
     const view = top(menuTemplate(ctx), 'View');
     expect(submenu(view).map((i) => i.role ?? i.label ?? i.type)).toEqual([
+      'Command &Palette…',
       'Reset Panel &Layout',
       'separator',
       'zoomIn',
@@ -131,9 +132,10 @@ describe('the application menu', () => {
       '&Presentation Mode',
       'togglefullscreen',
     ]);
+    click(item(view, 'Command Palette…'));
     click(item(view, 'Reset Panel Layout'));
     click(item(view, 'Presentation Mode'));
-    expect(ctx.send.mock.calls).toEqual([['view.resetLayout'], ['view.presentation']]);
+    expect(ctx.send.mock.calls).toEqual([['view.commandPalette'], ['view.resetLayout'], ['view.presentation']]);
     const roles = (dev: boolean) => [...all(menuTemplate(context({ dev })))].map((i) => i.role);
     expect(roles(false)).not.toContain('toggleDevTools');
     expect(roles(true)).toContain('toggleDevTools');
@@ -143,6 +145,8 @@ describe('the application menu', () => {
     const ctx = context();
     const debug = top(menuTemplate(ctx), 'Debug');
     const expected: Array<[string, MenuCommand, string | undefined]> = [
+      ['Play / Pause', 'debug.playPause', 'F8'],
+      ['Go to Step…', 'debug.goToStep', 'Ctrl+G'],
       ['Continue', 'debug.continue', 'F5'],
       ['Reverse Continue', 'debug.reverseContinue', 'Shift+F5'],
       ['Step Over', 'debug.stepOver', 'F10'],

@@ -7,6 +7,8 @@ import { useDebugger } from '../state/store';
 import { documentToSave, openDocument, useDocument } from '../state/document';
 import { fileFromDrop, openFile, saveFile } from '../files';
 import { BUILTIN_SCENARIOS, DEFAULT_SCENARIO } from '../scenarios';
+import { usePlayer } from '../state/player';
+import { openOverlay } from './overlays';
 
 export interface CommandContext {
   togglePresentation(): void;
@@ -49,6 +51,15 @@ export async function runCommand(command: MenuCommand, ctx: CommandContext, deta
         break;
       case 'view.presentation':
         ctx.togglePresentation();
+        break;
+      case 'view.commandPalette':
+        openOverlay('palette');
+        break;
+      case 'debug.playPause':
+        usePlayer.getState().toggle();
+        break;
+      case 'debug.goToStep':
+        openOverlay('goToStep');
         break;
       case 'view.resetLayout':
         window.dispatchEvent(new Event('uvmscope:reset-layout'));
