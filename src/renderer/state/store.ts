@@ -10,10 +10,12 @@
 import { create } from 'zustand';
 import type {
   BreakpointStatus,
+  CaptureComparisonView,
   Diagnostic,
   EngineResponse,
   ObjectRef,
   OkResponse,
+  OpenedSession,
   RunInfo,
   StateView,
   StepGranularity,
@@ -47,14 +49,20 @@ export interface DebuggerStore {
   selection: ObjectRef | null;
   /** A transition the user picked (timeline, narration), for the inspector and "why". */
   selectedTransition: number | null;
+  /** The real capture loaded beside the model's run of its scenario (loadCapture), or null. */
+  capture: CaptureComparisonView | null;
 
   load(source: string, fileName: string, cursor?: number): Promise<boolean>;
   cancelLoad(): Promise<void>;
+  /** Load a real capture with the scenario it names: the model's run as captured becomes the run. */
+  loadCapture(capture: string, captureName: string, scenario: string, scenarioName: string): Promise<boolean>;
   step(granularity: StepGranularity, direction: 'forward' | 'backward'): Promise<void>;
   seek(step: number): void;
   addBreakpoint(spec: string): Promise<void>;
   updateBreakpoint(id: number, patch: Partial<Pick<UiBreakpoint, 'spec' | 'enabled'>>): Promise<void>;
   removeBreakpoint(id: number): Promise<void>;
+  /** Open a saved session: its replayed run becomes the run, its breakpoints the breakpoints; null when it does not open. */
+  openSession(text: string, fileName: string): Promise<OpenedSession | null>;
   select(ref: ObjectRef | null): void;
   selectTransition(t: number | null): void;
   /** Ask for a view at the cursor. */
@@ -136,6 +144,7 @@ export const useDebugger = create<DebuggerStore>()((set, get) => {
     lastStop: null,
     selection: null,
     selectedTransition: null,
+    capture: null,
 
     async load(source, fileName, cursor) {
       const generation = ++loadGeneration;
@@ -163,7 +172,30 @@ export const useDebugger = create<DebuggerStore>()((set, get) => {
         if (generation !== loadGeneration) return false;
         if (s?.type === 'ok') state = s.state;
       }
-      set({ status: 'ready', progress: null, run: r.run ?? null, state, source, fileName, diagnostics: [], lastStop: null, selection: null, selectedTransition: null });
+      set({ status: 'ready', progress: null, run: r.run ?? null, state, source, fileName, diagnostics: [], lastStop: null, selection: null, selectedTransition: null, capture: null });
+      await syncBreakpoints(get().breakpoints);
+      return true;
+    },
+
+    async loadCapture(capture, captureName, scenario, scenarioName) {
+      const generation = ++loadGeneration;
+      set({ status: 'loading', progress: { done: 0, total: 0 }, diagnostics: [] });
+      let r: EngineResponse;
+      try {
+        r = await send({ type: 'loadCapture', capture, captureName, scenario, scenarioName }, (done, total) => {
+          if (generation === loadGeneration) set({ progress: { done, total } });
+        });
+      } catch (e) {
+        if (generation !== loadGeneration) return false;
+        set({ status: get().run ? 'ready' : 'error', progress: null, diagnostics: [{ message: e instanceof Error ? e.message : String(e) }] });
+        return false;
+      }
+      if (generation !== loadGeneration) return false;
+      if (r.type === 'error') {
+        set({ status: get().run ? 'ready' : 'error', progress: null, diagnostics: r.diagnostics });
+        return false;
+      }
+      set({ status: 'ready', progress: null, run: r.run ?? null, state: r.state, source: scenario, fileName: scenarioName, diagnostics: [], lastStop: null, selection: null, selectedTransition: null, capture: r.capture ?? null });
       await syncBreakpoints(get().breakpoints);
       return true;
     },
@@ -225,6 +257,30 @@ export const useDebugger = create<DebuggerStore>()((set, get) => {
     },
     async removeBreakpoint(id) {
       await syncBreakpoints(get().breakpoints.filter((b) => b.id !== id));
+    },
+
+    async openSession(text, fileName) {
+      const generation = ++loadGeneration;
+      set({ status: 'loading', progress: { done: 0, total: 0 }, diagnostics: [] });
+      let r: EngineResponse;
+      try {
+        r = await send({ type: 'openSession', text, fileName }, (done, total) => {
+          if (generation === loadGeneration) set({ progress: { done, total } });
+        });
+      } catch (e) {
+        if (generation === loadGeneration) set({ status: get().run ? 'ready' : 'error', progress: null, diagnostics: [{ message: e instanceof Error ? e.message : String(e) }] });
+        return null;
+      }
+      if (generation !== loadGeneration) return null;
+      if (r.type === 'error' || !r.session) {
+        set({ status: get().run ? 'ready' : 'error', progress: null, diagnostics: r.type === 'error' ? r.diagnostics : [{ message: 'the engine sent no session' }] });
+        return null;
+      }
+      const opened = r.session;
+      nextBreakpointId = opened.user.breakpoints.reduce((m, b) => Math.max(m, b.id), 0) + 1;
+      set({ status: 'ready', progress: null, run: r.run ?? null, state: r.state, source: opened.scenarioText, fileName: opened.scenarioFile, diagnostics: [], lastStop: null, selection: null, selectedTransition: null });
+      await syncBreakpoints(opened.user.breakpoints.map((b) => ({ id: b.id, spec: b.spec, enabled: b.enabled })));
+      return opened;
     },
 
     select(ref) {
