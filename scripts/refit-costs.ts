@@ -1,0 +1,141 @@
+/**
+ * `npx tsx scripts/refit-costs.ts [--json] [--min-size-records N] [--no-model] [captures…]`: the cost model's copy
+ * lines refitted from real captures (src/engine/capture/fit.ts), their residuals, the current defaults' residuals over
+ * the same records, the GPU fault groups, and the per-batch cost the groups imply for the model's batch count of each
+ * captured scenario (run as captured, as `uvmscope compare` does; --no-model skips it). Without captures on the command
+ * line it reads every test/fixtures/captures/*.jsonl. docs/model.md "Costs" quotes its output.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { modelCounters, scenarioAsCaptured } from '../src/engine/capture/compare';
+import {
+  batchCostEstimate,
+  COPY_DIRECTIONS,
+  faultGroups,
+  faultGroupStats,
+  fitCopies,
+  copySamples,
+  lineNs,
+  median,
+  type Distribution,
+} from '../src/engine/capture/fit';
+import { parseCapture } from '../src/engine/capture/parse';
+import type { Capture } from '../src/engine/capture/types';
+import { execute } from '../src/engine/run/execute';
+import { LINK_PRESETS } from '../src/engine/scenario/defaults';
+import { parseScenario } from '../src/engine/scenario/index';
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const noModel = args.includes('--no-model');
+const minIdx = args.indexOf('--min-size-records');
+const minSizeRecords = minIdx >= 0 ? Number(args[minIdx + 1]) : 20;
+const files = args.filter((a, i) => !a.startsWith('--') && !(minIdx >= 0 && i === minIdx + 1));
+const DIR = 'test/fixtures/captures';
+const paths = files.length > 0 ? files : readdirSync(DIR).filter((f) => f.endsWith('.jsonl')).sort().map((f) => join(DIR, f));
+
+const captures: Array<{ name: string; capture: Capture }> = [];
+for (const p of paths) {
+  const r = parseCapture(readFileSync(p, 'utf8'));
+  if (!r.ok) {
+    console.error(`${p}: ${r.errors.map((e) => `line ${e.line}: ${e.message}`).join('; ')}`);
+    process.exit(1);
+  }
+  captures.push({ name: basename(p, '.jsonl'), capture: r.capture });
+}
+const all = captures.map((c) => c.capture);
+
+const current = LINK_PRESETS.pcie5;
+const fits = COPY_DIRECTIONS.map((d) => {
+  const fit = fitCopies(all, d, minSizeRecords);
+  const samples = copySamples(all, d);
+  const line = current[d];
+  const currentAbs = samples.length > 0 ? median(samples.map((s) => Math.abs(s.ns - lineNs(line, s.bytes)))) : null;
+  return { direction: d, fit, current: { latencyNs: line.latencyNs, bytesPerNs: line.bytesPerNs, medianAbsResidualNs: currentAbs } };
+});
+
+const perCapture = captures.map(({ name, capture }) => {
+  const groups = faultGroups(capture);
+  let modelBatches: number | null = null;
+  const yaml = join('assets/scenarios', `${name}.yaml`);
+  if (!noModel && groups.length > 0 && existsSync(yaml)) {
+    const parsed = parseScenario(readFileSync(yaml, 'utf8'), yaml);
+    if (parsed.ok) {
+      const run = execute(scenarioAsCaptured(parsed.scenario, capture.header).scenario, {});
+      run.seek(run.stepCount - 1);
+      modelBatches = modelCounters(run).total.gpu_fault_groups;
+    }
+  }
+  return { name, stats: faultGroupStats(groups), estimate: modelBatches === null ? null : batchCostEstimate(groups, modelBatches) };
+});
+const allGroups = captures.flatMap(({ capture }) => faultGroups(capture));
+const groupStats = faultGroupStats(allGroups);
+const est = perCapture.filter((c) => c.estimate && c.estimate.perBatchNs !== null && c.estimate.batches > 0);
+const pooled = est.reduce(
+  (a, c) => ({ groupNs: a.groupNs + c.estimate!.groupNs, copyNs: a.copyNs + c.estimate!.copyNs, batches: a.batches + c.estimate!.batches }),
+  { groupNs: 0, copyNs: 0, batches: 0 },
+);
+const pooledPerBatchNs = pooled.batches > 0 ? (pooled.groupNs - pooled.copyNs) / pooled.batches : null;
+
+if (json) {
+  console.log(JSON.stringify({ captures: captures.map((c) => c.name), minSizeRecords, copies: fits, faultGroups: groupStats, perCapture, pooledPerBatchNs }, null, 2));
+  process.exit(0);
+}
+
+const us = (ns: number | null | undefined, digits = 2) => (ns === null || ns === undefined ? '–' : (ns / 1000).toFixed(digits));
+const size = (b: number) => (b >= 1024 * 1024 && b % (1024 * 1024) === 0 ? `${b / 1024 / 1024} MiB` : `${b / 1024} KiB`);
+function table(rows: string[][]): string {
+  const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ')).join('\n');
+}
+
+console.log(`${captures.length} captures: ${captures.map((c) => c.name).join(', ')}\n`);
+console.log('Copies, least squares time = latency + bytes / bandwidth over every record:');
+console.log(
+  table([
+    ['direction', 'records', 'latency µs', 'GB/s', 'med |res| µs', 'med |res|/t', 'defaults', 'defaults med |res| µs'],
+    ...fits.map(({ direction, fit, current: c }) => [
+      direction,
+      String(fit?.records ?? 0),
+      us(fit?.latencyNs),
+      fit ? fit.bytesPerNs.toFixed(1) : '–',
+      us(fit?.medianAbsResidualNs),
+      fit ? `${(fit.medianAbsRelResidual * 100).toFixed(1)}%` : '–',
+      `${us(c.latencyNs)} µs + b/${c.bytesPerNs}`,
+      us(c.medianAbsResidualNs),
+    ]),
+  ]),
+);
+for (const { direction, fit } of fits) {
+  if (!fit || fit.bySize.length === 0) continue;
+  console.log(`\n${direction}, sizes with ≥ ${minSizeRecords} records: median real vs the fitted line and the defaults (µs)`);
+  console.log(
+    table([
+      ['size', 'records', 'real', 'fit', 'median res', 'defaults'],
+      ...fit.bySize.map((r) => [size(r.bytes), String(r.records), us(r.realNs), us(r.modelNs), us(r.residualNs), us(lineNs(current[direction], r.bytes))]),
+    ]),
+  );
+}
+
+const dist = (x: Distribution | null, f: (n: number) => string) => (x ? `${f(x.median)} / ${f(x.p90)} / ${f(x.max)}` : '–');
+const usf = (n: number) => us(n, 0);
+const cnt = (n: number) => n.toFixed(0);
+console.log('\nGPU fault groups (CUPTI gpu_page_fault records) per capture: median / p90 / max');
+console.log(
+  table([
+    ['capture', 'groups', 'duration µs', 'copies', 'copy time µs', 'non-copy µs', 'model batches', 'non-copy / batch µs'],
+    ...perCapture
+      .filter((c) => c.stats.groups > 0)
+      .map((c) => [
+        c.name,
+        String(c.stats.groups),
+        dist(c.stats.durationNs, usf),
+        dist(c.stats.copies, cnt),
+        dist(c.stats.copyNs, usf),
+        dist(c.stats.nonCopyNs, usf),
+        c.estimate ? String(c.estimate.batches) : '–',
+        c.estimate?.perBatchNs != null ? us(c.estimate.perBatchNs, 1) : '–',
+      ]),
+    ['all', String(groupStats.groups), dist(groupStats.durationNs, usf), dist(groupStats.copies, cnt), dist(groupStats.copyNs, usf), dist(groupStats.nonCopyNs, usf), String(pooled.batches), us(pooledPerBatchNs, 1)],
+  ]),
+);

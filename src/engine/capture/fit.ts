@@ -1,0 +1,251 @@
+/**
+ * Refitting the cost model from real captures (issue 7; `scripts/refit-costs.ts`, docs/model.md "Costs").
+ *
+ * - Copies: every htod / dtoh / dtod record is a (bytes, duration) sample; per direction a straight line
+ *   `time = latency + bytes / bandwidth` is fitted by ordinary least squares over all samples, as the model's
+ *   `CopyCost` is written. Its residuals are reported overall (median |real − line|) and per common size (the median
+ *   record of that size against the line).
+ * - Fault groups: CUPTI's gpu_page_fault record spans one service of the fault buffer by the driver's bottom half,
+ *   which fetches and services up to `uvm_perf_fault_max_batches_per_service` batches before it returns; the copies
+ *   made for those batches lie inside it. Reported as distributions (duration, copies per group, time inside the group
+ *   spent in copies and outside them). The model's per-batch cost cannot be read off a group without knowing how many
+ *   batches the group held; `batchCostEstimate` divides the groups' non-copy time by a batch count taken from
+ *   elsewhere (the model's run of the same scenario), and says so.
+ *
+ * Pure TypeScript over parsed captures; nothing here reads files.
+ */
+import type { Capture, CaptureRecord } from './types';
+
+export const COPY_DIRECTIONS = ['htod', 'dtoh', 'dtod'] as const;
+export type CopyDirection = (typeof COPY_DIRECTIONS)[number];
+
+/** One copy: its size and how long CUPTI says it took. */
+export interface CopySample {
+  bytes: number;
+  ns: number;
+}
+
+/** `ns = latencyNs + bytes / bytesPerNs`; bytesPerNs is GB/s (1 GB/s = 1e9 B/s = 1 B/ns). */
+export interface LineFit {
+  records: number;
+  latencyNs: number;
+  bytesPerNs: number;
+}
+
+/** The median record of one transfer size against the fitted line. */
+export interface SizeRow {
+  bytes: number;
+  records: number;
+  /** The median duration of this size's records. */
+  realNs: number;
+  /** The line's duration for this size. */
+  modelNs: number;
+  /** Median of (real − line) over this size's records: positive when the line is too fast. */
+  residualNs: number;
+}
+
+export interface CopyFit extends LineFit {
+  direction: CopyDirection;
+  /** Median over all records of |real − line|. */
+  medianAbsResidualNs: number;
+  /** Median over all records of |real − line| / real. */
+  medianAbsRelResidual: number;
+  /** The sizes with at least `minSizeRecords` records, ascending. */
+  bySize: SizeRow[];
+}
+
+/** Order statistics of a sample; quantiles interpolate linearly between the sorted values. */
+export interface Distribution {
+  count: number;
+  min: number;
+  median: number;
+  p90: number;
+  max: number;
+  sum: number;
+}
+
+/** One CUPTI GPU fault group with the copies inside it. */
+export interface FaultGroup {
+  start: number;
+  end: number;
+  durationNs: number;
+  /** Copy records (any direction) that start inside the group. */
+  copies: number;
+  copyBytes: number;
+  /** Time inside the group covered by at least one copy (the union of their intervals, clipped to the group). */
+  copyNs: number;
+}
+
+export interface FaultGroupStats {
+  groups: number;
+  durationNs: Distribution | null;
+  copies: Distribution | null;
+  copyNs: Distribution | null;
+  /** durationNs − copyNs, per group: fetching, servicing, mapping and replaying. */
+  nonCopyNs: Distribution | null;
+}
+
+/** The model's per-batch cost implied by a capture's groups and a batch count from elsewhere. */
+export interface BatchCostEstimate {
+  groups: number;
+  batches: number;
+  groupNs: number;
+  copyNs: number;
+  /** (groupNs − copyNs) / batches; null without batches. */
+  perBatchNs: number | null;
+}
+
+function isCopy(r: CaptureRecord): r is CaptureRecord & { end: number; bytes: number } {
+  return (r.kind === 'htod' || r.kind === 'dtoh' || r.kind === 'dtod') && r.end !== null && r.bytes !== null && r.bytes > 0 && r.end >= r.start;
+}
+
+/** Linear-interpolated quantile of an ascending array (q in [0, 1]). */
+function quantileSorted(sorted: readonly number[], q: number): number {
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN;
+  return quantileSorted([...xs].sort((a, b) => a - b), 0.5);
+}
+
+export function distribution(xs: readonly number[]): Distribution | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  let sum = 0;
+  for (const x of s) sum += x;
+  return { count: s.length, min: s[0], median: quantileSorted(s, 0.5), p90: quantileSorted(s, 0.9), max: s[s.length - 1], sum };
+}
+
+/** Every copy of one direction in the captures. */
+export function copySamples(captures: readonly Capture[], direction: CopyDirection): CopySample[] {
+  const out: CopySample[] = [];
+  for (const c of captures) for (const r of c.records) if (r.kind === direction && isCopy(r)) out.push({ bytes: r.bytes, ns: r.end - r.start });
+  return out;
+}
+
+/**
+ * Ordinary least squares of ns on bytes. Null with fewer than two distinct sizes, or when the slope is not positive
+ * (no bandwidth). Centred sums keep the arithmetic exact enough for nanoseconds over megabytes.
+ */
+export function fitLine(samples: readonly CopySample[]): LineFit | null {
+  const n = samples.length;
+  if (n < 2) return null;
+  let mx = 0;
+  let my = 0;
+  for (const s of samples) {
+    mx += s.bytes;
+    my += s.ns;
+  }
+  mx /= n;
+  my /= n;
+  let sxx = 0;
+  let sxy = 0;
+  for (const s of samples) {
+    const dx = s.bytes - mx;
+    sxx += dx * dx;
+    sxy += dx * (s.ns - my);
+  }
+  if (sxx === 0) return null;
+  const nsPerByte = sxy / sxx;
+  if (!(nsPerByte > 0)) return null;
+  return { records: n, latencyNs: my - nsPerByte * mx, bytesPerNs: 1 / nsPerByte };
+}
+
+export function lineNs(line: { latencyNs: number; bytesPerNs: number }, bytes: number): number {
+  return line.latencyNs + bytes / line.bytesPerNs;
+}
+
+/** The fitted line of one direction with its residuals; null when the captures have too few of its copies. */
+export function fitCopies(captures: readonly Capture[], direction: CopyDirection, minSizeRecords = 20): CopyFit | null {
+  const samples = copySamples(captures, direction);
+  const line = fitLine(samples);
+  if (!line) return null;
+  const abs: number[] = [];
+  const rel: number[] = [];
+  const bySizeNs = new Map<number, number[]>();
+  for (const s of samples) {
+    const r = s.ns - lineNs(line, s.bytes);
+    abs.push(Math.abs(r));
+    if (s.ns > 0) rel.push(Math.abs(r) / s.ns);
+    let a = bySizeNs.get(s.bytes);
+    if (!a) bySizeNs.set(s.bytes, (a = []));
+    a.push(s.ns);
+  }
+  const bySize: SizeRow[] = [...bySizeNs]
+    .filter(([, ns]) => ns.length >= minSizeRecords)
+    .sort((a, b) => a[0] - b[0])
+    .map(([bytes, ns]) => {
+      const modelNs = lineNs(line, bytes);
+      return { bytes, records: ns.length, realNs: median(ns), modelNs, residualNs: median(ns.map((x) => x - modelNs)) };
+    });
+  return { direction, ...line, medianAbsResidualNs: median(abs), medianAbsRelResidual: median(rel), bySize };
+}
+
+/** Length of the union of intervals, each clipped to [lo, hi]. */
+function coveredNs(intervals: Array<[number, number]>, lo: number, hi: number): number {
+  const clipped = intervals.map(([a, b]) => [Math.max(a, lo), Math.min(b, hi)] as [number, number]).filter(([a, b]) => b > a);
+  clipped.sort((x, y) => x[0] - y[0]);
+  let total = 0;
+  let curA = -Infinity;
+  let curB = -Infinity;
+  for (const [a, b] of clipped) {
+    if (a > curB) {
+      if (curB > curA) total += curB - curA;
+      curA = a;
+      curB = b;
+    } else if (b > curB) curB = b;
+  }
+  if (curB > curA) total += curB - curA;
+  return total;
+}
+
+/** The capture's GPU fault groups in time order, each with the copies that start inside it. */
+export function faultGroups(capture: Capture): FaultGroup[] {
+  const copies = capture.records.filter(isCopy).sort((a, b) => a.start - b.start);
+  const groups = capture.records
+    .filter((r): r is CaptureRecord & { end: number } => r.kind === 'gpu_page_fault' && r.end !== null && r.end >= r.start)
+    .sort((a, b) => a.start - b.start);
+  const out: FaultGroup[] = [];
+  let first = 0;
+  for (const g of groups) {
+    while (first < copies.length && copies[first].start < g.start) first++;
+    let n = 0;
+    let bytes = 0;
+    const spans: Array<[number, number]> = [];
+    for (let i = first; i < copies.length && copies[i].start <= g.end; i++) {
+      n++;
+      bytes += copies[i].bytes;
+      spans.push([copies[i].start, copies[i].end]);
+    }
+    out.push({ start: g.start, end: g.end, durationNs: g.end - g.start, copies: n, copyBytes: bytes, copyNs: coveredNs(spans, g.start, g.end) });
+  }
+  return out;
+}
+
+export function faultGroupStats(groups: readonly FaultGroup[]): FaultGroupStats {
+  return {
+    groups: groups.length,
+    durationNs: distribution(groups.map((g) => g.durationNs)),
+    copies: distribution(groups.map((g) => g.copies)),
+    copyNs: distribution(groups.map((g) => g.copyNs)),
+    nonCopyNs: distribution(groups.map((g) => g.durationNs - g.copyNs)),
+  };
+}
+
+/**
+ * The per-batch cost that would make `batches` batches fill the groups' time outside their copies. Only as good as
+ * the batch count: CUPTI does not say how many batches a group serviced.
+ */
+export function batchCostEstimate(groups: readonly FaultGroup[], batches: number): BatchCostEstimate {
+  let groupNs = 0;
+  let copyNs = 0;
+  for (const g of groups) {
+    groupNs += g.durationNs;
+    copyNs += g.copyNs;
+  }
+  return { groups: groups.length, batches, groupNs, copyNs, perBatchNs: batches > 0 ? (groupNs - copyNs) / batches : null };
+}
