@@ -21,7 +21,7 @@ export function openFile(): Promise<FileOpenResult | null> {
   return new Promise((resolve, reject) => {
     const input = document.createElement('input');
     input.type = 'file';
-    input.accept = '.yaml,.yml,.uvmsession,.json';
+    input.accept = '.yaml,.yml,.uvmsession,.json,.jsonl';
     input.addEventListener('change', () => {
       const file = input.files?.[0];
       if (!file) resolve(null);

@@ -7,6 +7,7 @@ import { useDebugger } from '../state/store';
 import { documentToSave, openDocument, useDocument } from '../state/document';
 import { fileFromDrop, openFile, saveFile } from '../files';
 import { BUILTIN_SCENARIOS, DEFAULT_SCENARIO } from '../scenarios';
+import { isCapture, openCapture } from '../panels/capture/open-capture';
 import { usePlayer } from '../state/player';
 import { openOverlay } from './overlays';
 
@@ -19,6 +20,11 @@ export interface CommandContext {
 /** Open a scenario file the user picks (or was given) and run it; a file that does not load goes to the editor, with its errors. */
 export async function openScenario(file: { name: string; text: string } | null): Promise<void> {
   if (!file) return;
+  // a real capture (tools/uvm-capture) opens beside the model's run of the scenario it names
+  if (isCapture(file)) {
+    await openCapture(file);
+    return;
+  }
   await openDocument(file.text, file.name);
 }
 
