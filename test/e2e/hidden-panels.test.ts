@@ -61,4 +61,18 @@ describe('hidden panels', () => {
     expect(pageErrors(page)).toEqual([]);
     await page.close();
   }, 90_000);
+
+  it('the page-cache tree, with a hook of its own, waits behind its tab too', async () => {
+    const page = await openApp(session, { scenario: 'gaia-maquire' });
+    await page.waitForFunction(() => performance.getEntriesByName('view.memoryMap').length > 0);
+    await pressSettled(page, 'F11', 4);
+    await page.waitForTimeout(300);
+    expect(await requests(page, 'radix')).toBe(0);
+    await page.click('.dv-tab:has-text("Page cache")');
+    await waitRequests(page, 'radix', 1);
+    await pressSettled(page, 'F11', 2);
+    await page.waitForFunction(() => performance.getEntriesByName('view.radix').length >= 2);
+    expect(pageErrors(page)).toEqual([]);
+    await page.close();
+  }, 90_000);
 });
