@@ -61,6 +61,8 @@ export function defaultLayout(api: DockviewApi, title: (id: string) => string): 
   add('inspector', { referencePanel: 'code', direction: 'within' });
   add('counters', { referencePanel: 'code', direction: 'within' });
   add('timeline', { referencePanel: 'memoryMap', direction: 'below' }, { initialHeight: 270 });
+  add('capture', { referencePanel: 'timeline', direction: 'within' });
+  api.getPanel('timeline')?.api.setActive();
   api.getPanel('memoryMap')?.api.setActive();
   api.getPanel('code')?.api.setActive();
   api.getPanel('scenario')?.api.setActive();

@@ -16,6 +16,7 @@ import { InspectorPanel } from './inspector/InspectorPanel';
 import { BreakpointsPanel } from './breakpoints/BreakpointsPanel';
 import { CountersPanel } from './counters/CountersPanel';
 import { EditorPanel } from './editor/EditorPanel';
+import { CapturePanel } from './capture/CapturePanel';
 
 export interface PanelSpec {
   readonly id: string;
@@ -37,4 +38,5 @@ export const PANELS: readonly PanelSpec[] = [
   { id: 'code', title: 'code', component: CodePanel },
   { id: 'inspector', title: 'inspector', component: InspectorPanel },
   { id: 'counters', title: 'counters', component: CountersPanel },
+  { id: 'capture', title: 'capture', component: CapturePanel },
 ];

@@ -12,4 +12,5 @@ export const panels = {
   breakpoints: 'Breakpoints',
   counters: 'Counters',
   editor: 'Scenario editor',
+  capture: 'Real capture',
 } as const;
