@@ -69,6 +69,7 @@ function fileMenu(ctx: MenuContext, mac: boolean): MenuItemConstructorOptions {
       { type: 'separator' },
       command(ctx, 'menu.file.save', 'file.save', { accelerator: 'CmdOrCtrl+S' }),
       command(ctx, 'menu.file.saveAs', 'file.saveAs', { accelerator: 'CmdOrCtrl+Shift+S' }),
+      command(ctx, 'menu.file.saveSession', 'file.saveSession'),
       command(ctx, 'menu.file.export', 'file.export', { accelerator: 'CmdOrCtrl+E' }),
       { type: 'separator' },
       mac ? { role: 'close' } : { role: 'quit' },
@@ -139,6 +140,7 @@ function helpMenu(ctx: MenuContext, mac: boolean): MenuItemConstructorOptions {
     submenu: [
       command(ctx, 'menu.help.keys', 'help.keys', keyShown('Shift+/')),
       command(ctx, 'menu.help.scenarioFormat', 'help.scenarioFormat'),
+      command(ctx, 'menu.help.exampleSessions', 'help.exampleSessions'),
       ...(mac ? [] : [{ type: 'separator' } as const, command(ctx, 'menu.help.about', 'help.about')]),
     ],
   };

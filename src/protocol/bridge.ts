@@ -49,17 +49,21 @@ export interface FileSaveRequest {
  *   succeeds, so answer it with exactly one `saveFile` call (or none if there is nothing
  *   to save).
  * - `file.saveAs`, `file.export` (PNG/SVG/trace of the current view).
+ * - `file.saveSession` — save the session (the run, cursor, breakpoints, bookmarks, tours, layout: a `.uvmsession`,
+ *   docs/session-format.md) where the user chooses.
  * - `view.presentation` (toggle), `view.resetLayout`.
  * - `debug.*` — as the keys F5, Shift+F5, F10, F11, Shift+F11, Alt+F11; the menu shows those
  *   keys but leaves them to the renderer's keymap, so a key press arrives once, as a key.
  * - `help.about`, `help.keys` (the keyboard shortcuts), `help.scenarioFormat` (the scenario
  *   format's documentation, docs/scenario-format.md).
+ * - `help.exampleSessions` — list the example sessions (assets/sessions) to open one.
  */
 export type MenuCommand =
   | 'file.new'
   | 'file.open'
   | 'file.save'
   | 'file.saveAs'
+  | 'file.saveSession'
   | 'file.export'
   | 'view.presentation'
   | 'view.resetLayout'
@@ -75,7 +79,8 @@ export type MenuCommand =
   | 'debug.toggleBreakpoints'
   | 'help.about'
   | 'help.keys'
-  | 'help.scenarioFormat';
+  | 'help.scenarioFormat'
+  | 'help.exampleSessions';
 
 /** What comes with a menu command; only `file.new` carries something today. */
 export interface MenuCommandDetail {
@@ -89,6 +94,7 @@ export const MENU_COMMANDS: readonly MenuCommand[] = [
   'file.open',
   'file.save',
   'file.saveAs',
+  'file.saveSession',
   'file.export',
   'view.presentation',
   'view.resetLayout',
@@ -105,6 +111,7 @@ export const MENU_COMMANDS: readonly MenuCommand[] = [
   'help.about',
   'help.keys',
   'help.scenarioFormat',
+  'help.exampleSessions',
 ];
 
 export interface UvmscopeBridge {

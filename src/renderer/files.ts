@@ -55,3 +55,21 @@ export async function saveFile(text: string, suggestedName: string, path?: strin
   }
   return suggestedName;
 }
+
+/** Save a session's text: Electron asks where and writes it atomically (temp file, then rename); the browser downloads it. */
+export async function saveSessionFile(text: string, suggestedName: string): Promise<string | null> {
+  if (window.uvmscope) {
+    const r = await window.uvmscope.saveFile({ suggestedName, text, filter: { name: 'UVMScope session', extensions: ['uvmsession'] } });
+    return r?.path ?? null;
+  }
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  try {
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = suggestedName;
+    a.click();
+  } finally {
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+  return suggestedName;
+}

@@ -9,6 +9,7 @@ import { DEFAULT_SCENARIO, BUILTIN_SCENARIOS } from '../scenarios';
 import { commandFor } from '../keyboard/keymap';
 import { Toolbar } from './Toolbar';
 import { StatusBar } from './StatusBar';
+import { SessionUi } from './SessionUi';
 import { Layout } from './Layout';
 import { KeyHelp } from './KeyHelp';
 import { About, FormatHelp, type Dialog } from './dialogs';
@@ -114,6 +115,7 @@ export function App() {
         onSave={() => void runCommand('file.save', commandContext)}
       />
       <Layout />
+      <SessionUi />
       <StatusBar />
       <LoadOverlay />
       <Overlays ctx={commandContext} />

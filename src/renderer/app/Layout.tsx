@@ -11,6 +11,7 @@ import { PANELS } from '../panels/registry';
 import { PanelVisibleContext } from '../state/panel-visible';
 import { useDocument } from '../state/document';
 import { PanelBoundary } from './PanelBoundary';
+import { layoutRef } from './layout-ref';
 
 /** Bumped when the default layout changes, so users get the new one once. */
 const LAYOUT_KEY = 'uvmscope.layout.v2';
@@ -76,6 +77,7 @@ export function Layout() {
   const onReady = useCallback(
     (event: DockviewReadyEvent) => {
       api.current = event.api;
+      layoutRef.api = event.api;
       let restored = false;
       try {
         const saved = localStorage.getItem(LAYOUT_KEY);

@@ -6,6 +6,7 @@
  */
 import { useState, type KeyboardEvent } from 'react';
 import { Command } from 'cmdk';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { MenuCommand, StepGranularity } from '../../protocol';
 import { useDebugger } from '../state/store';
@@ -13,6 +14,8 @@ import { PLAY_GRANULARITIES, PLAY_SPEEDS, usePlayer } from '../state/player';
 import { keysFor, type KeyCommand } from '../keyboard/keymap';
 import { BUILTIN_SCENARIOS } from '../scenarios';
 import { PANELS } from '../panels/registry';
+import { openSessionFile, toggleBookmark, useSession, walkTour } from '../state/session';
+import { EXAMPLE_SESSIONS } from '../sessions';
 import { runCommand, type CommandContext } from './commands';
 import { closeOverlay, openOverlay } from './overlays';
 import { parseStepInput } from './step-input';
@@ -42,9 +45,43 @@ const kindKeys = (kind: KeyCommand['kind']) => keysFor((c) => c.kind === kind);
 /** The built-in scenario's file without `.yaml`, as people call it (`gaia-maquire`). */
 const stem = (file: string) => file.replace(/\.ya?ml$/, '');
 
+/** Sessions: save, bookmarks (toggle, go to each), the tour's keys, the example sessions. */
+function sessionEntries(ctx: CommandContext, t: TFunction<'session'>): Entry[] {
+  const { bookmarks, tours } = useSession.getState();
+  return [
+    { id: 'file.saveSession', group: 'file', label: t('palette.save'), run: () => void runCommand('file.saveSession', ctx) },
+    { id: 'session.bookmark', group: 'debug', label: t('palette.bookmark'), keys: kindKeys('bookmark'), run: () => void toggleBookmark() },
+    ...bookmarks.map(
+      (b): Entry => ({
+        id: `session.bookmark.${b.step}`,
+        group: 'debug',
+        label: t('palette.goToBookmark', { label: b.label, step: b.step }),
+        run: () => useDebugger.getState().seek(b.step),
+      }),
+    ),
+    ...(tours.length > 0
+      ? [
+          { id: 'session.tourNext', group: 'debug', label: t('palette.tourNext'), keys: keysFor((c) => c.kind === 'tour' && c.direction === 'forward'), run: () => walkTour(1) } satisfies Entry,
+          { id: 'session.tourPrev', group: 'debug', label: t('palette.tourPrev'), keys: keysFor((c) => c.kind === 'tour' && c.direction === 'backward'), run: () => walkTour(-1) } satisfies Entry,
+        ]
+      : []),
+    { id: 'help.exampleSessions', group: 'help', label: t('palette.examples'), movesFocus: true, run: () => void runCommand('help.exampleSessions', ctx) },
+    ...EXAMPLE_SESSIONS.map(
+      (e): Entry => ({
+        id: `session.example.${e.file}`,
+        group: 'help',
+        label: t('palette.example', { title: e.title }),
+        keywords: [e.file.replace(/\.uvmsession$/, '')],
+        run: () => void e.load().then((text) => openSessionFile(text, e.file)),
+      }),
+    ),
+  ];
+}
+
 function useEntries(ctx: CommandContext): Entry[] {
   const { t } = useTranslation('controls');
   const { t: tPanels } = useTranslation('panels');
+  const { t: tSession } = useTranslation('session');
   const player = usePlayer();
   const fileName = useDebugger((s) => s.fileName);
   const menu = (id: MenuCommand, group: Group, label: string, keys?: readonly string[]): Entry => ({ id, group, label, keys, run: () => void runCommand(id, ctx) });
@@ -102,6 +139,7 @@ function useEntries(ctx: CommandContext): Entry[] {
     menu('file.open', 'file', t('palette.open'), ['Ctrl+O']),
     menu('file.save', 'file', t('palette.save'), ['Ctrl+S']),
     menu('file.saveAs', 'file', t('palette.saveAs'), ['Ctrl+Shift+S']),
+    ...sessionEntries(ctx, tSession),
     ...BUILTIN_SCENARIOS.map(
       (b): Entry => ({
         id: `scenario.${b.file}`,

@@ -7,6 +7,7 @@ import { useDebugger } from '../state/store';
 import { documentToSave, openDocument, useDocument } from '../state/document';
 import { fileFromDrop, openFile, saveFile } from '../files';
 import { BUILTIN_SCENARIOS, DEFAULT_SCENARIO } from '../scenarios';
+import { looksLikeSession, openSessionFile, saveSessionAs, showExamples } from '../state/session';
 import { isCapture, openCapture } from '../panels/capture/open-capture';
 import { usePlayer } from '../state/player';
 import { openOverlay } from './overlays';
@@ -20,6 +21,10 @@ export interface CommandContext {
 /** Open a scenario file the user picks (or was given) and run it; a file that does not load goes to the editor, with its errors. */
 export async function openScenario(file: { name: string; text: string } | null): Promise<void> {
   if (!file) return;
+  if (looksLikeSession(file.text)) {
+    await openSessionFile(file.text, file.name);
+    return;
+  }
   // a real capture (tools/uvm-capture) opens beside the model's run of the scenario it names
   if (isCapture(file)) {
     await openCapture(file);
@@ -99,6 +104,12 @@ export async function runCommand(command: MenuCommand, ctx: CommandContext, deta
         break;
       case 'help.scenarioFormat':
         ctx.show('scenarioFormat');
+        break;
+      case 'help.exampleSessions':
+        showExamples(true);
+        break;
+      case 'file.saveSession':
+        await saveSessionAs();
         break;
     }
   } catch (e) {

@@ -2,7 +2,8 @@
  * Debugger keys as in common IDEs (VS Code's layout): F5 continue, F10 over, F11 into,
  * Shift+F11 out; the same with Shift (F5, F10) or Alt (F11) runs backwards. F8 plays and
  * pauses (as in Chrome's DevTools), and so does Space where it would not press a control;
- * Ctrl+G goes to a step, Ctrl+Shift+P (or F1) opens the command palette. Keys that a
+ * Ctrl+G goes to a step, Ctrl+Shift+P (or F1) opens the command palette; N and Shift+N walk a session's guided tour,
+ * Ctrl+B bookmarks the cursor's step. Keys that a
  * focused text field needs (editor, breakpoint box) are left to it.
  */
 import type { StepGranularity } from '../../protocol';
@@ -14,7 +15,9 @@ export type KeyCommand =
   | { readonly kind: 'help' }
   | { readonly kind: 'play' }
   | { readonly kind: 'goToStep' }
-  | { readonly kind: 'palette' };
+  | { readonly kind: 'palette' }
+  | { readonly kind: 'tour'; readonly direction: 'forward' | 'backward' }
+  | { readonly kind: 'bookmark' };
 
 export interface KeyBinding {
   /** `event.key`; a letter is matched in either case. */
@@ -50,6 +53,9 @@ export const KEYMAP: readonly KeyBinding[] = [
   { key: 'g', ctrl: true, command: { kind: 'goToStep' }, help: 'keys.goToStep' },
   { key: 'p', ctrl: true, shift: true, command: { kind: 'palette' }, help: 'keys.palette' },
   { key: 'F1', command: { kind: 'palette' }, help: 'keys.palette' },
+  { key: 'n', command: { kind: 'tour', direction: 'forward' }, help: 'session:keys.tourNext' },
+  { key: 'n', shift: true, command: { kind: 'tour', direction: 'backward' }, help: 'session:keys.tourPrev' },
+  { key: 'b', ctrl: true, command: { kind: 'bookmark' }, help: 'session:keys.bookmark' },
   { key: 'F12', command: { kind: 'presentation' }, help: 'toolbar.presentation' },
   { key: '?', shift: true, command: { kind: 'help' }, help: 'keys.help' },
 ];

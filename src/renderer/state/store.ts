@@ -17,6 +17,7 @@ import type {
   OkResponse,
   OpenedSession,
   RunInfo,
+  SessionUserState,
   StateView,
   StepGranularity,
   ViewQuery,
@@ -63,6 +64,8 @@ export interface DebuggerStore {
   removeBreakpoint(id: number): Promise<void>;
   /** Open a saved session: its replayed run becomes the run, its breakpoints the breakpoints; null when it does not open. */
   openSession(text: string, fileName: string): Promise<OpenedSession | null>;
+  /** The session text of the run with the user's state (the host writes it); throws the host's located refusal. */
+  sessionText(user: SessionUserState): Promise<string>;
   select(ref: ObjectRef | null): void;
   selectTransition(t: number | null): void;
   /** Ask for a view at the cursor. */
@@ -278,9 +281,16 @@ export const useDebugger = create<DebuggerStore>()((set, get) => {
       }
       const opened = r.session;
       nextBreakpointId = opened.user.breakpoints.reduce((m, b) => Math.max(m, b.id), 0) + 1;
-      set({ status: 'ready', progress: null, run: r.run ?? null, state: r.state, source: opened.scenarioText, fileName: opened.scenarioFile, diagnostics: [], lastStop: null, selection: null, selectedTransition: null });
+      set({ status: 'ready', progress: null, run: r.run ?? null, state: r.state, source: opened.scenarioText, fileName: opened.scenarioFile, diagnostics: [], lastStop: null, selection: null, selectedTransition: null, capture: null });
       await syncBreakpoints(opened.user.breakpoints.map((b) => ({ id: b.id, spec: b.spec, enabled: b.enabled })));
       return opened;
+    },
+    async sessionText(user) {
+      const { source, fileName } = get();
+      const r = await send({ type: 'saveSession', source, fileName, user });
+      if (r.type === 'error') throw new Error(r.diagnostics.map((d) => `${d.path ? `${d.path}: ` : ''}${d.message}`).join('; '));
+      if (r.sessionText === undefined) throw new Error('the engine sent no session');
+      return r.sessionText;
     },
 
     select(ref) {

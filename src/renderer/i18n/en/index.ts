@@ -14,6 +14,7 @@ import { inspector } from './inspector';
 import { pmm } from './pmm';
 import { pageTree } from './pageTree';
 import { controls } from './controls';
+import { session } from './session';
 import { capture } from './capture';
 
-export const en = { common, panels, scenario, narration, code, timeline, counters, breakpoints, editor, memory, radix, inspector, pmm, pageTree, controls, capture } as const;
+export const en = { common, panels, scenario, narration, code, timeline, counters, breakpoints, editor, memory, radix, inspector, pmm, pageTree, controls, session, capture } as const;

@@ -1,0 +1,156 @@
+/**
+ * Sessions in the app's frame: a strip above the status bar with the last opened session's verdict (the replay
+ * reached the saved digest, or where it diverged), the guided tour's caption and the notes pinned to the cursor's
+ * step; the autosave's restore offer and the example sessions' dialog; the tour and bookmark keys (N, Shift+N,
+ * Ctrl+B); and, once mounted, the recording of steps visited and the autosave (state/session.ts).
+ */
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { commandFor } from '../keyboard/keymap';
+import { useDebugger } from '../state/store';
+import { dismissVerdict, openSessionFile, showExamples, startSessions, toggleBookmark, useSession, walkTour } from '../state/session';
+import { EXAMPLE_SESSIONS } from '../sessions';
+import { TourBar } from './TourBar';
+import { RestoreOffer } from './RestoreOffer';
+import './session.css';
+
+function storageOrNull(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+function Verdict() {
+  const { t } = useTranslation('session');
+  const verdict = useSession((s) => s.verdict);
+  if (!verdict) return null;
+  const r = verdict.replay;
+  const d = r.divergence;
+  const text = r.match
+    ? t('verdict.match', { name: verdict.name, step: r.cursor, digest: r.digest.saved })
+    : d && !d.exact && d.from !== d.to
+      ? t('verdict.divergedRange', { name: verdict.name, from: d.from, to: d.to })
+      : t('verdict.diverged', { name: verdict.name, step: d?.step ?? r.cursor });
+  const detail = [
+    !r.match && d ? t('verdict.how', { how: d.how, saved: r.savedEngine, engine: r.engine }) : '',
+    r.warnings.length > 0 ? t('verdict.warnings', { count: r.warnings.length, first: r.warnings[0].message }) : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <div className={`session-verdict${r.match ? '' : ' diverged'}`} role="status" data-testid="session-verdict" data-match={r.match ? 'true' : 'false'}>
+      <span className="session-verdict-mark" aria-hidden="true">
+        {r.match ? '✓' : '≠'}
+      </span>
+      <span className="session-verdict-text" title={text}>
+        {text}
+      </span>
+      {detail && (
+        <span className="session-verdict-detail" title={detail}>
+          {detail}
+        </span>
+      )}
+      <button type="button" onClick={dismissVerdict}>
+        {t('verdict.dismiss')}
+      </button>
+    </div>
+  );
+}
+
+function NotesAtCursor() {
+  const { t } = useTranslation('session');
+  const step = useDebugger((s) => s.state?.step);
+  const notes = useSession((s) => s.notes);
+  const here = step === undefined ? [] : notes.filter((n) => n.step === step);
+  if (here.length === 0) return null;
+  return (
+    <div className="session-notes" data-testid="session-notes">
+      <span className="session-notes-title">{t('notes.title')}</span>
+      <ul>
+        {here.map((n, i) => (
+          <li key={i}>{n.text}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function Examples() {
+  const { t } = useTranslation('session');
+  const open = useSession((s) => s.examplesOpen);
+  if (!open) return null;
+  const close = () => showExamples(false);
+  const choose = async (load: () => Promise<string>, file: string) => {
+    close();
+    await openSessionFile(await load(), file);
+  };
+  return (
+    <div className="modal-backdrop" onClick={close} onKeyDown={(e) => e.key === 'Escape' && close()}>
+      <div className="modal session-modal" role="dialog" aria-modal="true" aria-label={t('examples.title')} onClick={(e) => e.stopPropagation()} data-testid="example-sessions">
+        <h2>{t('examples.title')}</h2>
+        <p>{t('examples.intro')}</p>
+        <ul className="session-examples">
+          {EXAMPLE_SESSIONS.map((e, i) => (
+            <li key={e.file}>
+              <button type="button" autoFocus={i === 0} onClick={() => void choose(e.load, e.file)} data-file={e.file}>
+                <span>{e.title}</span>
+                <span className="file">{e.file}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+        <div className="session-modal-actions">
+          <button type="button" onClick={close}>
+            {t('examples.close')}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** The strip's parts, when any has something to show (the app's grid gives it a row only then: session.css). */
+function Strip() {
+  const verdict = useSession((s) => s.verdict !== null);
+  const tour = useSession((s) => s.tour !== null);
+  const step = useDebugger((s) => s.state?.step);
+  const notes = useSession((s) => s.notes.some((n) => n.step === step));
+  if (!verdict && !tour && !notes) return null;
+  return (
+    <div className="session-strip">
+      <Verdict />
+      <TourBar />
+      <NotesAtCursor />
+    </div>
+  );
+}
+
+export function SessionUi() {
+  const storage = storageOrNull();
+  useEffect(() => {
+    return startSessions(storageOrNull());
+  }, []);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const command = commandFor(event);
+      if (!command) return;
+      if (command.kind === 'tour') {
+        if (useSession.getState().tours.length === 0) return;
+        walkTour(command.direction === 'forward' ? 1 : -1);
+      } else if (command.kind === 'bookmark') {
+        toggleBookmark();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+  return (
+    <>
+      <Strip />
+      <RestoreOffer storage={storage} />
+      <Examples />
+    </>
+  );
+}

@@ -1,0 +1,52 @@
+/** The guided tour's caption: the stop's title and narration, where it is, and the keys that walk it (N, Shift+N). */
+import { useTranslation } from 'react-i18next';
+import { closeTour, useSession, walkTour } from '../state/session';
+
+export function TourBar() {
+  const { t } = useTranslation('session');
+  const tours = useSession((s) => s.tours);
+  const tour = useSession((s) => s.tour);
+  if (!tour) return null;
+  const current = tours[tour.index];
+  if (!current) return null;
+  const stop = tour.stop >= 0 ? current.stops[tour.stop] : null;
+  const total = current.stops.length;
+  return (
+    <section className="tour-bar" aria-label={t('tour.label')} data-testid="tour-bar">
+      <span className="tour-badge">{t('tour.label')}</span>
+      <div className="tour-caption" aria-live="polite" data-testid="tour-caption">
+        {stop ? (
+          <>
+            <div className="tour-heading">
+              <span className="tour-title" data-testid="tour-stop-title">
+                {stop.title}
+              </span>
+              <span className="tour-where" data-testid="tour-where">
+                {t('tour.stop', { n: tour.stop + 1, total, step: stop.step })}
+              </span>
+            </div>
+            <p className="tour-narration">{stop.narration}</p>
+          </>
+        ) : (
+          <div className="tour-heading">
+            <span className="tour-title">{current.title}</span>
+            <span className="tour-where">{t('tour.notStarted', { total })}</span>
+          </div>
+        )}
+        {stop && <div className="tour-name">{current.title}</div>}
+      </div>
+      <div className="tour-controls">
+        <span className="tour-keys">{t('tour.keys')}</span>
+        <button type="button" onClick={() => walkTour(-1)} disabled={tour.stop <= 0} aria-label={t('tour.prev')} title={t('tour.prev')}>
+          ‹
+        </button>
+        <button type="button" onClick={() => walkTour(1)} disabled={tour.stop >= total - 1} aria-label={t('tour.next')} title={t('tour.next')}>
+          ›
+        </button>
+        <button type="button" onClick={closeTour} aria-label={t('tour.close')} title={t('tour.close')}>
+          ✕
+        </button>
+      </div>
+    </section>
+  );
+}

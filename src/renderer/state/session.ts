@@ -1,0 +1,341 @@
+/**
+ * The user's session (docs/session-format.md): what the app saves beside the run — the steps visited, bookmarks,
+ * notes, guided tours, the layout and view settings — and the walk through a tour, the verdict of the last session
+ * opened, and the autosave.
+ *
+ * - Open: the host replays the session (store.openSession); this restores the user state, the layout and settings,
+ *   and keeps the verdict (match, or the first diverging step) for the banner.
+ * - Save: the host writes the run with `userState()`; Electron writes the file atomically, the browser downloads it.
+ * - Autosave: a while after each change (a step, a breakpoint, a bookmark) the session goes to localStorage under one
+ *   key in one `setItem` — all or nothing: the previous autosave stays whole until the new one replaces it.
+ * - A plain load (another scenario) forgets the session: its bookmarks and tours belong to the run they were made on.
+ */
+import { create } from 'zustand';
+import type { OpenedSession, SessionBookmark, SessionNote, SessionReplayInfo, SessionTour, SessionUserState } from '../../protocol';
+import { i18n } from '../i18n';
+import { applyLayout, layoutJSON } from '../app/layout-ref';
+import { saveSessionFile } from '../files';
+import { useDebugger } from './store';
+import { PLAY_GRANULARITIES, PLAY_SPEEDS, usePlayer, type PlayGranularity, type PlaySpeed } from './player';
+
+/** The session format keeps the last this many visited steps. */
+export const SESSION_PATH_LIMIT = 10_000;
+/** The one localStorage key of the autosave. */
+export const AUTOSAVE_KEY = 'uvmscope.autosave.v1';
+/** How long after the last change the autosave is written. */
+export const AUTOSAVE_DELAY_MS = 2000;
+/** A layout larger than the format allows is not saved (the session keeps the default). */
+const LAYOUT_LIMIT = 256 * 1024;
+
+/** A session file, as opposed to a scenario: a JSON object whose `format` is "uvmsession" near its start (as the engine's looksLikeSession). */
+export function looksLikeSession(text: string): boolean {
+  const head = text.slice(0, 4096).replace(/^\uFEFF/, '');
+  return /^\s*\{/.test(head) && /"format"\s*:\s*"uvmsession"/.test(head);
+}
+
+export interface TourPosition {
+  /** Which of the session's tours. */
+  readonly index: number;
+  /** The stop the presenter is on; -1 before the first. */
+  readonly stop: number;
+}
+
+export interface SessionState {
+  /** The session file this came from or was saved as ('' for none). */
+  name: string;
+  path: readonly number[];
+  bookmarks: readonly SessionBookmark[];
+  notes: readonly SessionNote[];
+  tours: readonly SessionTour[];
+  /** View settings kept from the session that this build does not use itself. */
+  settings: Readonly<Record<string, string | number | boolean>>;
+  /** The verdict of the last session opened, until dismissed. */
+  verdict: { readonly name: string; readonly replay: SessionReplayInfo } | null;
+  /** The tour being walked, or null. */
+  tour: TourPosition | null;
+  /** An autosave found at start, offered for restoring; autosaving waits while it is offered. */
+  offer: AutosaveEnvelope | null;
+  /** When the last autosave was written (ms since the epoch), for tests and the status. */
+  lastAutosave: number | null;
+  /** The example sessions' dialog is open. */
+  examplesOpen: boolean;
+}
+
+const EMPTY: Pick<SessionState, 'name' | 'path' | 'bookmarks' | 'notes' | 'tours' | 'settings' | 'verdict' | 'tour'> = {
+  name: '',
+  path: [],
+  bookmarks: [],
+  notes: [],
+  tours: [],
+  settings: {},
+  verdict: null,
+  tour: null,
+};
+
+export const useSession = create<SessionState>()(() => ({ ...EMPTY, offer: null, lastAutosave: null, examplesOpen: false }));
+
+/** True while a session is being opened: the run that arrives is the session's, not a plain load. */
+let opening = false;
+/** Bumped on each user change; the autosave writes when it moved. */
+let revision = 0;
+const changeListeners = new Set<() => void>();
+function changed(): void {
+  revision++;
+  for (const l of changeListeners) l();
+}
+
+// ------------------------------------------------------------------ open and save
+
+/** Open a session's text: replay it, then restore its user state, layout and settings. False when it does not open (the store holds why). */
+export async function openSessionFile(text: string, name: string): Promise<boolean> {
+  opening = true;
+  let opened: OpenedSession | null;
+  try {
+    opened = await useDebugger.getState().openSession(text, name);
+  } finally {
+    opening = false;
+  }
+  if (!opened) return false;
+  const u = opened.user;
+  const first = u.tours[0];
+  const stop = first ? first.stops.findIndex((s) => s.step === opened.replay.cursor) : -1;
+  useSession.setState({
+    name,
+    path: u.path.slice(-SESSION_PATH_LIMIT),
+    bookmarks: u.bookmarks,
+    notes: u.notes,
+    tours: u.tours,
+    settings: u.view.settings,
+    verdict: { name, replay: opened.replay },
+    tour: first ? { index: 0, stop } : null,
+  });
+  applyLayout(u.view.layout);
+  applySettings(u.view.settings);
+  return true;
+}
+
+function applySettings(settings: Readonly<Record<string, string | number | boolean>>): void {
+  const player = usePlayer.getState();
+  const speed = settings['play.speed'];
+  const wanted = PLAY_SPEEDS.find((s) => String(s) === String(speed));
+  if (wanted !== undefined) player.setSpeed(wanted as PlaySpeed);
+  const by = settings['play.by'];
+  if (typeof by === 'string' && (PLAY_GRANULARITIES as readonly string[]).includes(by)) player.setGranularity(by as PlayGranularity);
+}
+
+/** Everything the app saves beside the run, as the protocol carries it. */
+export function userState(): SessionUserState {
+  const { state, breakpoints } = useDebugger.getState();
+  const s = useSession.getState();
+  const player = usePlayer.getState();
+  let layout = layoutJSON();
+  if (layout && JSON.stringify(layout).length > LAYOUT_LIMIT) layout = null;
+  return {
+    cursor: state?.step ?? 0,
+    path: s.path.slice(-SESSION_PATH_LIMIT),
+    breakpoints: breakpoints.map((b) => ({ id: b.id, spec: b.spec, enabled: b.enabled })),
+    bookmarks: s.bookmarks,
+    notes: s.notes,
+    tours: s.tours,
+    view: { layout, settings: { ...s.settings, 'play.speed': String(player.speed), 'play.by': player.granularity } },
+  };
+}
+
+/** The name a saved session is offered under: the session's own, else the scenario's with `.uvmsession`. */
+export function sessionFileName(): string {
+  const { name } = useSession.getState();
+  if (name) return name;
+  const file = useDebugger.getState().fileName || 'scenario.yaml';
+  return `${file.replace(/\.(ya?ml|json|uvmsession)$/i, '')}.uvmsession`;
+}
+
+/** The session's text now (the host writes it, digests and all). */
+export function sessionText(): Promise<string> {
+  return useDebugger.getState().sessionText(userState());
+}
+
+// ------------------------------------------------------------------ bookmarks, notes, tours
+
+/** Add a bookmark at the cursor, or remove the one there. Returns whether one is there now. */
+export function toggleBookmark(label?: string): boolean {
+  const step = useDebugger.getState().state?.step;
+  if (step === undefined) return false;
+  const { bookmarks } = useSession.getState();
+  const here = bookmarks.some((b) => b.step === step);
+  const next = here
+    ? bookmarks.filter((b) => b.step !== step)
+    : [...bookmarks, { step, label: (label?.trim() || i18n.t('session:bookmark.default', { step })).slice(0, 200) }].sort((a, b) => a.step - b.step);
+  useSession.setState({ bookmarks: next });
+  changed();
+  return !here;
+}
+
+export function removeBookmark(step: number): void {
+  useSession.setState({ bookmarks: useSession.getState().bookmarks.filter((b) => b.step !== step) });
+  changed();
+}
+
+/** Start a tour (its first stop) or walk the one under way by `delta` stops; the cursor goes to the stop's step. */
+export function walkTour(delta: 1 | -1, index?: number): void {
+  const { tours, tour } = useSession.getState();
+  const which = index ?? tour?.index ?? 0;
+  const t = tours[which];
+  if (!t || t.stops.length === 0) return;
+  const from = tour && tour.index === which ? tour.stop : -1;
+  const stop = from < 0 ? 0 : Math.max(0, Math.min(t.stops.length - 1, from + delta));
+  useSession.setState({ tour: { index: which, stop } });
+  useDebugger.getState().seek(t.stops[stop].step);
+}
+
+export function closeTour(): void {
+  useSession.setState({ tour: null });
+}
+
+export function showExamples(open: boolean): void {
+  useSession.setState({ examplesOpen: open });
+}
+
+export function dismissVerdict(): void {
+  useSession.setState({ verdict: null });
+}
+
+// ------------------------------------------------------------------ autosave
+
+export interface AutosaveEnvelope {
+  readonly version: 1;
+  /** When it was written, ms since the epoch. */
+  readonly savedAt: number;
+  /** The session's file name, the scenario's name and the cursor, for the offer. */
+  readonly name: string;
+  readonly scenario: string;
+  readonly step: number;
+  /** The session's text. */
+  readonly text: string;
+}
+
+export interface KeyValueStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/** The autosave in storage, when there is a whole one (anything else reads as none). */
+export function readAutosave(storage: KeyValueStorage): AutosaveEnvelope | null {
+  let raw: string | null;
+  try {
+    raw = storage.getItem(AUTOSAVE_KEY);
+  } catch {
+    return null;
+  }
+  if (!raw) return null;
+  try {
+    const e = JSON.parse(raw) as Partial<AutosaveEnvelope>;
+    if (e.version !== 1 || typeof e.savedAt !== 'number' || typeof e.text !== 'string' || !looksLikeSession(e.text)) return null;
+    return { version: 1, savedAt: e.savedAt, name: String(e.name ?? ''), scenario: String(e.scenario ?? ''), step: Number(e.step ?? 0), text: e.text };
+  } catch {
+    return null;
+  }
+}
+
+/** Write the autosave: one key, one setItem. False when storage refused it (full, disabled): the old one stays. */
+export function writeAutosave(storage: KeyValueStorage, envelope: AutosaveEnvelope): boolean {
+  try {
+    storage.setItem(AUTOSAVE_KEY, JSON.stringify(envelope));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function discardAutosave(storage: KeyValueStorage): void {
+  try {
+    storage.removeItem(AUTOSAVE_KEY);
+  } catch {
+    // nothing to do: storage is disabled
+  }
+  useSession.setState({ offer: null });
+}
+
+/** Restore the offered autosave: open its session. */
+export async function restoreAutosave(): Promise<boolean> {
+  const { offer } = useSession.getState();
+  if (!offer) return false;
+  useSession.setState({ offer: null });
+  return openSessionFile(offer.text, offer.name || 'autosave.uvmsession');
+}
+
+/**
+ * Follow the user: record the steps visited, forget the session on a plain load, and autosave `delay` ms after the
+ * last change. An autosave found in `storage` at start is offered (useSession's `offer`) and is not overwritten
+ * until the user answers. Returns the function that stops it.
+ */
+export function startSessions(storage: KeyValueStorage | null, delay = AUTOSAVE_DELAY_MS): () => void {
+  if (storage) useSession.setState({ offer: readAutosave(storage) });
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let written = revision;
+  let writing = false;
+
+  const write = async () => {
+    timer = null;
+    if (!storage || written === revision) return;
+    const d = useDebugger.getState();
+    if (useSession.getState().offer || d.status !== 'ready' || !d.run || usePlayer.getState().playing || writing) {
+      schedule();
+      return;
+    }
+    writing = true;
+    const at = revision;
+    try {
+      const text = await sessionText();
+      const ok = writeAutosave(storage, { version: 1, savedAt: Date.now(), name: sessionFileName(), scenario: d.run.scenario, step: d.state?.step ?? 0, text });
+      written = at;
+      if (ok) useSession.setState({ lastAutosave: Date.now() });
+    } catch {
+      // the host refused (a step past the run): try again after the next change
+      written = at;
+    } finally {
+      writing = false;
+    }
+    if (written !== revision) schedule();
+  };
+  const schedule = () => {
+    if (!storage) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void write(), delay);
+  };
+  changeListeners.add(schedule);
+
+  const specs = (list: readonly { id: number; spec: string; enabled: boolean }[]) => list.map((b) => `${b.id}:${b.enabled ? 1 : 0}:${b.spec}`).join('\n');
+  const off = useDebugger.subscribe((s, prev) => {
+    if (s.run !== prev.run && s.run) {
+      // a new run: a session's own (keep what openSessionFile restores) or a plain load (forget the session)
+      if (!opening) useSession.setState({ ...EMPTY });
+      return;
+    }
+    if (!s.run || s.run !== prev.run) return;
+    const step = s.state?.step;
+    if (step !== undefined && step !== prev.state?.step) {
+      const { path } = useSession.getState();
+      if (path[path.length - 1] !== step) useSession.setState({ path: path.length >= SESSION_PATH_LIMIT ? [...path.slice(1 - SESSION_PATH_LIMIT), step] : [...path, step] });
+      changed();
+    } else if (s.breakpoints !== prev.breakpoints && specs(s.breakpoints) !== specs(prev.breakpoints)) {
+      changed();
+    }
+  });
+  return () => {
+    off();
+    changeListeners.delete(schedule);
+    if (timer) clearTimeout(timer);
+  };
+}
+
+/** File → Save Session: write the session and hand it to the shell (Electron's atomic save, or a download). */
+export async function saveSessionAs(): Promise<string | null> {
+  const text = await sessionText();
+  const saved = await saveSessionFile(text, sessionFileName());
+  if (saved !== null) {
+    const name = saved.slice(Math.max(saved.lastIndexOf('/'), saved.lastIndexOf('\\')) + 1);
+    useSession.setState({ name });
+  }
+  return saved;
+}
