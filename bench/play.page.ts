@@ -11,7 +11,8 @@
  *   - `svg`: the baseline — the same map as SVG, one <rect> per cell the canvas draws (same geometry, read from the
  *     canvas's `data-geometry`; same levels, aggregation and colours, from the panel's own layout.ts and lanes.ts),
  *     fed with the very memoryMap answers the app fetched from its engine Worker (a listener on the Worker, see
- *     TAP_SCRIPT in render-play.ts). Each new answer updates only the rects whose colour or height changed.
+ *     TAP_SCRIPT in render-play.ts). Each new answer is digested as the panel does (the next step's from its changed
+ *     pages alone) and updates only the rects whose colour or height changed.
  *
  * Typed without the DOM library (bench/ is compiled for Node): the few DOM calls used are declared below.
  */
@@ -206,9 +207,11 @@ let svg: SvgState | null = null;
 function applyAnswer(s: SvgState, result: MemoryMapResult): void {
   const t0 = w.performance.now();
   const fresh = s.data.length !== result.regions.length;
+  // the step right after the one drawn: only its changed pages differ (the panel's own shortcut, renderer.ts setData)
+  const next = !fresh && result.step === s.step + 1;
   s.data = result.regions.map((r, k) => {
     if (fresh) return regionData(r, result.processors);
-    const { data, dirty } = updateRegionData(s.data[k], r, result.processors);
+    const { data, dirty } = updateRegionData(s.data[k], r, result.processors, next ? r.changed : null);
     const agg = s.aggregates[k];
     if (agg) {
       if (dirty) patchAggregate(data, agg, dirty);
