@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { setEngineForTests, useDebugger } from '../../src/renderer/state/store';
+import { setEngineForTests, useDebugger } from '../../../src/renderer/state/store';
 import {
   AUTOSAVE_KEY,
   discardAutosave,
@@ -21,11 +21,11 @@ import {
   useSession,
   walkTour,
   type KeyValueStorage,
-} from '../../src/renderer/state/session';
-import { engineDouble } from './dom/engine-double';
+} from '../../../src/renderer/state/session';
+import { engineDouble } from './engine-double';
 
-const exampleText = (name: string) => readFileSync(new URL(`../../assets/sessions/${name}.uvmsession`, import.meta.url), 'utf8');
-const scenario = (name: string) => readFileSync(new URL(`../../assets/scenarios/${name}.yaml`, import.meta.url), 'utf8');
+const exampleText = (name: string) => readFileSync(new URL(`../../../assets/sessions/${name}.uvmsession`, import.meta.url), 'utf8');
+const scenario = (name: string) => readFileSync(new URL(`../../../assets/scenarios/${name}.yaml`, import.meta.url), 'utf8');
 
 function memoryStorage(): KeyValueStorage & { map: Map<string, string>; writes: number } {
   const map = new Map<string, string>();
