@@ -66,7 +66,7 @@ const perCapture = captures.map(({ name, capture }) => {
       modelBatches = modelCounters(run).total.gpu_fault_groups;
     }
   }
-  return { name, stats: faultGroupStats(groups), estimate: modelBatches === null ? null : batchCostEstimate(groups, modelBatches) };
+  return { name, stats: faultGroupStats(groups), estimate: modelBatches === null ? null : batchCostEstimate(capture, modelBatches) };
 });
 const allGroups = captures.flatMap(({ capture }) => faultGroups(capture));
 const groupStats = faultGroupStats(allGroups);
@@ -120,10 +120,11 @@ for (const { direction, fit } of fits) {
 const dist = (x: Distribution | null, f: (n: number) => string) => (x ? `${f(x.median)} / ${f(x.p90)} / ${f(x.max)}` : '–');
 const usf = (n: number) => us(n, 0);
 const cnt = (n: number) => n.toFixed(0);
-console.log('\nGPU fault groups (CUPTI gpu_page_fault records) per capture: median / p90 / max');
+console.log('\nGPU fault groups (CUPTI gpu_page_fault records) per capture: median / p90 / max; "open": the time some group was');
+console.log('open (groups overlap); "rest / batch": that time less its copies, over the model\'s batch count for the scenario');
 console.log(
   table([
-    ['capture', 'groups', 'duration µs', 'copies', 'copy time µs', 'non-copy µs', 'model batches', 'non-copy / batch µs'],
+    ['capture', 'groups', 'duration µs', 'copies', 'copy time µs', 'non-copy µs', 'open ms', 'copies in it ms', 'model batches', 'rest / batch µs'],
     ...perCapture
       .filter((c) => c.stats.groups > 0)
       .map((c) => [
@@ -133,9 +134,11 @@ console.log(
         dist(c.stats.copies, cnt),
         dist(c.stats.copyNs, usf),
         dist(c.stats.nonCopyNs, usf),
+        c.estimate ? (c.estimate.groupNs / 1e6).toFixed(2) : '–',
+        c.estimate ? (c.estimate.copyNs / 1e6).toFixed(2) : '–',
         c.estimate ? String(c.estimate.batches) : '–',
         c.estimate?.perBatchNs != null ? us(c.estimate.perBatchNs, 1) : '–',
       ]),
-    ['all', String(groupStats.groups), dist(groupStats.durationNs, usf), dist(groupStats.copies, cnt), dist(groupStats.copyNs, usf), dist(groupStats.nonCopyNs, usf), String(pooled.batches), us(pooledPerBatchNs, 1)],
+    ['all', String(groupStats.groups), dist(groupStats.durationNs, usf), dist(groupStats.copies, cnt), dist(groupStats.copyNs, usf), dist(groupStats.nonCopyNs, usf), (pooled.groupNs / 1e6).toFixed(2), (pooled.copyNs / 1e6).toFixed(2), String(pooled.batches), us(pooledPerBatchNs, 1)],
   ]),
 );

@@ -168,8 +168,23 @@ describe('fault groups', () => {
     expect(s.groups).toBe(2);
     expect(s.durationNs!.median).toBe(5250);
     expect(s.nonCopyNs!.max).toBe(5000);
-    expect(batchCostEstimate(g, 4)).toEqual({ groups: 2, batches: 4, groupNs: 10_500, copyNs: 5100, perBatchNs: 1350 });
-    expect(batchCostEstimate(g, 0).perBatchNs).toBeNull();
+    expect(batchCostEstimate(c, 4)).toEqual({ groups: 2, batches: 4, groupNs: 10_500, copyNs: 5100, perBatchNs: 1350 });
+    expect(batchCostEstimate(c, 0).perBatchNs).toBeNull();
+  });
+
+  it('gives each copy to one group when groups overlap, and counts overlapping time once', () => {
+    const c = capture([
+      rec('gpu_page_fault', 0, 1000),
+      rec('gpu_page_fault', 500, 2000),
+      rec('htod', 100, 200, 4096), // only the first is open
+      rec('htod', 600, 700, 4096), // both are open: the later one gets it
+      rec('htod', 1500, 1600, 4096),
+    ]);
+    expect(faultGroups(c).map((g) => [g.copies, g.copyNs])).toEqual([
+      [1, 100],
+      [2, 200],
+    ]);
+    expect(batchCostEstimate(c, 2)).toEqual({ groups: 2, batches: 2, groupNs: 2000, copyNs: 300, perBatchNs: 850 });
   });
 });
 

@@ -15,7 +15,7 @@ describe('defaults', () => {
     expect(s.machine).toEqual({
       gpus: [{ name: 'gpu0', memory: 80 * GiB, arch: 'hopper', faultWindowPages: 16 }],
       cpuMemory: 512 * GiB,
-      link: { kind: 'pcie5', htod: { latencyNs: 2670, bytesPerNs: 47.7 }, dtoh: { latencyNs: 1560, bytesPerNs: 54.5 }, dtod: { latencyNs: 2670, bytesPerNs: 47.7 } },
+      link: { kind: 'pcie5', htod: { latencyNs: 2590, bytesPerNs: 53.2 }, dtoh: { latencyNs: 1560, bytesPerNs: 54.5 }, dtod: { latencyNs: 2590, bytesPerNs: 53.2 } },
       costs: { faultBatchNs: 100000, cpuFaultNs: 60000, tlbInvalidateNs: 2000, gpuMapNs: 1000, cpuUnmapNs: 3000, zeroNsPerByte: 0.0005 },
     });
     expect(s.policy).toEqual({ prefetch: 'density', prefetchThreshold: 51, thrashing: true, eviction: 'driver', driver: '580', gdrSharedMapping: false, uvmSharedMapping: false });
@@ -70,7 +70,7 @@ describe('machine', () => {
   });
 
   it.each([
-    ['pcie4', { kind: 'pcie4', htod: { latencyNs: 2670, bytesPerNs: 23.85 }, dtoh: { latencyNs: 1560, bytesPerNs: 27.25 }, dtod: { latencyNs: 2670, bytesPerNs: 23.85 } }],
+    ['pcie4', { kind: 'pcie4', htod: { latencyNs: 2590, bytesPerNs: 26.6 }, dtoh: { latencyNs: 1560, bytesPerNs: 27.25 }, dtod: { latencyNs: 2590, bytesPerNs: 26.6 } }],
     ['nvlink-c2c', { kind: 'nvlink-c2c', htod: { latencyNs: 1000, bytesPerNs: 450 }, dtoh: { latencyNs: 1000, bytesPerNs: 450 }, dtod: { latencyNs: 1000, bytesPerNs: 450 } }],
   ])('reads link %s as its preset', (name, link) => {
     expect(parseOk(minimal('machine: { link: ' + name + ' }')).machine.link).toEqual(link);
@@ -96,7 +96,7 @@ describe('machine', () => {
 
   it('gives a custom link without dtod the pcie5 estimate for peer copies', () => {
     const s = parseOk(minimal('machine:', '  link:', '    htod: { latency: 1us, bandwidth: 10 }', '    dtoh: { latency: 1us, bandwidth: 10 }'));
-    expect(s.machine.link.dtod).toEqual({ latencyNs: 2670, bytesPerNs: 47.7 });
+    expect(s.machine.link.dtod).toEqual({ latencyNs: 2590, bytesPerNs: 53.2 });
   });
 
   it('overrides only the costs a scenario names, reading durations with units', () => {

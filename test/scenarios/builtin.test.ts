@@ -206,7 +206,7 @@ describe('default.yaml: the first tour', () => {
       [448 * KiB]: 8,
       [960 * KiB]: 8,
     });
-    // about 5.7 ms, most of it the 48 batches' 100 µs of driver work
+    // about 5.6 ms, most of it the 48 batches' 100 µs of driver work
     expect(d.time_ns).toBeGreaterThan(48 * 100_000);
     expect(d.time_ns).toBeLessThan(6_000_000);
   });
@@ -533,10 +533,10 @@ describe('two-gpus.yaml', () => {
     expect(back.gpu_fault_batches).toBe(6);
   });
   it('a 2 MiB device-to-device copy costs what the measured host-to-device line gives', () => {
-    // the prefetch is one 2 MiB peer copy, its unmap and its map; 2.67 µs + 2 MiB / 47.7 GB/s is about 46.6 µs
+    // the prefetch is one 2 MiB peer copy, its unmap and its map; 2.59 µs + 2 MiB / 53.2 GB/s is about 42.0 µs
     const t = between(f, 'first-block-back-on-gpu0', 'prefetched-to-gpu1').time_ns;
-    expect(t).toBeGreaterThan(2670 + (2 * MiB) / 47.7);
-    expect(t).toBeLessThan(2670 + (2 * MiB) / 47.7 + 10_000);
+    expect(t).toBeGreaterThan(2590 + (2 * MiB) / 53.2);
+    expect(t).toBeLessThan(2590 + (2 * MiB) / 53.2 + 10_000);
   });
   it('a prefetch between GPUs moves only the block that is elsewhere', () => {
     const d = between(f, 'first-block-back-on-gpu0', 'prefetched-to-gpu1');

@@ -5,12 +5,12 @@
  *   `time = latency + bytes / bandwidth` is fitted by ordinary least squares over all samples, as the model's
  *   `CopyCost` is written. Its residuals are reported overall (median |real − line|) and per common size (the median
  *   record of that size against the line).
- * - Fault groups: CUPTI's gpu_page_fault record spans one service of the fault buffer by the driver's bottom half,
- *   which fetches and services up to `uvm_perf_fault_max_batches_per_service` batches before it returns; the copies
- *   made for those batches lie inside it. Reported as distributions (duration, copies per group, time inside the group
- *   spent in copies and outside them). The model's per-batch cost cannot be read off a group without knowing how many
- *   batches the group held; `batchCostEstimate` divides the groups' non-copy time by a batch count taken from
- *   elsewhere (the model's run of the same scenario), and says so.
+ * - Fault groups: a CUPTI gpu_page_fault record on the H100 lasts up to ~2 ms and holds up to hundreds of copies:
+ *   far more than one driver batch, like one service round of the bottom half (up to
+ *   `uvm_perf_fault_max_batches_per_service` batches). Consecutive groups overlap in pairs. Reported as distributions
+ *   (duration, copies per group, copy time and the rest). The model's per-batch cost cannot be read off a group
+ *   without knowing how many batches it held; `batchCostEstimate` divides the time some group was open, less its
+ *   copies, by a batch count taken from elsewhere (the model's run of the same scenario), and says so.
  *
  * Pure TypeScript over parsed captures; nothing here reads files.
  */
@@ -69,7 +69,7 @@ export interface FaultGroup {
   start: number;
   end: number;
   durationNs: number;
-  /** Copy records (any direction) that start inside the group. */
+  /** Copy records (any direction) given to this group (see faultGroups). */
   copies: number;
   copyBytes: number;
   /** Time inside the group covered by at least one copy (the union of their intervals, clipped to the group). */
@@ -89,7 +89,9 @@ export interface FaultGroupStats {
 export interface BatchCostEstimate {
   groups: number;
   batches: number;
+  /** Time during which at least one group was open (the union of the groups' intervals). */
   groupNs: number;
+  /** Time within groupNs covered by at least one copy. */
   copyNs: number;
   /** (groupNs − copyNs) / batches; null without batches. */
   perBatchNs: number | null;
@@ -203,26 +205,30 @@ function coveredNs(intervals: Array<[number, number]>, lo: number, hi: number): 
   return total;
 }
 
-/** The capture's GPU fault groups in time order, each with the copies that start inside it. */
+/**
+ * The capture's GPU fault groups in time order, each with its copies. On the H100 groups overlap in pairs (a group
+ * starts while the one before it is still open), so each copy is given to one group only: the latest-starting group
+ * open when the copy starts.
+ */
 export function faultGroups(capture: Capture): FaultGroup[] {
   const copies = capture.records.filter(isCopy).sort((a, b) => a.start - b.start);
   const groups = capture.records
     .filter((r): r is CaptureRecord & { end: number } => r.kind === 'gpu_page_fault' && r.end !== null && r.end >= r.start)
     .sort((a, b) => a.start - b.start);
-  const out: FaultGroup[] = [];
-  let first = 0;
-  for (const g of groups) {
-    while (first < copies.length && copies[first].start < g.start) first++;
-    let n = 0;
-    let bytes = 0;
-    const spans: Array<[number, number]> = [];
-    for (let i = first; i < copies.length && copies[i].start <= g.end; i++) {
-      n++;
-      bytes += copies[i].bytes;
-      spans.push([copies[i].start, copies[i].end]);
+  const spans: Array<Array<[number, number]>> = groups.map(() => []);
+  const out: FaultGroup[] = groups.map((g) => ({ start: g.start, end: g.end, durationNs: g.end - g.start, copies: 0, copyBytes: 0, copyNs: 0 }));
+  let next = 0;
+  for (const c of copies) {
+    while (next < groups.length && groups[next].start <= c.start) next++;
+    for (let i = next - 1; i >= 0 && i >= next - 64; i--) {
+      if (groups[i].end < c.start) continue;
+      out[i].copies++;
+      out[i].copyBytes += c.bytes;
+      spans[i].push([c.start, c.end]);
+      break;
     }
-    out.push({ start: g.start, end: g.end, durationNs: g.end - g.start, copies: n, copyBytes: bytes, copyNs: coveredNs(spans, g.start, g.end) });
   }
+  out.forEach((g, i) => (g.copyNs = coveredNs(spans[i], g.start, g.end)));
   return out;
 }
 
@@ -237,15 +243,24 @@ export function faultGroupStats(groups: readonly FaultGroup[]): FaultGroupStats 
 }
 
 /**
- * The per-batch cost that would make `batches` batches fill the groups' time outside their copies. Only as good as
- * the batch count: CUPTI does not say how many batches a group serviced.
+ * The per-batch cost that would make `batches` batches fill the time during which some fault group was open, less the
+ * copies in that time. Groups overlap, so their union is used, not their sum. Only as good as the batch count: CUPTI
+ * does not say how many batches a group serviced.
  */
-export function batchCostEstimate(groups: readonly FaultGroup[], batches: number): BatchCostEstimate {
+export function batchCostEstimate(capture: Capture, batches: number): BatchCostEstimate {
+  const groups = faultGroups(capture);
+  const union: Array<[number, number]> = [];
+  for (const g of groups) {
+    const last = union[union.length - 1];
+    if (last && g.start <= last[1]) last[1] = Math.max(last[1], g.end);
+    else union.push([g.start, g.end]);
+  }
+  const copies = capture.records.filter(isCopy).map((c) => [c.start, c.end] as [number, number]);
   let groupNs = 0;
   let copyNs = 0;
-  for (const g of groups) {
-    groupNs += g.durationNs;
-    copyNs += g.copyNs;
+  for (const [a, b] of union) {
+    groupNs += b - a;
+    copyNs += coveredNs(copies, a, b);
   }
   return { groups: groups.length, batches, groupNs, copyNs, perBatchNs: batches > 0 ? (groupNs - copyNs) / batches : null };
 }
