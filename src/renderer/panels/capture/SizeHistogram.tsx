@@ -22,11 +22,22 @@ export function SizeHistogram({ h }: { h: CaptureHistogram }) {
   const scale = (n: number) => (n <= 0 ? 0 : Math.max(2, ((HEIGHT - TOP - BOTTOM) * Math.log1p(n)) / Math.log1p(max)));
   const group = width / Math.max(1, h.sizes.length);
   const bar = Math.max(2, Math.min(24, (group - 6) / 2));
-  // label every k-th size so the labels never overlap (about 44 px each)
-  const every = Math.max(1, Math.ceil(44 / group));
+  // a size's label where it fits: kept inside the chart, and skipped when it would touch the previous one
+  const labels = new Map<number, { x: number; anchor: 'start' | 'middle' | 'end' }>();
+  let right = -Infinity;
+  h.sizes.forEach(([size], i) => {
+    const w = formatBytes(size).length * 6 + 6;
+    const cx = group * i + group / 2;
+    const anchor = cx < w / 2 ? 'start' : cx > width - w / 2 ? 'end' : 'middle';
+    const x = anchor === 'start' ? 0 : anchor === 'end' ? width : cx;
+    const left = anchor === 'start' ? 0 : anchor === 'end' ? width - w : cx - w / 2;
+    if (left < right) return;
+    labels.set(i, { x, anchor });
+    right = left + w;
+  });
   const name = t(`histogram.${h.name}`);
   return (
-    <figure className="capture-histogram" data-histogram={h.name}>
+    <figure className={`capture-histogram${h.sizes.length > 12 ? ' wide' : ''}`} data-histogram={h.name}>
       <figcaption>
         <code>{h.name}</code> {name}
         <span className={`capture-distance ${h.distance > 0 ? 'differs' : 'ok'}`}>{h.distance > 0 ? t('distance', { pct: `${(h.distance * 100).toFixed(1)}%` }) : t('sameShape')}</span>
@@ -45,18 +56,18 @@ export function SizeHistogram({ h }: { h: CaptureHistogram }) {
                 <title>{title}</title>
                 <rect className="bar model" x={cx - bar - 1} y={base - hm} width={bar} height={hm} />
                 <rect className="bar real" x={cx + 1} y={base - hr} width={bar} height={hr} />
-                {bar >= 14 && m > 0 && (
+                {bar >= 16 && m > 0 && (
                   <text className="count" x={cx - bar / 2 - 1} y={base - hm - 3} textAnchor="middle">
                     {formatCount(m)}
                   </text>
                 )}
-                {bar >= 14 && r > 0 && (
+                {bar >= 16 && r > 0 && (
                   <text className="count" x={cx + bar / 2 + 1} y={base - hr - 3} textAnchor="middle">
                     {formatCount(r)}
                   </text>
                 )}
-                {i % every === 0 && (
-                  <text className="size" x={cx} y={HEIGHT - 4} textAnchor="middle">
+                {labels.has(i) && (
+                  <text className="size" x={labels.get(i)!.x} y={HEIGHT - 4} textAnchor={labels.get(i)!.anchor}>
                     {formatBytes(size)}
                   </text>
                 )}
