@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { EngineService } from '../../src/hosts/service';
 import { consoleErrors, cursorStep, pageErrors, pressSettled, startApp, type AppSession } from './browser';
 
 const SHOTS = process.env.UVMSCOPE_SHOTS;
@@ -150,6 +151,32 @@ describe('sessions', () => {
     expect(await second.$('[data-testid="restore-offer"]')).toBeNull();
     expect(pageErrors(second)).toEqual([]);
     expect(consoleErrors(second)).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it('a session whose scenario changed opens and says where the replay diverged', async () => {
+    const saved = example('gaia-maquire-tour');
+    const changed = JSON.stringify({ ...saved, scenario: { ...saved.scenario, text: saved.scenario.text.replace('offset: 3MiB, length: 8KiB', 'offset: 3MiB, length: 12KiB') } });
+    const host = new EngineService().handle({ type: 'openSession', id: 1, text: changed, fileName: 'changed.uvmsession' });
+    if (host.type !== 'ok') throw new Error('the host refused the changed session');
+    const at = host.session!.replay.divergence!.step;
+    const context = await app.browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await open(context);
+    await page.click('.status-bar');
+    const chooser = page.waitForEvent('filechooser');
+    await page.keyboard.press('Control+O');
+    await (await chooser).setFiles({ name: 'changed.uvmsession', mimeType: 'application/json', buffer: Buffer.from(changed) });
+    await page.waitForSelector('[data-testid="session-verdict"][data-match="false"]');
+    expect(await page.textContent('[data-testid="session-verdict"]')).toContain(`changed.uvmsession: the replay diverged at step ${at}`);
+    // the replay still lands on the session's cursor, with its tour
+    await waitStep(page, saved.cursor);
+    await page.waitForSelector('[data-testid="tour-caption"]');
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/diverged.png` });
+    // one click goes to where it diverged
+    await page.click('[data-testid="session-divergence"]');
+    await waitStep(page, at);
+    expect(pageErrors(page)).toEqual([]);
+    expect(consoleErrors(page)).toEqual([]);
     await context.close();
   }, 120_000);
 

@@ -52,6 +52,11 @@ function Verdict() {
           {detail}
         </span>
       )}
+      {!r.match && d && d.step < r.steps && (
+        <button type="button" onClick={() => useDebugger.getState().seek(d.step)} data-testid="session-divergence">
+          {t('verdict.goTo', { step: d.step })}
+        </button>
+      )}
       <button type="button" onClick={dismissVerdict}>
         {t('verdict.dismiss')}
       </button>

@@ -8,6 +8,7 @@ export const session = {
     warnings_one: '{{count}} warning: {{first}}',
     warnings_other: '{{count}} warnings; the first: {{first}}',
     dismiss: 'Dismiss',
+    goTo: 'Go to step {{step}}',
   },
   tour: {
     label: 'Guided tour',
