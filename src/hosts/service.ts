@@ -25,6 +25,7 @@ import { kindNames } from '../engine/run/bp-fields';
 import { EngineError, execute } from '../engine/run/execute';
 import type { Run } from '../engine/run/run';
 import { parseScenario } from '../engine/scenario/index';
+import { toChromeTrace } from '../engine/run/trace-export';
 import { COUNTERS } from '../engine/uvm/counters';
 import { ENGINE_VERSION } from '../engine/version';
 import { opLabel } from './op-label';
@@ -79,6 +80,8 @@ export class EngineService {
         const saved = saveSessionText(run, request);
         return saved.ok ? { ...this.ok(request.id, run), sessionText: saved.text } : { type: 'error', id: request.id, diagnostics: saved.diagnostics };
       }
+      case 'exportTrace':
+        return { ...this.ok(request.id, run), traceText: JSON.stringify(toChromeTrace(run)) };
       default: {
         const unknown: { type: string; id: number } = request;
         return this.fail(unknown.id, `unknown request type ${JSON.stringify(unknown.type)}`);

@@ -141,7 +141,13 @@ export interface SaveSessionRequest {
   readonly user: SessionUserState;
 }
 
-export type EngineRequest = LoadRequest | StepRequest | SeekRequest | StateRequest | SetBreakpointsRequest | ViewRequest | LoadCaptureRequest | OpenSessionRequest | SaveSessionRequest;
+/** The whole run as Chrome trace-event JSON (what `uvmscope run --trace` writes; Perfetto opens it); the cursor is not moved. */
+export interface ExportTraceRequest {
+  readonly type: 'exportTrace';
+  readonly id: RequestId;
+}
+
+export type EngineRequest = LoadRequest | StepRequest | SeekRequest | StateRequest | SetBreakpointsRequest | ViewRequest | LoadCaptureRequest | OpenSessionRequest | SaveSessionRequest | ExportTraceRequest;
 
 /** A bookmark on a step, named by the user. */
 export interface SessionBookmark {
@@ -365,6 +371,8 @@ export interface OkResponse {
   readonly session?: OpenedSession;
   /** Set by `saveSession`: the session's text. */
   readonly sessionText?: string;
+  /** Set by `exportTrace`: the trace-event JSON text. */
+  readonly traceText?: string;
   /** Why a `step` stopped, when it did not simply complete one step. */
   readonly stoppedBy?: { readonly reason: 'breakpoint'; readonly breakpoint: number; readonly transition: number | null } | { readonly reason: 'start' | 'end' };
 }
