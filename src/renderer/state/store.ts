@@ -89,7 +89,8 @@ function restartEngine(): void {
   clientStarting = null;
 }
 
-async function send(body: RequestBody, onProgress?: (done: number, total: number) => void): Promise<EngineResponse> {
+/** One request to the engine host (exports ask for what no action covers). */
+export async function send(body: RequestBody, onProgress?: (done: number, total: number) => void): Promise<EngineResponse> {
   return (await engine()).send(body, onProgress);
 }
 
