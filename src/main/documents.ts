@@ -13,9 +13,9 @@ import type { FileOpenResult, FileSaveRequest } from '../protocol/bridge';
 import { FileError, readTextFile, writeFileAtomic } from './files';
 import type { RecentFiles } from './recent-files';
 
-/** What the open dialog offers: scenarios and sessions first. */
+/** What the open dialog offers: scenarios, sessions and real captures (tools/uvm-capture's JSON lines) first. */
 export const OPEN_FILTERS = [
-  { name: 'Scenarios and sessions', extensions: ['yaml', 'yml', 'uvmsession', 'json'] },
+  { name: 'Scenarios, sessions and captures', extensions: ['yaml', 'yml', 'uvmsession', 'json', 'jsonl'] },
   { name: 'All files', extensions: ['*'] },
 ];
 
