@@ -1,0 +1,41 @@
+import type { capture as en } from '../en/capture';
+import type { Catalogue } from '../catalogue';
+
+/** 真实采集面板：真实 GPU 上的采集（tools/uvm-capture）与模型对同一场景的运行并排对照。 */
+export const capture = {
+  empty: '尚未加载采集：先在 GPU 上用 tools/uvm-capture 录制一份，再在这里打开它的 .jsonl 文件（文件 → 打开，或直接拖入）。',
+  title: '{{file}}：{{scenario}}',
+  machine: '{{gpu}} · 驱动 {{driver}} · CUDA {{cuda}}（运行时 {{runtime}}）· {{link}}',
+  link: { pcie: 'PCIe gen {{gen}} x{{width}}', 'nvlink-c2c': 'NVLink-C2C' },
+  captured: '采集于 {{date}}',
+  verdict: { ok: '✓ 在每个精确计数器上，模型都与真实驱动一致。', differs_other: '✗ 有 {{count}} 个精确计数器与真实驱动不同。' },
+  dropped: 'CUPTI 丢弃了 {{count}} 条记录：此采集不完整。',
+  changes: '模型按采集时的方式运行该场景：',
+  counters: '计数器',
+  col: { counter: '计数器', cls: '类别', model: '模型', real: '真实 GPU', diff: '模型 − 真实', check: '核对' },
+  cls: { exact: '精确', timing: '时序', time: '时间' },
+  clsHelp: {
+    exact: '仅由访问模式决定：必须一致',
+    timing: '取决于 warp 的交错与时钟：只显示，不核对',
+    time: '模型的模拟时间对比真实步骤的墙钟时间（后者包含模型未建模的工作）',
+  },
+  mark: { ok: '✓ 一致', differs: '✗ 不同', unchecked: '— 未核对' },
+  histograms: '传输大小',
+  histogram: { htod_transfers: '主机 → 设备', dtoh_transfers: '设备 → 主机', dtod_transfers: '设备 → 设备' },
+  histogramLabel: '{{name}}：按大小统计的传输，模型与真实 GPU',
+  distance: '分布形状相差 {{pct}} 的字节',
+  sameShape: '大小完全相同，逐字节一致',
+  barTitle: '{{size}}：模型 {{model}}，真实 GPU {{real}}',
+  legend: { model: '模型', real: '真实 GPU' },
+  noTransfers: '双方都没有复制。',
+  timeline: '逐步并排对照',
+  timelineHelp: '每一列是一个场景步骤；单击某列可将光标移到它的开始。每列中，上方是真实 GPU（按墙钟时间），下方是模型（按模拟时间）。',
+  row: { real: '真实 GPU', model: '模型' },
+  stepLabel: '第 {{step}} 步：{{op}}',
+  stepTitle: '第 {{step}} 步（{{op}}）：真实 {{real}}，模型 {{model}}；单击跳转',
+  stepDiffers: '第 {{step}} 步（{{op}}）在 {{counters}} 上不同',
+  kind: { htod: '主机 → 设备', dtoh: '设备 → 主机', dtod: '设备 → 设备', cpu_page_fault: 'CPU 缺页', gpu_page_fault: 'GPU 缺页', thrashing: '抖动', throttling: '限流', remote_map: '远程映射' },
+  steps: '逐步',
+  stepCol: { step: '步', op: '操作', htod: 'htod 模型 / 真实', dtoh: 'dtoh 模型 / 真实', faults: 'CPU 缺页 模型 / 真实', check: '核对' },
+  goTo: '跳到第 {{step}} 步',
+} as const satisfies Catalogue<typeof en>;

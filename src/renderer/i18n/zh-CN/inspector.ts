@@ -1,0 +1,36 @@
+import type { inspector as en } from '../en/inspector';
+import type { Catalogue } from '../catalogue';
+
+/** 检查器：选中对象的字段、历史、监视断点，以及“为什么会这样”。 */
+export const inspector = {
+  empty: '加载一个场景，然后选中某个对象来检查它。',
+  nothing: '未选中任何对象。在其他面板中单击一页、一个节点、一个 chunk 或一次迁移，即可在此检查。',
+  loading: '读取中…',
+  error: '无法显示此对象：{{message}}',
+  fields: '在本步',
+  watch: '它改变时停下',
+  watchHint: '添加一个断点，每当此对象改变时停下：{{spec}}',
+  watching: '监视中',
+  watchingHint: '已有断点会在它改变时停下：{{spec}}',
+  noWatch: '没有断点能监视此对象。',
+  watchAdded: '已添加断点：它在整个运行中命中 {{count}} 次。继续 (F5) 会停在下一次。',
+  watchRefused: '引擎拒绝了该断点：{{message}}',
+  history_other: '历史：{{count}} 次变化',
+  historyNone: '从未有迁移改变过它。',
+  historyHint: '单击一条记录以跳到它的步骤。',
+  now: '截至第 {{step}} 步：已发生 {{done}} / {{total}} 次',
+  toNow: '滚动到当前',
+  future: '在光标之后',
+  rowHint: '跳到第 {{step}} 步',
+  why: '为什么？',
+  whyHint: '为什么会发生这件事？',
+  whyTitle: '为什么会发生这件事？',
+  whyNone: '没有记录原因。',
+  causeHint: '跳到第 {{step}} 步',
+  causeInspect: '检查',
+  causeInspectHint: '检查这次更早的迁移',
+  back: '← 返回 {{title}}',
+  transitionOf: '在其他面板中选中的迁移',
+  step: '第 {{step}} 步',
+  loadingRow: '…',
+} as const satisfies Catalogue<typeof en>;

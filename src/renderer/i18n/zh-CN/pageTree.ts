@@ -1,0 +1,56 @@
+import type { pageTree as en } from '../en/pageTree';
+import type { Catalogue } from '../catalogue';
+
+/** GPU 页表树面板。 */
+export const pageTree = {
+  empty: '加载一个场景，查看 GPU 的页表。',
+  noGpu: '这台机器没有 GPU。',
+  loading: '正在读取页表树…',
+  error: '无法读取页表树：{{message}}',
+  none: '尚无页表：{{gpu}} 还没有映射任何内容。',
+  gpu: 'GPU',
+  summary: '{{tables}} 张页表 · {{vid}} 张在 vidmem，{{sys}} 张在 sysmem · {{bytes}}',
+  leaves: '叶 PTE：{{pte4k}} × 4K，{{pte64k}} × 64K，{{pte2m}} × 2M',
+  changed_other: '本步改变了 {{count}} 张页表',
+  unchanged: '本步没有改变任何页表',
+  treeLabel: '{{gpu}} 的页表树：按级别排列，根在左侧',
+  level: {
+    PDE4: 'PDE4',
+    PDE3: 'PDE3',
+    PDE2: 'PDE2',
+    PDE1: 'PDE1',
+    PDE0: 'PDE0',
+    PTE: 'PTE',
+  },
+  levelSpan: '{{entries}} × {{span}}',
+  node: {
+    title: '{{level}} #{{id}}',
+    entries: '{{used}}/{{entries}}',
+    va: '{{va}}',
+    block: 'va_block {{block}}',
+    pte2m: '{{count}} × 2M',
+    more_other: '+{{count}} 张页表',
+    moreHint: '显示它们',
+    less: '少显示一些',
+  },
+  tip: {
+    table: '{{gpu}} 的 {{level}} 页表 {{id}}',
+    backing: '页表本身：{{bytes}}，位于 {{aperture}}',
+    covers: '覆盖 {{from}}–{{to}}（{{span}}）',
+    entries: '{{entries}} 个条目中已用 {{used}} 个',
+    parent: '页表 {{parent}} 的第 {{index}} 个条目',
+    leaves: '下方的叶 PTE：{{pte4k}} × 4K，{{pte64k}} × 64K，{{pte2m}} × 2M',
+    apertures: '它们指向 vidmem {{vid}} 次，sysmem {{sys}} 次',
+    block: '服务于 va_block {{block}}（{{region}} +{{offset}}）',
+    changed: '由本步创建或改变',
+  },
+  legend: {
+    vid: '位于 vidmem 的页表 (VID)',
+    sys: '位于 sysmem 的页表 (SYS)',
+    pte4k: '4K PTE',
+    pte64k: '64K PTE',
+    pte2m: '2M PTE',
+    changed: '本步改变',
+    selected: '已选中',
+  },
+} as const satisfies Catalogue<typeof en>;
