@@ -46,13 +46,22 @@ async function waitStep(page: Page, step: number): Promise<void> {
   await page.waitForFunction((s) => document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith(`step ${s} `), step, { timeout: 30_000 });
 }
 
-/** Open a file through File → Open (Ctrl+O): the browser's file chooser. */
-async function openThroughInput(page: Page, path: string): Promise<void> {
-  await page.click('.status-bar');
-  const chooser = page.waitForEvent('filechooser');
-  await page.keyboard.press('Control+O');
-  await (await chooser).setFiles(path);
+/** Answer File → Open (Ctrl+O, focus on the page) with `file`; asks again if no chooser came (a key lost in a busy page). */
+async function chooseFile(page: Page, file: string | { name: string; mimeType: string; buffer: Buffer }): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await page.click('.status-bar');
+    const chooser = page.waitForEvent('filechooser', { timeout: 5000 });
+    await page.keyboard.press('Control+O');
+    try {
+      await (await chooser).setFiles(file);
+      return;
+    } catch (e) {
+      if (attempt === 3) throw e;
+    }
+  }
 }
+
+const openThroughInput = (page: Page, path: string) => chooseFile(page, path);
 
 /** Run a palette command by typing part of its label. */
 async function palette(page: Page, text: string): Promise<void> {
@@ -82,9 +91,19 @@ describe('sessions', () => {
     await waitStep(page, mark.step);
     await page.keyboard.press('F11');
     await waitStep(page, mark.step + 1);
+    // the tour's caption says the cursor left its stop
+    await page.waitForFunction((st) => document.querySelector('.tour-away')?.textContent?.includes(`step ${st}`), mark.step + 1);
     await page.keyboard.press('Control+b');
     const step = await cursorStep(page);
     const digest = await digestOf(page);
+    // a note pinned to this step, typed in the palette's note editor (Ctrl+Enter adds it)
+    await palette(page, 'Add a note at this step');
+    await page.waitForSelector('[data-testid="note-editor"] textarea');
+    await page.keyboard.type('maquire has started: the dirty pages go first');
+    await page.keyboard.press('Control+Enter');
+    await page.waitForSelector('[data-testid="session-notes"]');
+    expect(await page.textContent('[data-testid="session-notes"]')).toContain('maquire has started: the dirty pages go first');
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/note.png` });
 
     const download = page.waitForEvent('download');
     await palette(page, 'Save session');
@@ -98,6 +117,7 @@ describe('sessions', () => {
     expect(text.bookmarks).toContainEqual({ step, label: `step ${step}` });
     expect(text.path.slice(-2)).toEqual([mark.step, step]);
     expect(text.tours).toEqual(saved.tours);
+    expect(text.notes).toContainEqual({ step, text: 'maquire has started: the dirty pages go first' });
     expect(text.view.layout).toMatchObject({ grid: expect.anything(), panels: expect.anything() });
 
     // reload: the autosave's offer comes first (there were changes); this test discards it
@@ -113,6 +133,7 @@ describe('sessions', () => {
     await waitStep(page, step);
     await page.waitForSelector('[data-testid="session-verdict"][data-match="true"]');
     expect(await digestOf(page)).toBe(digest);
+    expect(await page.textContent('[data-testid="session-notes"]')).toContain('maquire has started');
     // the bookmark came back with it
     await page.keyboard.press('Home');
     await waitStep(page, 0);
@@ -162,10 +183,7 @@ describe('sessions', () => {
     const at = host.session!.replay.divergence!.step;
     const context = await app.browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await open(context);
-    await page.click('.status-bar');
-    const chooser = page.waitForEvent('filechooser');
-    await page.keyboard.press('Control+O');
-    await (await chooser).setFiles({ name: 'changed.uvmsession', mimeType: 'application/json', buffer: Buffer.from(changed) });
+    await chooseFile(page, { name: 'changed.uvmsession', mimeType: 'application/json', buffer: Buffer.from(changed) });
     await page.waitForSelector('[data-testid="session-verdict"][data-match="false"]');
     expect(await page.textContent('[data-testid="session-verdict"]')).toContain(`changed.uvmsession: the replay diverged at step ${at}`);
     // the replay still lands on the session's cursor, with its tour

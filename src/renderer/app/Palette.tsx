@@ -14,7 +14,7 @@ import { PLAY_GRANULARITIES, PLAY_SPEEDS, usePlayer } from '../state/player';
 import { keysFor, type KeyCommand } from '../keyboard/keymap';
 import { BUILTIN_SCENARIOS } from '../scenarios';
 import { PANELS } from '../panels/registry';
-import { openSessionFile, toggleBookmark, useSession, walkTour } from '../state/session';
+import { openSessionFile, showNoteEditor, toggleBookmark, useSession, walkTour } from '../state/session';
 import { EXAMPLE_SESSIONS } from '../sessions';
 import { runCommand, type CommandContext } from './commands';
 import { closeOverlay, openOverlay } from './overlays';
@@ -51,6 +51,7 @@ function sessionEntries(ctx: CommandContext, t: TFunction<'session'>): Entry[] {
   return [
     { id: 'file.saveSession', group: 'file', label: t('palette.save'), run: () => void runCommand('file.saveSession', ctx) },
     { id: 'session.bookmark', group: 'debug', label: t('palette.bookmark'), keys: kindKeys('bookmark'), run: () => void toggleBookmark() },
+    { id: 'session.note', group: 'debug', label: t('palette.note'), movesFocus: true, run: () => showNoteEditor(true) },
     ...bookmarks.map(
       (b): Entry => ({
         id: `session.bookmark.${b.step}`,

@@ -4,11 +4,12 @@
  * step; the autosave's restore offer and the example sessions' dialog; the tour and bookmark keys (N, Shift+N,
  * Ctrl+B); and, once mounted, the recording of steps visited and the autosave (state/session.ts).
  */
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
+import type { ObjectRef } from '../../protocol';
 import { useTranslation } from 'react-i18next';
 import { commandFor } from '../keyboard/keymap';
 import { useDebugger } from '../state/store';
-import { dismissVerdict, openSessionFile, showExamples, startSessions, toggleBookmark, useSession, walkTour } from '../state/session';
+import { addNote, dismissVerdict, notesAt, openSessionFile, removeNote, showExamples, showNoteEditor, startSessions, toggleBookmark, useSession, walkTour } from '../state/session';
 import { EXAMPLE_SESSIONS } from '../sessions';
 import { TourBar } from './TourBar';
 import { RestoreOffer } from './RestoreOffer';
@@ -67,17 +68,81 @@ function Verdict() {
 function NotesAtCursor() {
   const { t } = useTranslation('session');
   const step = useDebugger((s) => s.state?.step);
+  const selection = useDebugger((s) => s.selection);
   const notes = useSession((s) => s.notes);
-  const here = step === undefined ? [] : notes.filter((n) => n.step === step);
+  const here = notesAt(notes, step, selection);
   if (here.length === 0) return null;
   return (
     <div className="session-notes" data-testid="session-notes">
       <span className="session-notes-title">{t('notes.title')}</span>
       <ul>
         {here.map((n, i) => (
-          <li key={i}>{n.text}</li>
+          <li key={i}>
+            {n.object && <span className="session-note-object">{t('notes.object', { object: objectLabel(n.object) })}</span>}
+            <span className="session-note-text">{n.text}</span>
+            <button type="button" className="session-note-remove" onClick={() => removeNote(n)} aria-label={t('notes.remove')} title={t('notes.remove')}>
+              ✕
+            </button>
+          </li>
         ))}
       </ul>
+    </div>
+  );
+}
+
+/** `page 3 of region 0`, as the note's object reads in the strip. */
+function objectLabel(ref: ObjectRef): string {
+  return Object.entries(ref)
+    .map(([k, v]) => (k === 'kind' ? String(v) : `${k} ${String(v)}`))
+    .join(' · ');
+}
+
+function NoteEditor() {
+  const { t } = useTranslation('session');
+  const open = useSession((s) => s.noteEditorOpen);
+  const step = useDebugger((s) => s.state?.step);
+  const selection = useDebugger((s) => s.selection);
+  const [text, setText] = useState('');
+  const [withObject, setWithObject] = useState(true);
+  if (!open) return null;
+  const close = () => {
+    setText('');
+    showNoteEditor(false);
+  };
+  const save = () => {
+    if (addNote(text, withObject)) close();
+  };
+  return (
+    <div className="modal-backdrop" onClick={close} onKeyDown={(e) => e.key === 'Escape' && close()}>
+      <div className="modal session-modal" role="dialog" aria-modal="true" aria-label={t('notes.add')} onClick={(e) => e.stopPropagation()} data-testid="note-editor">
+        <h2>{t('notes.addAt', { step: step ?? 0 })}</h2>
+        <textarea
+          className="session-note-input"
+          autoFocus
+          rows={4}
+          value={text}
+          maxLength={8192}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) save();
+          }}
+          aria-label={t('notes.text')}
+        />
+        {selection && (
+          <label className="session-note-pin">
+            <input type="checkbox" checked={withObject} onChange={(e) => setWithObject(e.target.checked)} />
+            {t('notes.pin', { object: objectLabel(selection) })}
+          </label>
+        )}
+        <div className="session-modal-actions">
+          <button type="button" onClick={close}>
+            {t('notes.cancel')}
+          </button>
+          <button type="button" className="primary" onClick={save} disabled={!text.trim()}>
+            {t('notes.save')}
+          </button>
+        </div>
+      </div>
     </div>
   );
 }
@@ -121,7 +186,8 @@ function Strip() {
   const verdict = useSession((s) => s.verdict !== null);
   const tour = useSession((s) => s.tour !== null);
   const step = useDebugger((s) => s.state?.step);
-  const notes = useSession((s) => s.notes.some((n) => n.step === step));
+  const selection = useDebugger((s) => s.selection);
+  const notes = useSession((s) => notesAt(s.notes, step, selection).length > 0);
   if (!verdict && !tour && !notes) return null;
   return (
     <div className="session-strip">
@@ -156,6 +222,7 @@ export function SessionUi() {
       <Strip />
       <RestoreOffer storage={storage} />
       <Examples />
+      <NoteEditor />
     </>
   );
 }

@@ -1,18 +1,22 @@
 /** The guided tour's caption: the stop's title and narration, where it is, and the keys that walk it (N, Shift+N). */
 import { useTranslation } from 'react-i18next';
+import { useDebugger } from '../state/store';
 import { closeTour, useSession, walkTour } from '../state/session';
 
 export function TourBar() {
   const { t } = useTranslation('session');
   const tours = useSession((s) => s.tours);
   const tour = useSession((s) => s.tour);
+  const cursor = useDebugger((s) => s.state?.step);
   if (!tour) return null;
   const current = tours[tour.index];
   if (!current) return null;
   const stop = tour.stop >= 0 ? current.stops[tour.stop] : null;
   const total = current.stops.length;
+  // the presenter stepped away from the stop: the caption stays, saying so, and N goes on from it
+  const away = stop !== null && cursor !== undefined && cursor !== stop.step;
   return (
-    <section className="tour-bar" aria-label={t('tour.label')} data-testid="tour-bar">
+    <section className={`tour-bar${away ? ' away' : ''}`} aria-label={t('tour.label')} data-testid="tour-bar">
       <span className="tour-badge">{t('tour.label')}</span>
       <div className="tour-caption" aria-live="polite" data-testid="tour-caption">
         {stop ? (
@@ -24,6 +28,7 @@ export function TourBar() {
               <span className="tour-where" data-testid="tour-where">
                 {t('tour.stop', { n: tour.stop + 1, total, step: stop.step })}
               </span>
+              {away && <span className="tour-away">{t('tour.away', { step: cursor })}</span>}
             </div>
             <p className="tour-narration">{stop.narration}</p>
           </>

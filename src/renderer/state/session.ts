@@ -11,7 +11,7 @@
  * - A plain load (another scenario) forgets the session: its bookmarks and tours belong to the run they were made on.
  */
 import { create } from 'zustand';
-import type { OpenedSession, SessionBookmark, SessionNote, SessionReplayInfo, SessionTour, SessionUserState } from '../../protocol';
+import type { ObjectRef, OpenedSession, SessionBookmark, SessionNote, SessionReplayInfo, SessionTour, SessionUserState } from '../../protocol';
 import { i18n } from '../i18n';
 import { applyLayout, layoutJSON } from '../app/layout-ref';
 import { saveSessionFile } from '../files';
@@ -59,6 +59,8 @@ export interface SessionState {
   lastAutosave: number | null;
   /** The example sessions' dialog is open. */
   examplesOpen: boolean;
+  /** The note editor is open. */
+  noteEditorOpen: boolean;
 }
 
 const EMPTY: Pick<SessionState, 'name' | 'path' | 'bookmarks' | 'notes' | 'tours' | 'settings' | 'verdict' | 'tour'> = {
@@ -72,7 +74,7 @@ const EMPTY: Pick<SessionState, 'name' | 'path' | 'bookmarks' | 'notes' | 'tours
   tour: null,
 };
 
-export const useSession = create<SessionState>()(() => ({ ...EMPTY, offer: null, lastAutosave: null, examplesOpen: false }));
+export const useSession = create<SessionState>()(() => ({ ...EMPTY, offer: null, lastAutosave: null, examplesOpen: false, noteEditorOpen: false }));
 
 /** True while a session is being opened: the run that arrives is the session's, not a plain load. */
 let opening = false;
@@ -173,6 +175,41 @@ export function toggleBookmark(label?: string): boolean {
 export function removeBookmark(step: number): void {
   useSession.setState({ bookmarks: useSession.getState().bookmarks.filter((b) => b.step !== step) });
   changed();
+}
+
+/** Whether two object references name the same object. */
+export function sameObject(a: ObjectRef | undefined | null, b: ObjectRef | undefined | null): boolean {
+  if (!a || !b || a.kind !== b.kind) return false;
+  const ka = Object.keys(a).sort();
+  return ka.length === Object.keys(b).length && ka.every((k) => (a as Record<string, unknown>)[k] === (b as Record<string, unknown>)[k]);
+}
+
+/** The notes to show now: pinned to the cursor's step (and no object, or the selected one), or to the selected object alone. */
+export function notesAt(notes: readonly SessionNote[], step: number | undefined, selection: ObjectRef | null): SessionNote[] {
+  return notes.filter((n) => {
+    if (n.object) return sameObject(n.object, selection) && (n.step === undefined || n.step === step);
+    return n.step !== undefined && n.step === step;
+  });
+}
+
+/** Pin a note to the cursor's step (and to the selected object, when `withObject` and one is selected). */
+export function addNote(text: string, withObject: boolean): boolean {
+  const body = text.trim().slice(0, 8 * 1024);
+  const { state, selection } = useDebugger.getState();
+  if (!body || !state) return false;
+  const note: SessionNote = { step: state.step, ...(withObject && selection ? { object: selection } : {}), text: body };
+  useSession.setState({ notes: [...useSession.getState().notes, note] });
+  changed();
+  return true;
+}
+
+export function removeNote(note: SessionNote): void {
+  useSession.setState({ notes: useSession.getState().notes.filter((n) => n !== note) });
+  changed();
+}
+
+export function showNoteEditor(open: boolean): void {
+  useSession.setState({ noteEditorOpen: open });
 }
 
 /** Start a tour (its first stop) or walk the one under way by `delta` stops; the cursor goes to the stop's step. */

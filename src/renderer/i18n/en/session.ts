@@ -14,6 +14,7 @@ export const session = {
     label: 'Guided tour',
     stop: 'Stop {{n}} of {{total}} · step {{step}}',
     notStarted: '{{total}} stops: press N to start',
+    away: 'the cursor is at step {{step}}: N goes on to the next stop',
     prev: 'Previous stop',
     next: 'Next stop',
     close: 'Close the tour',
@@ -25,7 +26,15 @@ export const session = {
     removed: 'Bookmark removed at step {{step}}',
   },
   notes: {
-    title: 'Notes at this step',
+    title: 'Notes',
+    object: 'on {{object}}',
+    remove: 'Remove this note',
+    add: 'Add a note',
+    addAt: 'A note at step {{step}}',
+    text: 'The note',
+    pin: 'Pin it to the selected object too ({{object}})',
+    save: 'Add note',
+    cancel: 'Cancel',
   },
   restore: {
     title: 'Restore the session from {{time}}?',
@@ -46,6 +55,7 @@ export const session = {
   palette: {
     save: 'Save session…',
     bookmark: 'Toggle a bookmark at the cursor',
+    note: 'Add a note at this step…',
     goToBookmark: 'Go to bookmark: {{label}} (step {{step}})',
     tourNext: 'Tour: next stop',
     tourPrev: 'Tour: previous stop',
