@@ -56,6 +56,7 @@ export function App() {
       const key = event.key.toLowerCase();
       if (key === 'o') void runCommand('file.open', ctx);
       else if (key === 's') void runCommand(event.shiftKey ? 'file.saveAs' : 'file.save', ctx);
+      else if (key === 'e' && !event.shiftKey) void runCommand('file.export', ctx);
       else return;
       event.preventDefault();
     };

@@ -83,6 +83,7 @@ function useEntries(ctx: CommandContext): Entry[] {
   const { t } = useTranslation('controls');
   const { t: tPanels } = useTranslation('panels');
   const { t: tSession } = useTranslation('session');
+  const { t: tExport } = useTranslation('export');
   const player = usePlayer();
   const fileName = useDebugger((s) => s.fileName);
   const menu = (id: MenuCommand, group: Group, label: string, keys?: readonly string[]): Entry => ({ id, group, label, keys, run: () => void runCommand(id, ctx) });
@@ -140,6 +141,7 @@ function useEntries(ctx: CommandContext): Entry[] {
     menu('file.open', 'file', t('palette.open'), ['Ctrl+O']),
     menu('file.save', 'file', t('palette.save'), ['Ctrl+S']),
     menu('file.saveAs', 'file', t('palette.saveAs'), ['Ctrl+Shift+S']),
+    { ...menu('file.export', 'file', tExport('palette'), ['Ctrl+E']), movesFocus: true },
     ...sessionEntries(ctx, tSession),
     ...BUILTIN_SCENARIOS.map(
       (b): Entry => ({

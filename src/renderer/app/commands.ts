@@ -10,7 +10,7 @@ import { BUILTIN_SCENARIOS, DEFAULT_SCENARIO } from '../scenarios';
 import { looksLikeSession, openSessionFile, saveSessionAs, showExamples } from '../state/session';
 import { isCapture, openCapture } from '../panels/capture/open-capture';
 import { usePlayer } from '../state/player';
-import { openOverlay } from './overlays';
+import { openOverlay, useOverlay } from './overlays';
 
 export interface CommandContext {
   togglePresentation(): void;
@@ -58,7 +58,8 @@ export async function runCommand(command: MenuCommand, ctx: CommandContext, deta
         await saveDocument();
         break;
       case 'file.export':
-        // exports (PNG, SVG, trace) arrive with sessions; nothing to do yet
+        // not a toggle: Electron's menu accelerator and the window's Ctrl+E may both ask
+        if (useOverlay.getState().open !== 'export') openOverlay('export');
         break;
       case 'view.presentation':
         ctx.togglePresentation();

@@ -10,8 +10,9 @@ import { GoToStep } from './GoToStep';
 
 const loadPalette = () => import('./Palette');
 const Palette = lazy(loadPalette);
+const ExportDialog = lazy(() => import('./ExportDialog').then((m) => ({ default: m.ExportDialog })));
 
-export type OverlayName = 'palette' | 'goToStep';
+export type OverlayName = 'palette' | 'goToStep' | 'export';
 
 interface OverlayState {
   open: OverlayName | null;
@@ -47,6 +48,12 @@ export function Overlays({ ctx }: { ctx: CommandContext }) {
     return () => clearTimeout(id);
   }, []);
   if (open === 'goToStep') return <GoToStep />;
+  if (open === 'export')
+    return (
+      <Suspense fallback={null}>
+        <ExportDialog />
+      </Suspense>
+    );
   if (open === 'palette')
     return (
       <Suspense fallback={null}>

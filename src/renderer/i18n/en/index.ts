@@ -16,5 +16,6 @@ import { pageTree } from './pageTree';
 import { controls } from './controls';
 import { session } from './session';
 import { capture } from './capture';
+import { exportNs } from './export';
 
-export const en = { common, panels, scenario, narration, code, timeline, counters, breakpoints, editor, memory, radix, inspector, pmm, pageTree, controls, session, capture } as const;
+export const en = { common, panels, scenario, narration, code, timeline, counters, breakpoints, editor, memory, radix, inspector, pmm, pageTree, controls, session, capture, export: exportNs } as const;

@@ -22,6 +22,7 @@ import { residentCounts, type ResidentCounts } from './summary';
 import { STATE_COLOURS } from '../../theme/palette';
 import './memory-map.css';
 import { useResize } from '../../state/use-resize';
+import { registerExportable } from '../../export/registry';
 
 const QUERY = { view: 'memoryMap' } as const;
 
@@ -101,6 +102,17 @@ export function MemoryMapPanel() {
   useEffect(() => {
     renderer.current?.setLabels(labels);
   }, [labels]);
+
+  // File → Export: the canvas as shown (PNG, frames) and the same picture as vectors (SVG)
+  useEffect(() => {
+    return registerExportable('memoryMap', {
+      canvas: () => canvas.current,
+      size: () => renderer.current?.cssSize ?? { width: 0, height: 0 },
+      drawVector: (ctx) => renderer.current?.drawVector(ctx),
+      shownStep: () => (canvas.current?.dataset.step ? Number(canvas.current.dataset.step) : null),
+      busy: () => renderer.current?.animating ?? false,
+    });
+  }, []);
 
   useResize(wrap, (el) => renderer.current?.setSize(el.clientWidth, el.clientHeight, window.devicePixelRatio || 1), []);
 

@@ -455,10 +455,101 @@ export class MemoryMapRenderer {
     return lo;
   }
 
-  private drawLabels(): void {
+  /** The canvas's size in CSS pixels (what drawVector draws). */
+  get cssSize(): { width: number; height: number } {
+    return { width: this.cssW, height: this.cssH };
+  }
+
+  /** A step's animation is running. */
+  get animating(): boolean {
+    return this.anim !== null;
+  }
+
+  /**
+   * The base layer as shown (cells and labels, scrolled as on screen) drawn into any Canvas 2D context of the CSS
+   * size: one rectangle per run of same-coloured cells, then the labels. An svgcanvas context makes it an SVG
+   * (File → Export); the screen's pixel path (drawBase) is not used, as a vector context has no ImageData.
+   */
+  drawVector(ctx: CanvasRenderingContext2D): void {
+    const g = this.geometry;
+    ctx.fillStyle = BG;
+    ctx.fillRect(0, 0, this.cssW, this.cssH);
+    if (!g) return;
+    ctx.save();
+    ctx.translate(0, -this.scrollY);
+    const top = this.scrollY;
+    const bottom = this.scrollY + this.cssH;
+    const gapX = g.pagesPerCell === 1 && g.cellW >= 5 ? 1 : 0;
+    for (let k = 0; k < g.regions.length; k++) {
+      const r = g.regions[k];
+      if (r.top > bottom || r.top + r.height < top) continue;
+      const d = r.data;
+      const pages = d.region.pages;
+      const agg = g.pagesPerCell > 1 ? this.aggregateOf(k, g.pagesPerCell) : null;
+      const band = bandHeight(g, r);
+      for (let line = Math.max(0, this.lineAt(g, r, top)); line < r.lines; line++) {
+        const ly = lineTop(g, r, line);
+        if (ly > bottom) break;
+        if (ly + band < top) continue;
+        const firstPage = line * g.pagesPerLine;
+        const cellsHere = Math.min(g.cellsPerLine, Math.ceil((pages - firstPage) / g.pagesPerCell));
+        for (let l = 0; l < d.lanes.length; l++) {
+          const y = laneTop(g, r, line, l);
+          const lane = d.lanes[l];
+          const levels = d.levels[l];
+          ctx.fillStyle = TRACK;
+          ctx.fillRect(g.gutter, y, cellsHere * g.cellW, g.laneH);
+          let run: { colour: string; x0: number; x1: number } | null = null;
+          const flush = () => {
+            if (!run) return;
+            ctx.fillStyle = run.colour;
+            ctx.fillRect(run.x0, y, run.x1 - run.x0, g.laneH);
+            run = null;
+          };
+          for (let c = 0; c < cellsHere; c++) {
+            const page = firstPage + c * g.pagesPerCell;
+            let level: number;
+            let frac = 1;
+            if (agg) {
+              const cell = page / g.pagesPerCell;
+              level = agg.levels[l][cell];
+              frac = level ? agg.counts[l][cell] / Math.min(g.pagesPerCell, pages - page) : 0;
+            } else level = levels[page];
+            const colour = level ? lane.colours[level] : null;
+            if (!colour) {
+              flush();
+              continue;
+            }
+            let gap = gapX;
+            if (gap && lane.span) {
+              const s = lane.span(level);
+              if (s > 1 && (page + 1) % s !== 0 && page + 1 < pages && levels[page + 1] === level) gap = 0;
+            }
+            const x0 = g.gutter + c * g.cellW;
+            const x1 = g.gutter + (c + 1) * g.cellW - gap;
+            if (frac < 1) {
+              flush();
+              const h = Math.max(1, g.laneH * frac);
+              ctx.fillStyle = colour;
+              ctx.fillRect(x0, y + g.laneH - h, x1 - x0, h);
+              continue;
+            }
+            if (run && run.colour === colour && Math.abs(run.x1 - x0) < 1e-6) run.x1 = x1;
+            else {
+              flush();
+              run = { colour, x0, x1 };
+            }
+          }
+          flush();
+        }
+      }
+    }
+    ctx.restore();
+    this.drawLabels(ctx, 1);
+  }
+
+  private drawLabels(ctx: CanvasRenderingContext2D = this.baseCtx, dpr = this.dpr): void {
     const g = this.geometry!;
-    const ctx = this.baseCtx;
-    const dpr = this.dpr;
     ctx.setTransform(dpr, 0, 0, dpr, 0, -this.scrollY * dpr);
     const top = this.scrollY;
     const bottom = this.scrollY + this.cssH;

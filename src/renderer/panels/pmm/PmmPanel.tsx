@@ -16,6 +16,7 @@ import { tint } from '../memory-map/lanes';
 import { chunkColour, PMM_COLOURS, PmmRenderer, type PmmLabels } from './draw';
 import './pmm.css';
 import { useResize } from '../../state/use-resize';
+import { registerExportable } from '../../export/registry';
 
 const ROOT_CHUNK = 2 * 1024 * 1024;
 /** A GPU with at most this many root chunks shows all of them; a bigger one shows the ones taken from PMA. */
@@ -83,6 +84,17 @@ export function PmmPanel() {
   useEffect(() => {
     renderer.current?.setLabels(labels);
   }, [labels]);
+
+  // File → Export: the canvas as shown (PNG, frames) and the same picture as vectors (SVG)
+  useEffect(() => {
+    return registerExportable('pmm', {
+      canvas: () => canvas.current,
+      size: () => renderer.current?.cssSize ?? { width: 0, height: 0 },
+      drawVector: (ctx) => renderer.current?.drawVector(ctx),
+      shownStep: () => (canvas.current?.dataset.step ? Number(canvas.current.dataset.step) : null),
+      busy: () => renderer.current?.animating ?? false,
+    });
+  }, []);
 
   useResize(wrap, (el) => renderer.current?.setSize(el.clientWidth, el.clientHeight, window.devicePixelRatio || 1), [hasGpu]);
 

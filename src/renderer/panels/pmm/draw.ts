@@ -62,7 +62,7 @@ export interface PmmLabels {
 }
 
 export class PmmRenderer {
-  private readonly ctx: CanvasRenderingContext2D;
+  private ctx: CanvasRenderingContext2D;
   private data: PmmResult | null = null;
   private before = new Map<number, PmmChunkInfo>();
   private grid: PmmGrid | null = null;
@@ -157,6 +157,34 @@ export class PmmRenderer {
     const g = this.grid;
     if (!g || c < 0 || c >= this.count) return null;
     return { x: 4 + (c % g.cols) * (g.cell + g.gap), y: 4 + Math.floor(c / g.cols) * (g.cell + g.gap), s: g.cell };
+  }
+
+  /** The canvas's size in CSS pixels (what drawVector draws). */
+  get cssSize(): { width: number; height: number } {
+    return { width: this.cssW, height: this.cssH };
+  }
+
+  /** A step's animation is running. */
+  get animating(): boolean {
+    return this.animStart !== 0 && performance.now() - this.animStart < ANIM_MS;
+  }
+
+  /**
+   * The picture as shown (its last frame, without the pointer's hover) drawn into any Canvas 2D context of the CSS
+   * size: an svgcanvas one makes an SVG (File → Export).
+   */
+  drawVector(target: CanvasRenderingContext2D): void {
+    const { ctx, dpr, hover } = this;
+    this.ctx = target;
+    this.dpr = 1;
+    this.hover = -1;
+    try {
+      this.draw(this.animStart + 2 * ANIM_MS);
+    } finally {
+      this.ctx = ctx;
+      this.dpr = dpr;
+      this.hover = hover;
+    }
   }
 
   private request(): void {

@@ -15,6 +15,7 @@ import type { OverviewResult, WindowResult } from '../../../protocol';
 import { useDebugger } from '../../state/store';
 import { formatCount, formatNs, formatNsFine } from '../counters/format';
 import { drawBackground, drawFrame, readTheme, timeAt, TRANSITION_PX, type TimelineScene } from './draw';
+import { registerExportable } from '../../export/registry';
 import { clampViewport, follow, fullViewport, layoutTimeline, panBy, pxPerStep, rowCapacity, stepAtX, visibleSteps, zoomAround, type Viewport } from './geometry';
 import { familyColour } from './families';
 import { useLatestView } from './use-latest-view';
@@ -144,6 +145,22 @@ export function TimelinePanel() {
     c.dataset.backgrounds = String(Number(c.dataset.backgrounds ?? 0) + 1);
   }, [scene, layout, size]);
 
+  // File → Export: the canvas as shown (PNG, frames), and both layers drawn again into a vector context (SVG)
+  const drawn = useRef<{ scene: TimelineScene; layout: typeof layout; cursor: number | null } | null>(null);
+  useEffect(() => {
+    return registerExportable('timeline', {
+      canvas: () => canvas.current,
+      size: () => (drawn.current ? { width: drawn.current.layout.width, height: drawn.current.layout.height } : { width: 0, height: 0 }),
+      drawVector: (ctx) => {
+        const d = drawn.current;
+        if (!d) return;
+        drawBackground(ctx, d.scene, d.layout);
+        drawFrame(ctx, null, d.scene, d.layout, d.cursor, null);
+      },
+      shownStep: () => drawn.current?.cursor ?? null,
+    });
+  }, []);
+
   // the frame: the bitmap and the cursor
   const shownCursor = scrubStep ?? cursor;
   const hoverStep = hover?.step ?? null;
@@ -157,6 +174,7 @@ export function TimelinePanel() {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     const t0 = performance.now();
     drawFrame(ctx, bg, scene, layout, shownCursor, hoverStep);
+    drawn.current = { scene, layout, cursor: shownCursor };
     // what the bench reads (bench/render-timeline.ts): this frame's draw, and from the input that asked for it
     const now = performance.now();
     c.dataset.frameMs = (now - t0).toFixed(3);

@@ -443,9 +443,10 @@ function drawAxisLabels(ctx: CanvasRenderingContext2D, scene: TimelineScene, l: 
 }
 
 /** One frame: the background bitmap, then the cursor (a line, the step's column when zoomed in, its step and time). */
-export function drawFrame(ctx: CanvasRenderingContext2D, background: CanvasImageSource, scene: TimelineScene, l: TimelineLayout, cursor: number | null, hover: number | null): void {
+export function drawFrame(ctx: CanvasRenderingContext2D, background: CanvasImageSource | null, scene: TimelineScene, l: TimelineLayout, cursor: number | null, hover: number | null): void {
   const t0 = performance.now();
-  ctx.drawImage(background, 0, 0, l.width, l.height);
+  // null: the background was just drawn into ctx itself (File → Export's SVG draws both layers into one context)
+  if (background) ctx.drawImage(background, 0, 0, l.width, l.height);
   const { theme, viewport: v } = scene;
   const px = pxPerStep(v, l);
   ctx.save();

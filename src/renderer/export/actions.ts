@@ -1,0 +1,97 @@
+/**
+ * What File → Export does: a view as PNG or SVG, the whole run as a Chrome trace (the host writes it), or steps as
+ * frames (the cursor walks N steps, the view is captured at each, then the cursor goes back where it was).
+ */
+import { i18n } from '../i18n';
+import { send, useDebugger } from '../state/store';
+import { formatNs } from '../panels/counters/format';
+import { framesFileName, frameSteps, scenarioStem, traceFileName, viewFileName } from './names';
+import { exportable, type ExportPanelId } from './registry';
+import { NoCanvas, pngBytes, pngDataUrl, svgText } from './render';
+import { saveExport } from './save';
+import { slideshowHtml, type SlideFrame } from './slideshow';
+
+export type ExportKind = 'png' | 'svg' | 'trace' | 'frames';
+
+const t = (key: string, options?: Record<string, unknown>) => i18n.t(`export:${key}`, options ?? {});
+
+function stem(): string {
+  const { fileName, run } = useDebugger.getState();
+  return scenarioStem(fileName || run?.fileName || '', run?.scenario);
+}
+
+function viewOf(id: ExportPanelId) {
+  const view = exportable(id);
+  if (!view) throw new NoCanvas();
+  return view;
+}
+
+function cursor(): number {
+  return useDebugger.getState().state?.step ?? 0;
+}
+
+export async function exportPng(id: ExportPanelId): Promise<string | null> {
+  const bytes = await pngBytes(viewOf(id));
+  return saveExport({ name: viewFileName(stem(), id, cursor(), 'png'), content: bytes, mime: 'image/png', filter: { name: t('filter.png'), extensions: ['png'] } });
+}
+
+export async function exportSvg(id: ExportPanelId): Promise<string | null> {
+  const text = svgText(viewOf(id));
+  return saveExport({ name: viewFileName(stem(), id, cursor(), 'svg'), content: text, mime: 'image/svg+xml', filter: { name: t('filter.svg'), extensions: ['svg'] } });
+}
+
+export async function exportTrace(): Promise<string | null> {
+  const r = await send({ type: 'exportTrace' });
+  if (r.type === 'error') throw new Error(r.diagnostics.map((d) => d.message).join('; '));
+  if (r.traceText === undefined) throw new Error('the engine sent no trace');
+  return saveExport({ name: traceFileName(stem()), content: r.traceText, mime: 'application/json', filter: { name: t('filter.trace'), extensions: ['json'] } });
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+
+/** Wait until the view shows `step` and has stopped moving (at most `timeoutMs`). */
+async function settled(id: ExportPanelId, step: number, timeoutMs = 5000): Promise<void> {
+  const end = performance.now() + timeoutMs;
+  while (performance.now() < end) {
+    const view = exportable(id);
+    if (view && view.shownStep() === step && !view.busy?.()) {
+      // one more frame, so that what was asked for in this one is on the canvas
+      await nextFrame();
+      await nextFrame();
+      return;
+    }
+    await sleep(16);
+  }
+  throw new Error(`the view did not show step ${step}`);
+}
+
+/** Capture the view at `count` steps from the cursor on; the cursor goes back where it was. */
+export async function exportFrames(id: ExportPanelId, count: number, onProgress?: (done: number, total: number) => void): Promise<string | null> {
+  const store = useDebugger.getState();
+  const run = store.run;
+  if (!run) throw new Error(t('noRun'));
+  const start = cursor();
+  const steps = frameSteps(start, count, run.totalSteps);
+  const frames: SlideFrame[] = [];
+  try {
+    for (const step of steps) {
+      if (cursor() !== step) useDebugger.getState().seek(step);
+      await settled(id, step);
+      const ns = useDebugger.getState().state?.simTimeNs ?? 0;
+      frames.push({ step, caption: t('slideshow.caption', { step, time: formatNs(ns) }), png: pngDataUrl(viewOf(id)) });
+      onProgress?.(frames.length, steps.length);
+    }
+  } finally {
+    if (cursor() !== start) useDebugger.getState().seek(start);
+  }
+  const from = steps[0];
+  const to = steps[steps.length - 1];
+  const html = slideshowHtml({
+    title: t('slideshow.title', { scenario: run.scenario, view: i18n.t(`panels:${id}`), from, to }),
+    help: t('slideshow.help'),
+    footer: t('slideshow.made', { version: run.engineVersion }),
+    frames,
+  });
+  return saveExport({ name: framesFileName(stem(), id, from, to), content: html, mime: 'text/html', filter: { name: t('filter.html'), extensions: ['html'] } });
+}

@@ -1,0 +1,136 @@
+/**
+ * File → Export in real Chromium (the web build): a view as PNG (the PNG signature, the canvas's size), as SVG (it
+ * parses, with rectangles and text), the whole run as a Chrome trace (it parses, with copies, fault batches and named
+ * tracks), and steps as frames (an HTML slideshow with one PNG per step); the cursor comes back after the frames.
+ */
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { consoleErrors, cursorStep, pageErrors, pressSettled, startApp, type AppSession } from './browser';
+
+const SHOTS = process.env.UVMSCOPE_SHOTS;
+
+let app: AppSession;
+let page: Page;
+beforeAll(async () => {
+  app = await startApp(inject('webDir'));
+  const context = await app.browser.newContext({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
+  page = await context.newPage();
+  const errors: string[] = [];
+  const consoleErrs: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) consoleErrs.push(m.text());
+  });
+  Object.assign(page, { uvmErrors: errors, uvmConsoleErrors: consoleErrs });
+  await page.goto(`${app.url}?scenario=default`);
+  await page.waitForSelector('[data-testid="cursor-step"]', { timeout: 30_000 });
+  await page.waitForSelector('[data-testid="memory-map-canvas"][data-step]');
+}, 60_000);
+afterAll(async () => {
+  await app?.close();
+});
+
+/** Open File → Export with Ctrl+E, choose what and which view, export, and read the download. */
+async function exportFile(kind: 'png' | 'svg' | 'trace' | 'frames', view?: string, count?: number): Promise<{ name: string; bytes: Buffer }> {
+  await page.click('.status-bar');
+  await page.keyboard.press('Control+E');
+  await page.waitForSelector('[data-testid="export-dialog"]');
+  await page.check(`[data-testid="export-kind-${kind}"]`);
+  if (view) await page.selectOption('[data-testid="export-view"]', view);
+  if (count !== undefined) await page.fill('[data-testid="export-count"]', String(count));
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/export-dialog-${kind}.png` });
+  const download = page.waitForEvent('download', { timeout: 60_000 });
+  await page.click('[data-testid="export-go"]');
+  const file = await download;
+  const path = await file.path();
+  await page.waitForSelector('[data-testid="export-dialog"]', { state: 'detached' });
+  return { name: file.suggestedFilename(), bytes: readFileSync(path) };
+}
+
+/** What DOMParser makes of an SVG text in the page: whether it parsed, and how many of each element it has. */
+async function parseSvg(text: string): Promise<{ error: string | null; root: string; width: string | null; rects: number; texts: number; textContent: string }> {
+  return page.evaluate((svg) => {
+    const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
+    const error = doc.querySelector('parsererror');
+    return {
+      error: error ? (error.textContent ?? 'parse error') : null,
+      root: doc.documentElement.nodeName,
+      width: doc.documentElement.getAttribute('width'),
+      rects: doc.querySelectorAll('rect').length + doc.querySelectorAll('path').length,
+      texts: doc.querySelectorAll('text').length,
+      textContent: doc.documentElement.textContent ?? '',
+    };
+  }, text);
+}
+
+describe('File → Export', () => {
+  it('exports the memory map as PNG: the PNG signature and the canvas size', async () => {
+    await pressSettled(page, 'PageDown', 2);
+    const step = await cursorStep(page);
+    const { name, bytes } = await exportFile('png', 'memoryMap');
+    expect(name).toBe(`default-memoryMap-step${step}.png`);
+    expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const [w, h] = await page.$eval('[data-testid="memory-map-canvas"]', (c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]);
+    // IHDR: width and height, big-endian, at bytes 16 and 20
+    expect(bytes.readUInt32BE(16)).toBe(w);
+    expect(bytes.readUInt32BE(20)).toBe(h);
+    expect(bytes.length).toBeGreaterThan(1000);
+  });
+
+  it('exports the memory map and the timeline as SVG that parses, with rectangles and labels', async () => {
+    const mm = await exportFile('svg', 'memoryMap');
+    expect(mm.name).toMatch(/^default-memoryMap-step\d+\.svg$/);
+    const mmSvg = await parseSvg(mm.bytes.toString('utf8'));
+    expect(mmSvg.error).toBeNull();
+    expect(mmSvg.root).toBe('svg');
+    expect(mmSvg.rects).toBeGreaterThan(10);
+    expect(mmSvg.texts).toBeGreaterThan(2);
+    // the regions' names are text, not pixels
+    const regions = await page.$eval('[data-testid="memory-map-canvas"]', (c) => JSON.parse((c as HTMLCanvasElement).dataset.geometry ?? '{}').regions.map((r: { name: string }) => r.name));
+    for (const r of regions) expect(mmSvg.textContent).toContain(r);
+    if (SHOTS) (await import('node:fs')).writeFileSync(`${SHOTS}/export-memoryMap.svg`, mm.bytes);
+
+    const tl = await exportFile('svg', 'timeline');
+    const tlSvg = await parseSvg(tl.bytes.toString('utf8'));
+    expect(tlSvg.error).toBeNull();
+    expect(tlSvg.rects).toBeGreaterThan(5);
+    expect(tlSvg.texts).toBeGreaterThan(2);
+    if (SHOTS) (await import('node:fs')).writeFileSync(`${SHOTS}/export-timeline.svg`, tl.bytes);
+  });
+
+  it('exports the whole run as a Chrome trace that parses, with copies, fault batches and named tracks', async () => {
+    const { name, bytes } = await exportFile('trace');
+    expect(name).toBe('default.trace.json');
+    const trace = JSON.parse(bytes.toString('utf8')) as { traceEvents: { name: string; ph: string; cat?: string; dur?: number; args?: Record<string, unknown> }[]; metadata: { steps: number; scenario: string } };
+    expect(Array.isArray(trace.traceEvents)).toBe(true);
+    const copies = trace.traceEvents.filter((e) => e.cat === 'copy' && e.ph === 'X');
+    expect(copies.length).toBeGreaterThan(0);
+    expect(copies.every((e) => typeof e.args?.bytes === 'number' && (e.dur ?? 0) > 0)).toBe(true);
+    expect(trace.traceEvents.some((e) => e.name === 'fault batch' && e.ph === 'X')).toBe(true);
+    expect(trace.traceEvents.some((e) => e.name === 'thread_name' && e.ph === 'M')).toBe(true);
+    expect(trace.traceEvents.some((e) => e.ph === 'C')).toBe(true);
+    // the whole run, whatever the cursor: the status bar's last step is the trace's
+    const last = Number((await page.textContent('[data-testid="cursor-step"]'))?.match(/of ([\d,]+)/)?.[1].replace(/,/g, ''));
+    expect(trace.metadata.steps - 1).toBe(last);
+  });
+
+  it('exports 4 steps of the memory map as an HTML slideshow of 4 PNG frames, and puts the cursor back', async () => {
+    const before = await cursorStep(page);
+    const { name, bytes } = await exportFile('frames', 'memoryMap', 4);
+    expect(name).toBe(`default-memoryMap-steps${before}-${before + 3}.html`);
+    const html = bytes.toString('utf8');
+    const steps = [...html.matchAll(/<figure data-step="(\d+)"/g)].map((m) => Number(m[1]));
+    expect(steps).toEqual([before, before + 1, before + 2, before + 3]);
+    const pngs = [...html.matchAll(/src="data:image\/png;base64,([A-Za-z0-9+/=]+)"/g)].map((m) => Buffer.from(m[1], 'base64'));
+    expect(pngs).toHaveLength(4);
+    for (const p of pngs) expect(p.subarray(1, 4).toString('latin1')).toBe('PNG');
+    await page.waitForFunction((s) => document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith(`step ${s} `), before);
+    if (SHOTS) (await import('node:fs')).writeFileSync(`${SHOTS}/export-frames.html`, bytes);
+  });
+
+  it('raised no errors', () => {
+    expect(pageErrors(page)).toEqual([]);
+    expect(consoleErrors(page)).toEqual([]);
+  });
+});
