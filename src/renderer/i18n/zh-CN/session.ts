@@ -20,6 +20,7 @@ export const session = {
     next: '下一站',
     close: '关闭导览',
     keys: 'N 下一站 · Shift+N 上一站',
+    away: '光标在第 {{step}} 步：按 N 继续前往下一站',
   },
   bookmark: {
     default: '第 {{step}} 步',
@@ -27,7 +28,15 @@ export const session = {
     removed: '已移除第 {{step}} 步的书签',
   },
   notes: {
-    title: '本步的笔记',
+    title: '笔记',
+    object: '关于 {{object}}',
+    remove: '删除此笔记',
+    add: '添加笔记',
+    addAt: '第 {{step}} 步的笔记',
+    text: '笔记内容',
+    pin: '同时钉在选中的对象上（{{object}}）',
+    save: '添加笔记',
+    cancel: '取消',
   },
   restore: {
     title: '恢复 {{time}} 的会话？',
@@ -48,6 +57,7 @@ export const session = {
   palette: {
     save: '保存会话…',
     bookmark: '在光标处切换书签',
+    note: '在本步添加笔记…',
     goToBookmark: '跳到书签：{{label}}（第 {{step}} 步）',
     tourNext: '导览：下一站',
     tourPrev: '导览：上一站',
