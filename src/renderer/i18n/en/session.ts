@@ -48,9 +48,9 @@ export const session = {
     close: 'Close',
   },
   keys: {
-    tourNext: 'Next stop of the guided tour',
-    tourPrev: 'Previous stop of the guided tour',
-    bookmark: 'Add or remove a bookmark at the cursor',
+    tourNext: 'next stop of the guided tour',
+    tourPrev: 'previous stop of the guided tour',
+    bookmark: 'add or remove a bookmark at the cursor',
   },
   palette: {
     save: 'Save session…',
