@@ -66,7 +66,13 @@ async function parseSvg(text: string): Promise<{ error: string | null; root: str
 
 describe('File → Export', () => {
   it('exports the memory map as PNG: the PNG signature and the canvas size', async () => {
-    await pressSettled(page, 'PageDown', 2);
+    // after the CPU has written the buffer: the map is full of pages
+    await page.click('.status-bar');
+    await page.keyboard.press('Control+G');
+    await page.fill('[data-testid="go-to-step"]', '1300');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="memory-map-canvas"][data-step="1300"]');
+    await pressSettled(page, 'ArrowRight');
     const step = await cursorStep(page);
     const { name, bytes } = await exportFile('png', 'memoryMap');
     expect(name).toBe(`default-memoryMap-step${step}.png`);
@@ -97,6 +103,16 @@ describe('File → Export', () => {
     expect(tlSvg.rects).toBeGreaterThan(5);
     expect(tlSvg.texts).toBeGreaterThan(2);
     if (SHOTS) (await import('node:fs')).writeFileSync(`${SHOTS}/export-timeline.svg`, tl.bytes);
+
+    // the PMM's chunks: rectangles, and their labels as text
+    await page.click('.dv-tab:has-text("PMM chunks")');
+    await page.waitForSelector('[data-testid="pmm-canvas"][data-step]');
+    const pmm = await exportFile('svg', 'pmm');
+    const pmmSvg = await parseSvg(pmm.bytes.toString('utf8'));
+    expect(pmmSvg.error).toBeNull();
+    expect(pmmSvg.rects).toBeGreaterThan(4);
+    if (SHOTS) (await import('node:fs')).writeFileSync(`${SHOTS}/export-pmm.svg`, pmm.bytes);
+    await page.click('.dv-tab:has-text("Memory map")');
   });
 
   it('exports the whole run as a Chrome trace that parses, with copies, fault batches and named tracks', async () => {

@@ -1,7 +1,8 @@
 /**
  * svgcanvas's Context, with its text written without a style attribute: svgcanvas reads `ctx.font` by setting it as
  * the style of a scratch <span>, which the app's CSP (style-src 'self') refuses, leaving the SVG's text unsized. This
- * subclass parses the font itself (the CSS shorthand the panels use: `[style] [weight] <size>px <family>`).
+ * subclass parses the font itself (the CSS shorthand the panels use: `[style] [weight] <size>px <family>`), and
+ * clips as a canvas does (below).
  */
 import { Context } from 'svgcanvas';
 import { parseFont } from './font';
@@ -23,6 +24,21 @@ interface Internals {
 }
 
 export class SvgContext extends Context {
+  /**
+   * A canvas clips what is drawn after the clip; svgcanvas clips the whole group the path is in, what was drawn
+   * before it included (the timeline's background lost its gutter). The path goes into a fresh group first.
+   */
+  override clip(): void {
+    const self = this as unknown as Internals;
+    const path = self.__currentElement;
+    if (path.nodeName === 'path') {
+      const fresh = self.__createElement('g', {}, false);
+      self.__closestGroupOrSvg().appendChild(fresh);
+      fresh.appendChild(path);
+    }
+    super.clip();
+  }
+
   __applyText(text: string, x: number, y: number, action: 'fill' | 'stroke'): void {
     const self = this as unknown as Internals;
     const f = parseFont(self.font);
