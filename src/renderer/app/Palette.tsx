@@ -20,6 +20,7 @@ import { runCommand, type CommandContext } from './commands';
 import { closeOverlay, openOverlay } from './overlays';
 import { parseStepInput } from './step-input';
 import { speedLabel } from './Toolbar';
+import { LANGUAGES, currentLanguage, setLanguage, type Language } from '../i18n/index';
 import './palette.css';
 
 type Group = 'debug' | 'play' | 'file' | 'scenarios' | 'view' | 'panels' | 'help';
@@ -155,6 +156,16 @@ function useEntries(ctx: CommandContext): Entry[] {
     ),
     menu('view.presentation', 'view', t('palette.presentation'), kindKeys('presentation')),
     menu('view.resetLayout', 'view', t('palette.resetLayout')),
+    ...(Object.entries(LANGUAGES) as [Language, string][]).map(
+      ([code, name]): Entry => ({
+        id: `view.language.${code}`,
+        group: 'view',
+        label: t('palette.language', { language: name }),
+        keywords: ['language', '语言', code],
+        current: currentLanguage() === code,
+        run: () => setLanguage(code),
+      }),
+    ),
     ...PANELS.map(
       (p): Entry => ({
         id: `panel.${p.id}`,

@@ -6,6 +6,7 @@ import { useDebugger } from '../state/store';
 import { PLAY_GRANULARITIES, PLAY_SPEEDS, usePlayer, type PlayGranularity, type PlaySpeed } from '../state/player';
 import { keysFor } from '../keyboard/keymap';
 import { Icon } from './icons';
+import { LANGUAGES, isLanguage, setLanguage } from '../i18n/index';
 import './controls.css';
 
 interface Button {
@@ -55,6 +56,7 @@ export function Toolbar({ onHelp, onPresentation, onOpen, onSave }: { onHelp(): 
       </div>
       <PlayControls ready={ready} />
       <div className="toolbar-right">
+        <LanguageSelect />
         <button type="button" onClick={onPresentation} title={t('toolbar.presentation')} aria-label={t('toolbar.presentation')}>
           <Icon name="presentation" />
         </button>
@@ -63,6 +65,29 @@ export function Toolbar({ onHelp, onPresentation, onOpen, onSave }: { onHelp(): 
         </button>
       </div>
     </header>
+  );
+}
+
+/** The UI's language, each named in itself; the choice is remembered (src/renderer/i18n). */
+function LanguageSelect() {
+  const { t, i18n } = useTranslation();
+  return (
+    <select
+      className="language-select"
+      data-testid="language"
+      title={t('toolbar.language')}
+      aria-label={t('toolbar.language')}
+      value={i18n.language}
+      onChange={(e) => {
+        if (isLanguage(e.target.value)) setLanguage(e.target.value);
+      }}
+    >
+      {Object.entries(LANGUAGES).map(([code, name]) => (
+        <option key={code} value={code} lang={code}>
+          {name}
+        </option>
+      ))}
+    </select>
   );
 }
 

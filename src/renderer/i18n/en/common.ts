@@ -36,6 +36,7 @@ export const common = {
     saveHint: 'Save the scenario (Ctrl+S)',
     resetLayout: 'Reset layout',
     presentation: 'Presentation mode (F12)',
+    language: 'Language',
   },
   about: {
     title: 'About UVMScope',

@@ -63,6 +63,7 @@ export const controls = {
     saveAs: 'Save the scenario as…',
     openScenario: 'Open scenario: {{title}}',
     presentation: 'Presentation mode',
+    language: 'Language: {{language}}',
     resetLayout: 'Reset the panel layout',
     showPanel: 'Show panel: {{panel}}',
     keys: 'Keyboard shortcuts',

@@ -39,6 +39,7 @@ export const common = {
     saveHint: '保存场景 (Ctrl+S)',
     resetLayout: '重置布局',
     presentation: '演示模式 (F12)',
+    language: '语言',
   },
   about: {
     title: '关于 UVMScope',

@@ -65,6 +65,7 @@ export const controls = {
     saveAs: '场景另存为…',
     openScenario: '打开场景：{{title}}',
     presentation: '演示模式',
+    language: '语言：{{language}}',
     resetLayout: '重置面板布局',
     showPanel: '显示面板：{{panel}}',
     keys: '键盘快捷键',

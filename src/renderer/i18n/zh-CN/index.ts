@@ -18,5 +18,6 @@ import { pageTree } from './pageTree';
 import { controls } from './controls';
 import { session } from './session';
 import { capture } from './capture';
+import { exportNs } from './export';
 
-export const zhCN = { common, panels, scenario, narration, code, timeline, counters, breakpoints, editor, memory, radix, inspector, pmm, pageTree, controls, session, capture } as const satisfies Catalogue<typeof en>;
+export const zhCN = { common, panels, scenario, narration, code, timeline, counters, breakpoints, editor, memory, radix, inspector, pmm, pageTree, controls, session, capture, export: exportNs } as const satisfies Catalogue<typeof en>;

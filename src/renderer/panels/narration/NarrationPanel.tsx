@@ -5,9 +5,10 @@
 import { useTranslation } from 'react-i18next';
 import { useDebugger } from '../../state/store';
 import { explainStep, type T } from './explain';
+import { translateNote } from '../../i18n/narration';
 
 export function NarrationPanel() {
-  const { t } = useTranslation('narration');
+  const { t, i18n } = useTranslation('narration');
   const state = useDebugger((s) => s.state);
   const run = useDebugger((s) => s.run);
   const selectTransition = useDebugger((s) => s.selectTransition);
@@ -16,7 +17,7 @@ export function NarrationPanel() {
   const explanation = explainStep(state, t as unknown as T);
   return (
     <div className="panel narration-panel">
-      {state.narration && <p className="narration-note">{state.narration}</p>}
+      {state.narration && <p className="narration-note">{translateNote(state.narration, i18n.language)}</p>}
       <h3>{t('thisStep')}</h3>
       {frame && (
         <p className="narration-where">

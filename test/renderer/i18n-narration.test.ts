@@ -1,0 +1,71 @@
+/**
+ * The built-in scenarios' narration in Simplified Chinese (assets/scenarios/i18n/zh-CN): every note of a translated
+ * scenario has its translation, in order, and no file has a stale or extra entry. The scenarios not yet translated
+ * are listed here, explicitly: translating one means removing it from the list (the test then demands the file).
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { noteTable, normalise, parseNoteTranslations, scenarioNotes } from '../../src/renderer/i18n/narration-table';
+
+const SCENARIOS = join(__dirname, '../../assets/scenarios');
+const BUILTIN_SCENARIOS = readdirSync(SCENARIOS)
+  .filter((f) => f.endsWith('.yaml'))
+  .map((file) => ({ file, source: readFileSync(join(SCENARIOS, file), 'utf8') }));
+const languageDir = (language: string) => join(SCENARIOS, 'i18n', language);
+const NOTE_TRANSLATIONS = new Map(
+  ['zh-CN'].map((language) => [
+    language,
+    new Map(existsSync(languageDir(language)) ? readdirSync(languageDir(language)).map((f) => [f, parseNoteTranslations(readFileSync(join(languageDir(language), f), 'utf8'))] as const) : []),
+  ]),
+);
+/** The lookup the narration panel does (src/renderer/i18n/narration.ts), over the files on disk. */
+function translateNote(note: string, language: string): string {
+  if (language === 'en') return note;
+  const table = new Map<string, string>();
+  for (const [file, entries] of NOTE_TRANSLATIONS.get(language) ?? []) {
+    const source = BUILTIN_SCENARIOS.find((b) => b.file === file)?.source;
+    if (source !== undefined) noteTable(scenarioNotes(source), entries, table);
+  }
+  return table.get(normalise(note)) ?? note;
+}
+
+const NOT_YET_TRANSLATED: Record<string, readonly string[]> = {
+  'zh-CN': [
+    'demand-vs-prefetch.yaml', 'fault-batch-cost.yaml', 'first-touch.yaml', 'gaia-get-page-failures.yaml',
+    'gaia-get-page-from-gpu.yaml', 'gaia-gpu-reads-file.yaml', 'gaia-two-gpus.yaml', 'gdr-private-address-space.yaml',
+    'gdrcopy-vs-migration.yaml', 'hmm-evict-chunk.yaml', 'hmm-migrate.yaml', 'oversubscription.yaml',
+    'preferred-location.yaml', 'prefetch-correlation.yaml', 'prefetch-threshold.yaml', 'read-mostly.yaml',
+    'sparse-bigpage.yaml', 'thrashing.yaml', 'two-gpus.yaml', 'uvm-private-address-space.yaml',
+  ],
+};
+
+describe.each(Object.entries(NOT_YET_TRANSLATED))('narration in %s', (language, untranslated) => {
+  const files = NOTE_TRANSLATIONS.get(language) ?? new Map();
+
+  it('has a file for every built-in scenario not listed as untranslated, and none for the listed ones', () => {
+    const want = BUILTIN_SCENARIOS.map((b) => b.file).filter((f) => !untranslated.includes(f)).sort();
+    expect([...files.keys()].sort()).toEqual(want);
+    for (const f of untranslated) expect(BUILTIN_SCENARIOS.some((b) => b.file === f), `${f} is not a built-in scenario`).toBe(true);
+  });
+
+  it.each(BUILTIN_SCENARIOS.map((b) => b.file).filter((f) => !untranslated.includes(f)))('%s: one entry per note, in order, none stale', (file) => {
+    const notes = scenarioNotes(BUILTIN_SCENARIOS.find((b) => b.file === file)!.source);
+    const entries = files.get(file) ?? [];
+    expect(entries.length, 'entries against notes').toBe(notes.length);
+    notes.forEach((note, i) => {
+      const entry = entries[i]!;
+      expect(entry.en.length, `entry ${i}'s en`).toBeGreaterThan(10);
+      expect(normalise(note).startsWith(normalise(entry.en)), `entry ${i} (“${entry.en}”) is not note ${i} (“${note.slice(0, 60)}…”)`).toBe(true);
+      expect(entry.text.trim()).not.toBe('');
+      expect(entry.text, `entry ${i} is still English`).toMatch(/[\u4e00-\u9fff]/);
+      expect(translateNote(note, language)).toBe(entry.text.trim());
+    });
+  });
+
+  it('leaves a note it has no translation for as written, and English untouched', () => {
+    expect(translateNote('A note the user wrote.', language)).toBe('A note the user wrote.');
+    const note = scenarioNotes(BUILTIN_SCENARIOS.find((b) => b.file === 'default.yaml')!.source)[0]!;
+    expect(translateNote(note, 'en')).toBe(note);
+  });
+});
