@@ -20,6 +20,7 @@ import {
   toggleBookmark,
   useSession,
   walkTour,
+  writeAutosave,
   type KeyValueStorage,
 } from '../../../src/renderer/state/session';
 import { engineDouble } from './engine-double';
@@ -177,6 +178,11 @@ describe('the session state', () => {
     expect(readAutosave(storage)).toMatchObject({ savedAt: 5, step: 3 });
     discardAutosave(storage);
     expect(storage.map.has(AUTOSAVE_KEY)).toBe(false);
+    // a full storage refuses the write: false, and the autosave before it stays whole
+    storage.map.set(AUTOSAVE_KEY, JSON.stringify({ version: 1, savedAt: 7, name: 'b.uvmsession', scenario: 'B', step: 4, text: '{"format":"uvmsession"}' }));
+    const full: KeyValueStorage = { getItem: (k) => storage.getItem(k), setItem: () => { throw new DOMException('quota', 'QuotaExceededError'); }, removeItem: () => undefined };
+    expect(writeAutosave(full, { version: 1, savedAt: 9, name: 'c', scenario: 'C', step: 5, text: '{"format":"uvmsession"}' })).toBe(false);
+    expect(readAutosave(storage)).toMatchObject({ savedAt: 7, step: 4 });
     // storage that throws (disabled, full) reads as none
     expect(readAutosave({ getItem: () => { throw new Error('denied'); }, setItem: () => undefined, removeItem: () => undefined })).toBeNull();
   });
