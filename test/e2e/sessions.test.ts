@@ -94,7 +94,9 @@ describe('sessions', () => {
     // the tour's caption says the cursor left its stop
     await page.waitForFunction((st) => document.querySelector('.tour-away')?.textContent?.includes(`step ${st}`), mark.step + 1);
     await page.keyboard.press('Control+b');
+    await page.waitForSelector('[data-testid="session-bookmark"]');
     const step = await cursorStep(page);
+    expect(await page.textContent('[data-testid="session-bookmark"]')).toContain(`bookmark: step ${step}`);
     const digest = await digestOf(page);
     // a note pinned to this step, typed in the palette's note editor (Ctrl+Enter adds it)
     await palette(page, 'Add a note at this step');

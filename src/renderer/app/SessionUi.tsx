@@ -71,10 +71,16 @@ function NotesAtCursor() {
   const selection = useDebugger((s) => s.selection);
   const notes = useSession((s) => s.notes);
   const here = notesAt(notes, step, selection);
-  if (here.length === 0) return null;
+  const mark = useSession((s) => s.bookmarks.find((b) => b.step === step));
+  if (here.length === 0 && !mark) return null;
   return (
     <div className="session-notes" data-testid="session-notes">
-      <span className="session-notes-title">{t('notes.title')}</span>
+      {mark && (
+        <span className="session-bookmark" data-testid="session-bookmark">
+          ⚑ {t('bookmark.here', { label: mark.label })}
+        </span>
+      )}
+      {here.length > 0 && <span className="session-notes-title">{t('notes.title')}</span>}
       <ul>
         {here.map((n, i) => (
           <li key={i}>
@@ -187,7 +193,7 @@ function Strip() {
   const tour = useSession((s) => s.tour !== null);
   const step = useDebugger((s) => s.state?.step);
   const selection = useDebugger((s) => s.selection);
-  const notes = useSession((s) => notesAt(s.notes, step, selection).length > 0);
+  const notes = useSession((s) => notesAt(s.notes, step, selection).length > 0 || s.bookmarks.some((b) => b.step === step));
   if (!verdict && !tour && !notes) return null;
   return (
     <div className="session-strip">

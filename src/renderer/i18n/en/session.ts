@@ -22,6 +22,7 @@ export const session = {
   },
   bookmark: {
     default: 'step {{step}}',
+    here: 'bookmark: {{label}}',
     added: 'Bookmark added at step {{step}}',
     removed: 'Bookmark removed at step {{step}}',
   },

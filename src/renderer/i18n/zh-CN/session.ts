@@ -24,6 +24,7 @@ export const session = {
   },
   bookmark: {
     default: '第 {{step}} 步',
+    here: '书签：{{label}}',
     added: '已在第 {{step}} 步添加书签',
     removed: '已移除第 {{step}} 步的书签',
   },
