@@ -112,6 +112,23 @@ describe('File → Export', () => {
     expect(pmmSvg.error).toBeNull();
     expect(pmmSvg.rects).toBeGreaterThan(4);
     if (SHOTS) (await import('node:fs')).writeFileSync(`${SHOTS}/export-pmm.svg`, pmm.bytes);
+
+    // the GPU page tree is an <svg> already: a standalone copy with its styles written in, and a PNG drawn from it
+    await page.click('.dv-tab:has-text("GPU page tree")');
+    await page.waitForSelector('[data-testid="pt-svg"]');
+    const pt = await exportFile('svg', 'pageTree');
+    const ptText = pt.bytes.toString('utf8');
+    const ptSvg = await parseSvg(ptText);
+    expect(ptSvg.error).toBeNull();
+    expect(ptSvg.rects).toBeGreaterThan(2);
+    expect(ptSvg.texts).toBeGreaterThan(2);
+    expect(ptText).not.toContain('class=');
+    expect(ptText).toMatch(/<text[^>]* fill="rgb/);
+    if (SHOTS) (await import('node:fs')).writeFileSync(`${SHOTS}/export-pageTree.svg`, pt.bytes);
+    const ptPng = await exportFile('png', 'pageTree');
+    expect(ptPng.name).toMatch(/^default-pageTree-step\d+\.png$/);
+    expect(ptPng.bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(ptPng.bytes.readUInt32BE(16)).toBeGreaterThan(100);
     await page.click('.dv-tab:has-text("Memory map")');
   });
 
@@ -149,4 +166,36 @@ describe('File → Export', () => {
     expect(pageErrors(page)).toEqual([]);
     expect(consoleErrors(page)).toEqual([]);
   });
+
+  it('exports the page cache (a scenario with files) as SVG and PNG', async () => {
+    const first = page;
+    // a context of its own: one sharing the first's storage would offer to restore its autosaved session
+    const context = await app.browser.newContext({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
+    page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) errors.push(m.text());
+    });
+    try {
+      await page.goto(`${app.url}?scenario=gaia-maquire`);
+      await page.waitForSelector('[data-testid="cursor-step"]', { timeout: 30_000 });
+      await page.locator('.dv-tab', { hasText: 'Page cache' }).click();
+      await page.waitForSelector('[data-testid="radix-canvas"][data-step]');
+      const svg = await exportFile('svg', 'radix');
+      expect(svg.name).toMatch(/^gaia-maquire-radix-step\d+\.svg$/);
+      const parsed = await parseSvg(svg.bytes.toString('utf8'));
+      expect(parsed.error).toBeNull();
+      expect(parsed.rects).toBeGreaterThan(3);
+      expect(parsed.texts).toBeGreaterThan(0);
+      if (SHOTS) (await import('node:fs')).writeFileSync(`${SHOTS}/export-radix.svg`, svg.bytes);
+      const png = await exportFile('png', 'radix');
+      expect(png.bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+      if (SHOTS) (await import('node:fs')).writeFileSync(`${SHOTS}/export-radix.png`, png.bytes);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+      page = first;
+    }
+  }, 60_000);
 });

@@ -36,7 +36,8 @@ export function ExportDialog() {
   const id = useId();
 
   const needsView = kind !== 'trace';
-  const svgMissing = kind === 'svg' && view !== null && !canSvg(exportable(view)!);
+  const chosen = view ? exportable(view) : null;
+  const svgMissing = kind === 'svg' && chosen !== null && !canSvg(chosen);
   const steps = run ? frameSteps(cursor, count, run.totalSteps) : [];
   const disabled = busy !== null || !run || (needsView && !view) || svgMissing;
 

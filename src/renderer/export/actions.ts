@@ -79,7 +79,7 @@ export async function exportFrames(id: ExportPanelId, count: number, onProgress?
       if (cursor() !== step) useDebugger.getState().seek(step);
       await settled(id, step);
       const ns = useDebugger.getState().state?.simTimeNs ?? 0;
-      frames.push({ step, caption: t('slideshow.caption', { step, time: formatNs(ns) }), png: pngDataUrl(viewOf(id)) });
+      frames.push({ step, caption: t('slideshow.caption', { step, time: formatNs(ns) }), png: await pngDataUrl(viewOf(id)) });
       onProgress?.(frames.length, steps.length);
     }
   } finally {

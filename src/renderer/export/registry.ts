@@ -2,6 +2,9 @@
  * The views File → Export can export: each canvas panel registers itself while it is mounted (its canvas as shown,
  * and where it can, a way to draw the same picture into any Canvas 2D context, which svgcanvas turns into SVG).
  */
+/** The view is not on screen (its panel is hidden or was closed). */
+export class NoCanvas extends Error {}
+
 export type ExportPanelId = 'memoryMap' | 'timeline' | 'pmm' | 'pageTree' | 'radix';
 
 /** The order the dialog lists them in. */
@@ -38,7 +41,10 @@ export function exportable(id: ExportPanelId): Exportable | null {
 
 /** The views that can be exported now, in the dialog's order. */
 export function exportableIds(): ExportPanelId[] {
-  return EXPORT_PANELS.filter((id) => registered.has(id));
+  return EXPORT_PANELS.filter((id) => {
+    const e = registered.get(id);
+    return e && (e.canvas() !== null || (e.svgText && e.size().width > 0));
+  });
 }
 
 export function isExportPanel(id: string | null | undefined): id is ExportPanelId {

@@ -5,12 +5,14 @@
  * page size (4K, 64K, 2M). Tables the cursor's step created or changed are outlined and pulse; click one to
  * inspect it. Directories with many children show a few and a "+N more" node that expands them.
  */
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { hierarchy, linkHorizontal, tree, type HierarchyPointNode } from 'd3';
 import type { PageTableInfo, PageTreeResult, RunInfo } from '../../../protocol';
 import { useDebugger } from '../../state/store';
 import { useView } from '../../state/use-view';
+import { NoCanvas, registerExportable } from '../../export/registry';
+import { standaloneSvg } from '../../export/dom-svg';
 import { formatBytes, formatCount, formatVa } from '../memory-map/format';
 import { PTE_SIZE_COLOURS } from '../memory-map/lanes';
 import { STATE_COLOURS } from '../../theme/palette';
@@ -70,6 +72,28 @@ export function PageTreePanel() {
   const font = box.current ? parseFloat(getComputedStyle(box.current).fontSize) || 13 : 13;
   const [width, setWidth] = useState(0);
   useResize(box, (el) => setWidth(el.clientWidth), [hasGpu, run]);
+
+  // File → Export: the tree's <svg> as a standalone file (SVG; PNG and frames draw it onto a canvas)
+  const exportStep = useRef<number | null>(null);
+  useEffect(() => {
+    exportStep.current = data ? step : null;
+  }, [data, step]);
+  useEffect(() => {
+    const svgOf = () => box.current?.querySelector<SVGSVGElement>('svg.pt-svg') ?? null;
+    return registerExportable('pageTree', {
+      canvas: () => null,
+      size: () => {
+        const r = svgOf()?.getBoundingClientRect();
+        return r ? { width: r.width, height: r.height } : { width: 0, height: 0 };
+      },
+      svgText: () => {
+        const svg = svgOf();
+        if (!svg) throw new NoCanvas();
+        return standaloneSvg(svg, getComputedStyle(document.documentElement).getPropertyValue('--bg-panel').trim() || '#1c1f26');
+      },
+      shownStep: () => exportStep.current,
+    });
+  }, []);
 
   if (!run) return <div className="panel-empty">{t('empty')}</div>;
   if (!hasGpu) return <div className="panel-empty">{t('noGpu')}</div>;

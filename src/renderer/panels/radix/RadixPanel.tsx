@@ -21,6 +21,7 @@ import { RadixDetail } from './RadixDetail';
 import { RadixTip } from './RadixTip';
 import './radix.css';
 import { useResize } from '../../state/use-resize';
+import { registerExportable } from '../../export/registry';
 
 /** Nodes asked for at most (the rest collapse; a click on a collapsed node opens it). */
 const MAX_NODES = 240;
@@ -113,6 +114,17 @@ function RadixTree({ files }: { files: readonly RegionInfo[] }) {
   useEffect(() => {
     renderer.current?.setLabels(labels);
   }, [labels]);
+
+  // File → Export: the canvas as shown (PNG, frames) and the same picture as vectors (SVG)
+  useEffect(() => {
+    return registerExportable('radix', {
+      canvas: () => canvas.current,
+      size: () => renderer.current?.cssSize ?? { width: 0, height: 0 },
+      drawVector: (ctx) => renderer.current?.drawVector(ctx),
+      shownStep: () => (canvas.current?.dataset.step ? Number(canvas.current.dataset.step) : null),
+      busy: () => renderer.current?.animating ?? false,
+    });
+  }, []);
 
   useResize(wrap, (el) => renderer.current?.setSize(el.clientWidth, el.clientHeight, window.devicePixelRatio || 1), []);
 

@@ -61,7 +61,7 @@ export interface Callbacks {
 const reducedMotion = () => typeof window.matchMedia === 'function' && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
 export class RadixRenderer {
-  private readonly ctx: CanvasRenderingContext2D;
+  private ctx: CanvasRenderingContext2D;
   private readonly zoomer: ZoomBehavior<HTMLCanvasElement, unknown>;
   private transform: ZoomTransform = zoomIdentity;
   private width = 0;
@@ -262,7 +262,7 @@ export class RadixRenderer {
     this.request();
   };
 
-  private makeHatch(): CanvasPattern | null {
+  private makeHatch(target: CanvasRenderingContext2D = this.ctx): CanvasPattern | null {
     const c = document.createElement('canvas');
     c.width = 6;
     c.height = 6;
@@ -278,10 +278,42 @@ export class RadixRenderer {
     g.moveTo(-1, 1);
     g.lineTo(1, -1);
     g.stroke();
-    return this.ctx.createPattern(c, 'repeat');
+    return target.createPattern(c, 'repeat');
   }
 
   // ------------------------------------------------------------------ painting
+
+  /** The canvas's size in CSS pixels (what drawVector draws). */
+  get cssSize(): { width: number; height: number } {
+    return { width: this.width, height: this.height };
+  }
+
+  /** A step's animation is running. */
+  get animating(): boolean {
+    return this.animStart !== 0 && performance.now() - this.animStart < ANIM_MS;
+  }
+
+  /**
+   * The picture as shown (its last frame, without the pointer's hover) drawn into any Canvas 2D context of the CSS
+   * size: an svgcanvas one makes an SVG (File → Export).
+   */
+  drawVector(target: CanvasRenderingContext2D): void {
+    const { ctx, dpr, hover, animStart, stale } = this;
+    this.ctx = target;
+    this.dpr = 1;
+    this.hover = null;
+    this.animStart = 0;
+    this.stale = this.makeHatch(target);
+    try {
+      this.draw();
+    } finally {
+      this.ctx = ctx;
+      this.dpr = dpr;
+      this.hover = hover;
+      this.animStart = animStart;
+      this.stale = stale;
+    }
+  }
 
   private draw(): void {
     const ctx = this.ctx;
