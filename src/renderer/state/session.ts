@@ -11,7 +11,7 @@
  * - A plain load (another scenario) forgets the session: its bookmarks and tours belong to the run they were made on.
  */
 import { create } from 'zustand';
-import type { ObjectRef, OpenedSession, SessionBookmark, SessionNote, SessionReplayInfo, SessionTour, SessionUserState } from '../../protocol';
+import type { ObjectRef, OpInfo, OpenedSession, SessionBookmark, SessionNote, SessionReplayInfo, SessionTour, SessionUserState } from '../../protocol';
 import { i18n } from '../i18n';
 import { applyLayout, layoutJSON } from '../app/layout-ref';
 import { saveSessionFile } from '../files';
@@ -175,6 +175,16 @@ export function toggleBookmark(label?: string): boolean {
 export function removeBookmark(step: number): void {
   useSession.setState({ bookmarks: useSession.getState().bookmarks.filter((b) => b.step !== step) });
   changed();
+}
+
+/**
+ * The scenario's ops with the user's bookmarks among them, as bookmark ops (negative indices, in step order): the
+ * timeline flags them as it flags the scenario's own `- bookmark:` ops.
+ */
+export function withUserBookmarks(ops: readonly OpInfo[], bookmarks: readonly SessionBookmark[]): readonly OpInfo[] {
+  if (bookmarks.length === 0) return ops;
+  const marks = bookmarks.map((b, i): OpInfo => ({ index: -1 - i, op: 'bookmark', label: b.label, text: b.label, firstStep: b.step, lastStep: b.step, line: 0 }));
+  return [...ops, ...marks].sort((a, b) => a.firstStep - b.firstStep);
 }
 
 /** Whether two object references name the same object. */

@@ -20,6 +20,7 @@ import {
   toggleBookmark,
   useSession,
   walkTour,
+  withUserBookmarks,
   writeAutosave,
   type KeyValueStorage,
 } from '../../../src/renderer/state/session';
@@ -167,6 +168,25 @@ describe('the session state', () => {
     expect(useSession.getState().verdict?.replay.match).toBe(true);
     expect(useSession.getState().offer).toBeNull();
   }, 60_000);
+
+  it('puts the user bookmarks among the ops as bookmark ops in step order, for the timeline', () => {
+    const ops = [
+      { index: 0, op: 'cpu.write', label: 'w', firstStep: 0, lastStep: 9, line: 1 },
+      { index: 1, op: 'bookmark', label: 'b', text: 'b', firstStep: 9, lastStep: 9, line: 2 },
+      { index: 2, op: 'gpu.kernel', label: 'k', firstStep: 10, lastStep: 30, line: 3 },
+    ];
+    expect(withUserBookmarks(ops, [])).toBe(ops);
+    const merged = withUserBookmarks(ops, [{ step: 20, label: 'mine' }, { step: 5, label: 'early' }]);
+    expect(merged.map((o) => [o.op, o.firstStep, o.text ?? o.label])).toEqual([
+      ['cpu.write', 0, 'w'],
+      ['bookmark', 5, 'early'],
+      ['bookmark', 9, 'b'],
+      ['gpu.kernel', 10, 'k'],
+      ['bookmark', 20, 'mine'],
+    ]);
+    // never mistaken for a scenario op
+    expect(merged.filter((o) => o.index < 0).every((o) => o.op === 'bookmark')).toBe(true);
+  });
 
   it('reads a broken or foreign autosave as none, and discarding removes it', () => {
     const storage = memoryStorage();

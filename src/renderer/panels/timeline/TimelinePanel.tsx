@@ -13,6 +13,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type PointerEvent as
 import { useTranslation } from 'react-i18next';
 import type { OverviewResult, WindowResult } from '../../../protocol';
 import { useDebugger } from '../../state/store';
+import { useSession, withUserBookmarks } from '../../state/session';
 import { formatCount, formatNs, formatNsFine } from '../counters/format';
 import { drawBackground, drawFrame, readTheme, timeAt, TRANSITION_PX, type TimelineScene } from './draw';
 import { registerExportable } from '../../export/registry';
@@ -39,6 +40,7 @@ export function TimelinePanel() {
   const run = useDebugger((s) => s.run);
   const cursor = useDebugger((s) => s.state?.step ?? null);
   const currentOp = useDebugger((s) => s.state?.op ?? -1);
+  const userBookmarks = useSession((s) => s.bookmarks);
   const breakpoints = useDebugger((s) => s.breakpoints);
   const seek = useDebugger((s) => s.seek);
   const total = run?.totalSteps ?? 1;
@@ -109,7 +111,7 @@ export function TimelinePanel() {
     return {
       totalSteps: total,
       viewport,
-      ops: run.ops,
+      ops: withUserBookmarks(run.ops, userBookmarks),
       currentOp,
       overview,
       whole,
@@ -120,7 +122,7 @@ export function TimelinePanel() {
       text,
       theme,
     };
-  }, [run, total, viewport, currentOp, overview, whole, win, zoomedToSteps, rows, hiddenRows, hits, text, theme]);
+  }, [run, total, viewport, currentOp, overview, whole, win, zoomedToSteps, rows, hiddenRows, hits, text, theme, userBookmarks]);
 
   // the background bitmap: redrawn when the scene or the size changes, not when the cursor moves
   useEffect(() => {
