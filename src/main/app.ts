@@ -13,6 +13,8 @@ import { registerBridge } from './ipc';
 import { claimSingleInstance, fileFromArgv, listenForOpenFile } from './launch';
 import { createMainWindow } from './main-window';
 import { installMenu } from './menu';
+import { language, setLanguage } from './i18n/index';
+import { readLanguage, writeLanguage } from './i18n/setting';
 import { RecentFiles } from './recent-files';
 import { builtinScenarios } from './scenarios';
 import { contentSecurityPolicy, isNavigationAllowed, isPermissionGranted, windowOpenDecision } from './security';
@@ -64,6 +66,8 @@ export function runApp(paths: AppPaths = builtPaths()): boolean {
   const documents = new Documents(recent);
   const engines = new EngineHosts(paths.utility);
   const scenarios = builtinScenarios();
+  const languageFile = join(userData, 'language.json');
+  setLanguage(readLanguage(languageFile));
 
   let mainWindow: BrowserWindow | null = null;
   let unsaved: UnsavedChanges | null = null;
@@ -122,6 +126,13 @@ export function runApp(paths: AppPaths = builtPaths()): boolean {
       clearRecent: () => {
         recent.clear();
         app.clearRecentDocuments();
+      },
+      language: language(),
+      chooseLanguage: (chosen) => {
+        setLanguage(chosen);
+        writeLanguage(languageFile, chosen);
+        rebuildMenu();
+        sendCommand('view.language', { language: chosen });
       },
     });
 

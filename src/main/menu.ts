@@ -15,7 +15,7 @@
 import { basename } from 'node:path';
 import { Menu, type MenuItemConstructorOptions } from 'electron';
 import type { MenuCommand, MenuCommandDetail } from '../protocol/bridge';
-import { t, type MessageKey } from './i18n/index';
+import { t, type MainLanguage, type MessageKey } from './i18n/index';
 import type { ScenarioEntry } from './scenarios';
 
 export interface MenuContext {
@@ -31,6 +31,10 @@ export interface MenuContext {
   /** File → Open Recent → a file: main opens it (after asking about unsaved changes). */
   openRecent(path: string): void;
   clearRecent(): void;
+  /** The menu's language (View → Language shows it checked); English when absent. */
+  readonly language?: MainLanguage;
+  /** View → Language → a language: main speaks it, remembers it, rebuilds the menu and tells the renderer. */
+  chooseLanguage?(language: MainLanguage): void;
 }
 
 /** A label shown as written: `&` would otherwise mark a mnemonic on Windows and Linux. */
@@ -108,9 +112,25 @@ function viewMenu(ctx: MenuContext): MenuItemConstructorOptions {
       { type: 'separator' },
       command(ctx, 'menu.view.presentation', 'view.presentation', keyShown('F12')),
       { role: 'togglefullscreen' },
+      { type: 'separator' },
+      { label: t('menu.view.language'), submenu: languageMenu(ctx) },
       ...(ctx.dev ? [{ type: 'separator' } as const, { role: 'reload' } as const, { role: 'toggleDevTools' } as const] : []),
     ],
   };
+}
+
+/** Each language named in itself, the current one checked. */
+function languageMenu(ctx: MenuContext): MenuItemConstructorOptions[] {
+  const languages: readonly [MainLanguage, string][] = [
+    ['en', t('menu.view.language.en')],
+    ['zh-CN', t('menu.view.language.zhCN')],
+  ];
+  return languages.map(([language, label]) => ({
+    label,
+    type: 'radio',
+    checked: (ctx.language ?? 'en') === language,
+    click: () => (ctx.chooseLanguage ? ctx.chooseLanguage(language) : ctx.send('view.language', { language })),
+  }));
 }
 
 function debugMenu(ctx: MenuContext): MenuItemConstructorOptions {

@@ -52,6 +52,7 @@ export interface FileSaveRequest {
  * - `file.saveSession` — save the session (the run, cursor, breakpoints, bookmarks, tours, layout: a `.uvmsession`,
  *   docs/session-format.md) where the user chooses.
  * - `view.presentation` (toggle), `view.resetLayout`.
+ * - `view.language` — View → Language: `detail.language` (`en`, `zh-CN`) is the UI's language from now on.
  * - `debug.*` — as the keys F5, Shift+F5, F10, F11, Shift+F11, Alt+F11; the menu shows those
  *   keys but leaves them to the renderer's keymap, so a key press arrives once, as a key.
  * - `help.about`, `help.keys` (the keyboard shortcuts), `help.scenarioFormat` (the scenario
@@ -68,6 +69,7 @@ export type MenuCommand =
   | 'view.presentation'
   | 'view.resetLayout'
   | 'view.commandPalette'
+  | 'view.language'
   | 'debug.playPause'
   | 'debug.goToStep'
   | 'debug.continue'
@@ -86,6 +88,8 @@ export type MenuCommand =
 export interface MenuCommandDetail {
   /** `file.new`: the built-in scenario's file name, e.g. `thrashing.yaml`. */
   readonly scenario?: string;
+  /** `view.language`: the language chosen, as src/renderer/i18n names it (`en`, `zh-CN`). */
+  readonly language?: string;
 }
 
 /** Every menu command, for main's checks and tests. */
@@ -99,6 +103,7 @@ export const MENU_COMMANDS: readonly MenuCommand[] = [
   'view.presentation',
   'view.resetLayout',
   'view.commandPalette',
+  'view.language',
   'debug.playPause',
   'debug.goToStep',
   'debug.continue',

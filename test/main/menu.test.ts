@@ -131,6 +131,8 @@ describe('the application menu', () => {
       'separator',
       '&Presentation Mode',
       'togglefullscreen',
+      'separator',
+      'L&anguage',
     ]);
     click(item(view, 'Command Palette…'));
     click(item(view, 'Reset Panel Layout'));

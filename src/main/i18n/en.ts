@@ -21,6 +21,10 @@ export const en = {
   'menu.view.commandPalette': 'Command &Palette…',
   'menu.view.resetLayout': 'Reset Panel &Layout',
   'menu.view.presentation': '&Presentation Mode',
+  'menu.view.language': 'L&anguage',
+  // each language named in itself, the same in every catalogue
+  'menu.view.language.en': 'English',
+  'menu.view.language.zhCN': '简体中文',
   'menu.debug': '&Debug',
   'menu.debug.playPause': 'Play / &Pause',
   'menu.debug.goToStep': '&Go to Step…',

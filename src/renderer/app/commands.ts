@@ -11,6 +11,7 @@ import { looksLikeSession, openSessionFile, saveSessionAs, showExamples } from '
 import { isCapture, openCapture } from '../panels/capture/open-capture';
 import { usePlayer } from '../state/player';
 import { openOverlay, useOverlay } from './overlays';
+import { isLanguage, setLanguage } from '../i18n/index';
 
 export interface CommandContext {
   togglePresentation(): void;
@@ -66,6 +67,9 @@ export async function runCommand(command: MenuCommand, ctx: CommandContext, deta
         break;
       case 'view.commandPalette':
         openOverlay('palette');
+        break;
+      case 'view.language':
+        if (isLanguage(detail.language)) setLanguage(detail.language);
         break;
       case 'debug.playPause':
         usePlayer.getState().toggle();

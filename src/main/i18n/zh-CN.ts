@@ -1,0 +1,53 @@
+/**
+ * The main process's Simplified Chinese strings: the same keys as en.ts (`satisfies` makes a missing or extra key a
+ * TypeScript error). `&` marks a mnemonic as in English; Chinese labels put the Latin letter after the text, in
+ * parentheses, as Chinese Windows and Linux menus do: “文件(&F)”.
+ */
+import type { en } from './en';
+
+export const zhCN = {
+  'menu.file': '文件(&F)',
+  'menu.file.newFromScenario': '从场景新建',
+  'menu.file.noScenarios': '没有内置场景',
+  'menu.file.open': '打开(&O)…',
+  'menu.file.openRecent': '最近打开(&R)',
+  'menu.file.noRecent': '没有最近的文件',
+  'menu.file.clearRecent': '清除最近记录',
+  'menu.file.save': '保存(&S)',
+  'menu.file.saveAs': '另存为(&A)…',
+  'menu.file.saveSession': '保存会话(&I)…',
+  'menu.file.export': '导出(&E)…',
+  'menu.edit': '编辑(&E)',
+  'menu.view': '视图(&V)',
+  'menu.view.commandPalette': '命令面板(&P)…',
+  'menu.view.resetLayout': '重置面板布局(&L)',
+  'menu.view.presentation': '演示模式(&P)',
+  'menu.view.language': '语言(&A)',
+  'menu.view.language.en': 'English',
+  'menu.view.language.zhCN': '简体中文',
+  'menu.debug': '调试(&D)',
+  'menu.debug.playPause': '播放 / 暂停(&P)',
+  'menu.debug.goToStep': '跳到某步(&G)…',
+  'menu.debug.continue': '继续(&C)',
+  'menu.debug.reverseContinue': '反向继续(&R)',
+  'menu.debug.stepOver': '单步跳过(&O)',
+  'menu.debug.stepInto': '单步进入(&I)',
+  'menu.debug.stepOut': '单步跳出(&U)',
+  'menu.debug.stepBack': '后退一步(&B)',
+  'menu.debug.toggleBreakpoints': '切换断点(&T)',
+  'menu.help': '帮助(&H)',
+  'menu.help.keys': '键盘快捷键(&K)',
+  'menu.help.scenarioFormat': '场景格式(&S)',
+  'menu.help.exampleSessions': '示例会话(&E)…',
+  'menu.help.about': '关于 {{app}}(&A)',
+  'menu.app.about': '关于 {{app}}',
+  'unsaved.close.message': '要保存你的修改吗？',
+  'unsaved.close.detail': '如果不保存，修改将会丢失。',
+  'unsaved.close.save': '保存',
+  'unsaved.close.dontSave': '不保存',
+  'unsaved.close.cancel': '取消',
+  'unsaved.replace.message': '打开“{{file}}”并放弃未保存的修改？',
+  'unsaved.replace.detail': '如要保留修改，请取消，然后保存。',
+  'unsaved.replace.open': '打开',
+  'unsaved.replace.cancel': '取消',
+} as const satisfies Record<keyof typeof en, string>;
