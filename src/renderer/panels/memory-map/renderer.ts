@@ -467,7 +467,7 @@ export class MemoryMapRenderer {
 
   /**
    * The base layer as shown (cells and labels, scrolled as on screen) drawn into any Canvas 2D context of the CSS
-   * size: one rectangle per run of same-coloured cells, then the labels. An svgcanvas context makes it an SVG
+   * size: one rectangle per run of same-coloured cells, then the labels and this step's changed pages. An svgcanvas context makes it an SVG
    * (File → Export); the screen's pixel path (drawBase) is not used, as a vector context has no ImageData.
    */
   drawVector(ctx: CanvasRenderingContext2D): void {
@@ -546,6 +546,10 @@ export class MemoryMapRenderer {
     }
     ctx.restore();
     this.drawLabels(ctx, 1);
+    // this step's changed pages, outlined as on screen
+    ctx.setTransform(1, 0, 0, 1, 0, -this.scrollY);
+    this.drawMarks(true, ctx);
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
   }
 
   private drawLabels(ctx: CanvasRenderingContext2D = this.baseCtx, dpr = this.dpr): void {
@@ -724,9 +728,8 @@ export class MemoryMapRenderer {
     }
   }
 
-  private drawMarks(settled: boolean): void {
+  private drawMarks(settled: boolean, ctx: CanvasRenderingContext2D = this.ctx): void {
     if (!settled || !this.marks.length) return;
-    const ctx = this.ctx;
     ctx.strokeStyle = CHANGED;
     ctx.lineWidth = 1;
     const top = this.scrollY;
