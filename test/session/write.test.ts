@@ -134,3 +134,18 @@ describe('recipes', () => {
     expect(r.ok).toBe(true);
   });
 });
+
+describe('a session of a long run', () => {
+  it('saves and reads back at the last step of a run of more than 16,384 steps (every fingerprint fits the format)', () => {
+    // a ping-pong long enough that the writer records one fingerprint per step well past 16,384 steps
+    let text = 'uvmscope: 1\nregions: [{ name: flag, size: 16KiB }]\nsteps:\n';
+    for (let r = 0; r < 400; r++) text += '  - { op: cpu.write, region: flag }\n  - { op: gpu.kernel, gpu: gpu0, access: { region: flag, op: write } }\n';
+    const run = runOf(text, 'long.yaml');
+    expect(run.stepCount).toBeGreaterThan(16_384);
+    const w = writeSession(run, { text, file: 'long.yaml' }, { cursor: run.stepCount - 1 });
+    if (!w.ok) throw new Error(w.errors.map((e) => e.message).join('\n'));
+    const back = parsed(w.text);
+    expect(back.session.cursor).toBe(run.stepCount - 1);
+    expect(back.session.digests.steps?.count).toBe(run.stepCount);
+  }, 60_000);
+});

@@ -225,7 +225,8 @@ const fingerprints = z.strictObject({
   algorithm: z.literal(FINGERPRINT_ALGORITHM),
   stride: z.number().int().min(1).max(L.maxStep),
   count: z.number().int().min(1).max(L.maxStep + 1),
-  fingerprints: z.string().max(Math.ceil((L.fingerprints * 4) / 3) + 4).regex(BASE64, 'expected base64 text'),
+  // at most L.fingerprints 4-byte fingerprints, as base64 (4 characters per 3 bytes, padded)
+  fingerprints: z.string().max(4 * Math.ceil((L.fingerprints * 4) / 3)).regex(BASE64, 'expected base64 text'),
 });
 
 const digests = z.strictObject({
