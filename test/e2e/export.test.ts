@@ -64,6 +64,31 @@ async function parseSvg(text: string): Promise<{ error: string | null; root: str
   }, text);
 }
 
+/** How many pixels of two PNGs of the same size differ, decoded in the page. */
+async function differingPixels(a: Buffer, b: Buffer): Promise<number> {
+  return page.evaluate(
+    async ([a, b]) => {
+      const load = async (url: string) => {
+        const img = new Image();
+        img.src = url;
+        await img.decode();
+        const c = document.createElement('canvas');
+        c.width = img.width;
+        c.height = img.height;
+        const ctx = c.getContext('2d')!;
+        ctx.drawImage(img, 0, 0);
+        return ctx.getImageData(0, 0, c.width, c.height);
+      };
+      const [x, y] = [await load(a), await load(b)];
+      if (x.width !== y.width || x.height !== y.height) return -1;
+      let n = 0;
+      for (let i = 0; i < x.data.length; i += 4) if (x.data[i] !== y.data[i] || x.data[i + 1] !== y.data[i + 1] || x.data[i + 2] !== y.data[i + 2]) n++;
+      return n;
+    },
+    [`data:image/png;base64,${a.toString('base64')}`, `data:image/png;base64,${b.toString('base64')}`],
+  );
+}
+
 describe('File → Export', () => {
   it('exports the memory map as PNG: the PNG signature and the canvas size', async () => {
     // after the CPU has written the buffer: the map is full of pages
@@ -161,6 +186,34 @@ describe('File → Export', () => {
     await page.waitForFunction((s) => document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith(`step ${s} `), before);
     if (SHOTS) (await import('node:fs')).writeFileSync(`${SHOTS}/export-frames.html`, bytes);
   });
+
+  it('captures each frame once the step animation has finished: a frame equals the PNG of its step', async () => {
+    // step 60 of the default scenario changes 16 pages: the map animates them for a moment
+    await page.click('.status-bar');
+    await page.keyboard.press('Control+G');
+    await page.fill('[data-testid="go-to-step"]', '59');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="memory-map-canvas"][data-step="59"]');
+    await page.waitForTimeout(1000);
+    const { bytes } = await exportFile('frames', 'memoryMap', 2);
+    const frames = [...bytes.toString('utf8').matchAll(/src="data:image\/png;base64,([A-Za-z0-9+/=]+)"/g)].map((m) => Buffer.from(m[1], 'base64'));
+    expect(frames).toHaveLength(2);
+    await page.waitForSelector('[data-testid="memory-map-canvas"][data-step="59"]');
+    await page.keyboard.press('Control+G');
+    await page.fill('[data-testid="go-to-step"]', '60');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="memory-map-canvas"][data-step="60"]');
+    await page.waitForTimeout(1000);
+    const png = await exportFile('png', 'memoryMap');
+    expect(png.name).toBe('default-memoryMap-step60.png');
+    if (SHOTS) {
+      (await import('node:fs')).writeFileSync(`${SHOTS}/frame-60.png`, frames[1]);
+      (await import('node:fs')).writeFileSync(`${SHOTS}/png-60.png`, png.bytes);
+    }
+    // the same pixels (toDataURL and toBlob may encode them differently)
+    expect(await differingPixels(frames[1], png.bytes)).toBe(0);
+    expect(await differingPixels(frames[0], png.bytes)).toBeGreaterThan(0);
+  }, 60_000);
 
   it('raised no errors', () => {
     expect(pageErrors(page)).toEqual([]);
