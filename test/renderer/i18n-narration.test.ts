@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { noteTable, normalise, parseNoteTranslations, scenarioNotes } from '../../src/renderer/i18n/narration-table';
+import { noteTable, normalise, parseNoteTranslations, parseTourTranslations, scenarioNotes, translateStop } from '../../src/renderer/i18n/narration-table';
 
 const SCENARIOS = join(__dirname, '../../assets/scenarios');
 const BUILTIN_SCENARIOS = readdirSync(SCENARIOS)
@@ -16,7 +16,7 @@ const languageDir = (language: string) => join(SCENARIOS, 'i18n', language);
 const NOTE_TRANSLATIONS = new Map(
   ['zh-CN'].map((language) => [
     language,
-    new Map(existsSync(languageDir(language)) ? readdirSync(languageDir(language)).map((f) => [f, parseNoteTranslations(readFileSync(join(languageDir(language), f), 'utf8'))] as const) : []),
+    new Map(existsSync(languageDir(language)) ? readdirSync(languageDir(language)).filter((f) => f.endsWith('.yaml')).map((f) => [f, parseNoteTranslations(readFileSync(join(languageDir(language), f), 'utf8'))] as const) : []),
   ]),
 );
 /** The lookup the narration panel does (src/renderer/i18n/narration.ts), over the files on disk. */
@@ -67,5 +67,48 @@ describe.each(Object.entries(NOT_YET_TRANSLATED))('narration in %s', (language, 
     expect(translateNote('A note the user wrote.', language)).toBe('A note the user wrote.');
     const note = scenarioNotes(BUILTIN_SCENARIOS.find((b) => b.file === 'default.yaml')!.source)[0]!;
     expect(translateNote(note, 'en')).toBe(note);
+  });
+});
+
+/** The example sessions' guided tours (assets/sessions/*.uvmsession) not yet translated, per language: explicit. */
+const TOURS_NOT_YET_TRANSLATED: Record<string, readonly string[]> = {
+  'zh-CN': ['gaia-get-page-from-gpu-tour.uvmsession', 'hmm-evict-chunk-tour.uvmsession'],
+};
+const SESSIONS = join(__dirname, '../../assets/sessions');
+interface Tour {
+  readonly title: string;
+  readonly stops: readonly { readonly title: string; readonly narration: string }[];
+}
+const sessionTours = (file: string) => (JSON.parse(readFileSync(join(SESSIONS, file), 'utf8')) as { tours?: Tour[] }).tours ?? [];
+
+describe.each(Object.entries(TOURS_NOT_YET_TRANSLATED))('guided tours in %s', (language, untranslated) => {
+  const dir = join(languageDir(language), 'tours');
+  const files = existsSync(dir) ? readdirSync(dir) : [];
+  const sessions = readdirSync(SESSIONS).filter((f) => f.endsWith('.uvmsession'));
+
+  it('has a file for every example session not listed as untranslated, and none for the listed ones', () => {
+    expect(files.map((f) => f.replace(/\.yaml$/, '.uvmsession')).sort()).toEqual(sessions.filter((f) => !untranslated.includes(f)).sort());
+    for (const f of untranslated) expect(sessions, `${f} is not an example session`).toContain(f);
+  });
+
+  it.each(sessions.filter((f) => !untranslated.includes(f)))('%s: every tour and every stop, in order, none stale', (session) => {
+    const translated = parseTourTranslations(readFileSync(join(dir, session.replace(/\.uvmsession$/, '.yaml')), 'utf8'));
+    const tours = sessionTours(session);
+    expect(translated.map((t) => t.en)).toEqual(tours.map((t) => t.title));
+    tours.forEach((tour, i) => {
+      const entry = translated[i]!;
+      expect(entry.title, `tour ${i}'s title`).toMatch(/[\u4e00-\u9fff]/);
+      expect(entry.stops.map((s) => s.en), `tour ${i}'s stops`).toEqual(tour.stops.map((s) => s.title));
+      tour.stops.forEach((stop, j) => {
+        const shown = translateStop(translated, tour.title, j, stop);
+        expect(shown.narration, `stop ${j}'s narration`).toMatch(/[\u4e00-\u9fff]/);
+        expect(shown.title.trim(), `stop ${j}'s title`).not.toBe('');
+      });
+    });
+  });
+
+  it('shows a stop it has no translation for as written', () => {
+    const stop = { title: 'My stop', narration: 'My words.' };
+    expect(translateStop([], 'My tour', 0, stop)).toEqual(stop);
   });
 });

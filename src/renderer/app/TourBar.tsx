@@ -2,9 +2,10 @@
 import { useTranslation } from 'react-i18next';
 import { useDebugger } from '../state/store';
 import { closeTour, useSession, walkTour } from '../state/session';
+import { translateTourStop, translateTourTitle } from '../i18n/narration';
 
 export function TourBar() {
-  const { t } = useTranslation('session');
+  const { t, i18n } = useTranslation('session');
   const tours = useSession((s) => s.tours);
   const tour = useSession((s) => s.tour);
   const cursor = useDebugger((s) => s.state?.step);
@@ -12,6 +13,9 @@ export function TourBar() {
   const current = tours[tour.index];
   if (!current) return null;
   const stop = tour.stop >= 0 ? current.stops[tour.stop] : null;
+  // the built-in tours' words in the UI's language (src/renderer/i18n/narration.ts)
+  const shown = stop ? translateTourStop(current.title, tour.stop, stop, i18n.language) : null;
+  const tourTitle = translateTourTitle(current.title, i18n.language);
   const total = current.stops.length;
   // the presenter stepped away from the stop: the caption stays, saying so, and N goes on from it
   const away = stop !== null && cursor !== undefined && cursor !== stop.step;
@@ -23,22 +27,22 @@ export function TourBar() {
           <>
             <div className="tour-heading">
               <span className="tour-title" data-testid="tour-stop-title">
-                {stop.title}
+                {shown?.title}
               </span>
               <span className="tour-where" data-testid="tour-where">
                 {t('tour.stop', { n: tour.stop + 1, total, step: stop.step })}
               </span>
               {away && <span className="tour-away">{t('tour.away', { step: cursor })}</span>}
             </div>
-            <p className="tour-narration">{stop.narration}</p>
+            <p className="tour-narration">{shown?.narration}</p>
           </>
         ) : (
           <div className="tour-heading">
-            <span className="tour-title">{current.title}</span>
+            <span className="tour-title">{tourTitle}</span>
             <span className="tour-where">{t('tour.notStarted', { total })}</span>
           </div>
         )}
-        {stop && <div className="tour-name">{current.title}</div>}
+        {stop && <div className="tour-name">{tourTitle}</div>}
       </div>
       <div className="tour-controls">
         <span className="tour-keys">{t('tour.keys')}</span>

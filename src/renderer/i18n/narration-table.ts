@@ -34,3 +34,42 @@ export function noteTable(notes: readonly string[], entries: readonly NoteTransl
   });
   return into;
 }
+
+/** One stop of a translated tour: the English stop title it translates, and its title and narration. */
+export interface StopTranslation {
+  readonly en: string;
+  readonly title: string;
+  readonly narration: string;
+}
+
+export interface TourTranslation {
+  /** The tour's English title, which the translation is found by. */
+  readonly en: string;
+  readonly title: string;
+  readonly stops: readonly StopTranslation[];
+}
+
+/** A tour translation file (assets/scenarios/i18n/<language>/tours/<session>.yaml). */
+export function parseTourTranslations(source: string): TourTranslation[] {
+  type Raw = { en?: unknown; title?: unknown; narration?: unknown };
+  const doc = parse(source) as { tours?: (Raw & { stops?: Raw[] })[] } | null;
+  return (doc?.tours ?? []).map((tour) => ({
+    en: String(tour.en ?? ''),
+    title: String(tour.title ?? ''),
+    stops: (tour.stops ?? []).map((s) => ({ en: String(s.en ?? ''), title: String(s.title ?? ''), narration: String(s.narration ?? '').trim() })),
+  }));
+}
+
+/**
+ * A tour stop as the language shows it: the translation of stop `index` of the tour titled `tourTitle` while its `en`
+ * is still the stop's English title; the stop as written otherwise (a tour the user made, or one that changed).
+ */
+export function translateStop(
+  tours: readonly TourTranslation[],
+  tourTitle: string,
+  index: number,
+  stop: { readonly title: string; readonly narration: string },
+): { title: string; narration: string } {
+  const entry = tours.find((t) => t.en === tourTitle)?.stops[index];
+  return entry && entry.en === stop.title ? { title: entry.title, narration: entry.narration } : { title: stop.title, narration: stop.narration };
+}

@@ -4,9 +4,11 @@
  * with the English note's first words (`en`, so a changed or moved note is caught by
  * test/renderer/i18n-narration.test.ts) and its translation. The narration panel shows the translation of the note at
  * the cursor when the UI's language has one, and the scenario's own words otherwise (a scenario the user wrote).
+ * The example sessions' guided tours likewise: assets/scenarios/i18n/<language>/tours/<session>.yaml gives each tour's
+ * title and its stops' titles and narration, found by the tour's English title and each stop's.
  */
 import { BUILTIN_SCENARIOS } from '../scenarios';
-import { noteTable, normalise, parseNoteTranslations, scenarioNotes, type NoteTranslation } from './narration-table';
+import { noteTable, normalise, parseNoteTranslations, parseTourTranslations, scenarioNotes, translateStop, type NoteTranslation, type TourTranslation } from './narration-table';
 
 const files = import.meta.glob('../../../assets/scenarios/i18n/*/*.yaml', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
 
@@ -43,4 +45,27 @@ function table(language: string): Map<string, string> {
 export function translateNote(note: string, language: string): string {
   if (language === 'en') return note;
   return table(language).get(normalise(note)) ?? note;
+}
+
+const tourFiles = import.meta.glob('../../../assets/scenarios/i18n/*/tours/*.yaml', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
+
+/** language → every translated tour. */
+const TOURS: ReadonlyMap<string, TourTranslation[]> = (() => {
+  const out = new Map<string, TourTranslation[]>();
+  for (const [path, source] of Object.entries(tourFiles)) {
+    const parts = path.split('/');
+    const language = parts[parts.length - 3]!;
+    out.set(language, [...(out.get(language) ?? []), ...parseTourTranslations(source)]);
+  }
+  return out;
+})();
+
+/** A tour's title in `language`, or as written. */
+export function translateTourTitle(title: string, language: string): string {
+  return (TOURS.get(language) ?? []).find((t) => t.en === title)?.title || title;
+}
+
+/** Stop `index` of the tour titled `tourTitle` in `language`, or as written. */
+export function translateTourStop(tourTitle: string, index: number, stop: { readonly title: string; readonly narration: string }, language: string): { title: string; narration: string } {
+  return translateStop(TOURS.get(language) ?? [], tourTitle, index, stop);
 }
