@@ -215,6 +215,20 @@ describe('File → Export', () => {
     expect(await differingPixels(frames[0], png.bytes)).toBeGreaterThan(0);
   }, 60_000);
 
+  it('opens from the palette with the focused view chosen; Escape closes it', async () => {
+    await page.click('[data-testid="memory-map-canvas"]', { position: { x: 5, y: 5 } });
+    await page.keyboard.press('F1');
+    await page.waitForSelector('.palette [cmdk-input]');
+    await page.keyboard.type('Export');
+    await page.waitForFunction(() => document.querySelector('.palette [cmdk-item][aria-selected="true"]')?.textContent?.includes('Export'));
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="export-dialog"]');
+    // the memory map had focus: it is the view chosen
+    expect(await page.$eval('[data-testid="export-view"]', (s) => (s as HTMLSelectElement).value)).toBe('memoryMap');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid="export-dialog"]', { state: 'detached' });
+  });
+
   it('raised no errors', () => {
     expect(pageErrors(page)).toEqual([]);
     expect(consoleErrors(page)).toEqual([]);
