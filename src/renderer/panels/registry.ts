@@ -15,7 +15,7 @@ import { TimelinePanel } from './timeline/TimelinePanel';
 import { InspectorPanel } from './inspector/InspectorPanel';
 import { BreakpointsPanel } from './breakpoints/BreakpointsPanel';
 import { CountersPanel } from './counters/CountersPanel';
-import { EditorPanel } from './editor/EditorPanel';
+import { LazyEditorPanel } from './editor/LazyEditorPanel';
 import { CapturePanel } from './capture/CapturePanel';
 
 export interface PanelSpec {
@@ -27,7 +27,7 @@ export interface PanelSpec {
 
 export const PANELS: readonly PanelSpec[] = [
   { id: 'scenario', title: 'scenario', component: ScenarioPanel },
-  { id: 'editor', title: 'editor', component: EditorPanel },
+  { id: 'editor', title: 'editor', component: LazyEditorPanel },
   { id: 'breakpoints', title: 'breakpoints', component: BreakpointsPanel },
   { id: 'memoryMap', title: 'memoryMap', component: MemoryMapPanel },
   { id: 'radix', title: 'radix', component: RadixPanel },
