@@ -32,8 +32,8 @@ function translateNote(note: string, language: string): string {
 
 const NOT_YET_TRANSLATED: Record<string, readonly string[]> = {
   'zh-CN': [
-    'gaia-get-page-failures.yaml', 'gaia-gpu-reads-file.yaml', 'gaia-two-gpus.yaml', 'gdr-private-address-space.yaml',
-    'gdrcopy-vs-migration.yaml', 'hmm-migrate.yaml', 'prefetch-correlation.yaml', 'sparse-bigpage.yaml',
+    'gaia-two-gpus.yaml', 'gdr-private-address-space.yaml',
+    'gdrcopy-vs-migration.yaml', 'hmm-migrate.yaml', 'prefetch-correlation.yaml',
     'uvm-private-address-space.yaml',
   ],
 };
