@@ -19,6 +19,15 @@ export const OPEN_FILTERS = [
   { name: 'All files', extensions: ['*'] },
 ];
 
+/** Whether the app can open this file again (its extension is one the open dialog offers), so it belongs in Open Recent. */
+export function opensAgain(path: string): boolean {
+  // a Perfetto trace is JSON, which the open dialog offers for sessions, but it is no session
+  if (basename(path).toLowerCase().endsWith('.trace.json')) return false;
+  const dot = basename(path).lastIndexOf('.');
+  const ext = dot > 0 ? basename(path).slice(dot + 1).toLowerCase() : '';
+  return OPEN_FILTERS[0].extensions.includes(ext);
+}
+
 export class Documents {
   /** Paths the user chose this session: the renderer may save to these without a dialog. */
   private readonly chosen = new Set<string>();
@@ -84,6 +93,8 @@ export class Documents {
   private remember(path: string): void {
     this.chosen.add(path);
     this.lastFolder = dirname(path);
+    // an export (a PNG, an SVG, a trace, a slideshow) is written but is not something the app opens again
+    if (!opensAgain(path)) return;
     this.recent.add(path);
     // the OS's own list: the Dock menu on macOS, the jump list on Windows
     app.addRecentDocument(path);

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', () => import('./electron-double'));
 import { app, BrowserWindow, dialog, resetElectron } from './electron-double';
-import { Documents, OPEN_FILTERS } from '../../src/main/documents';
+import { Documents, OPEN_FILTERS, opensAgain } from '../../src/main/documents';
 import { RecentFiles } from '../../src/main/recent-files';
 
 let dir: string;
@@ -73,6 +73,19 @@ describe('saving', () => {
     expect(readFileSync(path, 'utf8')).toBe('name: mine\n');
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     expect(recent.list()[0]).toBe(path);
+  });
+
+  it('keeps exports (PNG, SVG, trace, slideshow) out of Open Recent: the app does not open them', async () => {
+    for (const name of ['map.png', 'map.svg', 'run.trace.json', 'frames.html']) {
+      const path = join(dir, name);
+      dialog.showSaveDialog.mockResolvedValueOnce({ canceled: false, filePath: path });
+      expect(await documents.save(window as never, { ...request, suggestedName: name })).toEqual({ path });
+    }
+    expect(recent.list()).toEqual([]);
+    expect(opensAgain('/x/a.uvmsession')).toBe(true);
+    expect(opensAgain('/x/capture.JSONL')).toBe(true);
+    expect(opensAgain('/x/a.png')).toBe(false);
+    expect(opensAgain('/x/noextension')).toBe(false);
   });
 
   it('returns null when the save dialog is cancelled, writing nothing', async () => {
