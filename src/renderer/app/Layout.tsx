@@ -89,6 +89,8 @@ export function Layout() {
         restored = false;
       }
       if (!restored) defaultLayout(event.api, title);
+      // a restored layout keeps the titles it was saved with: give them the UI's language
+      else for (const panel of event.api.panels) panel.api.setTitle(title(panel.id));
       event.api.onDidLayoutChange(() => {
         try {
           localStorage.setItem(LAYOUT_KEY, JSON.stringify(event.api.toJSON()));
@@ -99,6 +101,11 @@ export function Layout() {
     },
     [title],
   );
+
+  // the panels' titles follow the UI's language (`title` changes with it)
+  useEffect(() => {
+    for (const panel of api.current?.panels ?? []) panel.api.setTitle(title(panel.id));
+  }, [title]);
 
   useEffect(() => {
     const reset = () => api.current && defaultLayout(api.current, title);

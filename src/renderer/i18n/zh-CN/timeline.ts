@@ -11,7 +11,7 @@ export const timeline = {
   fit: '显示整个运行 (0)',
   range: '第 {{from}}–{{to}} 步，共 {{total}} 步',
   timeRange: '模拟时间 {{from}} – {{to}}',
-  moreRows_other: '+{{count}} 行：请放大面板',
+  moreRows_other: '+{{count}} 行：放大',
   lanes: { marks: '书签', ops: '操作', hits: '断点', step: '步', time: '时间' },
   family: {
     fault: '缺页',
