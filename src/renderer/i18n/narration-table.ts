@@ -73,3 +73,26 @@ export function translateStop(
   const entry = tours.find((t) => t.en === tourTitle)?.stops[index];
   return entry && entry.en === stop.title ? { title: entry.title, narration: entry.narration } : { title: stop.title, narration: stop.narration };
 }
+
+/** A scenario's name or description in another language, with the English it translates (`en`: the name, or the
+ *  description's first words). */
+export interface TextTranslation {
+  readonly en: string;
+  readonly text: string;
+}
+
+/** The `name:` and `description:` of a scenario translation file; absent where the file has none. */
+export function parseScenarioTexts(source: string): { name?: TextTranslation; description?: TextTranslation } {
+  type Raw = { en?: unknown; zh?: unknown; text?: unknown } | undefined;
+  const doc = parse(source) as { name?: Raw; description?: Raw } | null;
+  const one = (raw: Raw): TextTranslation | undefined =>
+    raw && typeof raw === 'object' ? { en: String(raw.en ?? ''), text: String(raw.zh ?? raw.text ?? '').trim() } : undefined;
+  const name = one(doc?.name);
+  const description = one(doc?.description);
+  return { ...(name ? { name } : {}), ...(description ? { description } : {}) };
+}
+
+/** `english` in translation, when `entry` translates it: a name exactly, a description by its first words. */
+export function translateText(entry: TextTranslation | undefined, english: string): string {
+  return entry && entry.text && normalise(english).startsWith(normalise(entry.en)) && entry.en.trim() !== '' ? entry.text : english;
+}

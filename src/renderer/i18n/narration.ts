@@ -8,7 +8,18 @@
  * title and its stops' titles and narration, found by the tour's English title and each stop's.
  */
 import { BUILTIN_SCENARIOS } from '../scenarios';
-import { noteTable, normalise, parseNoteTranslations, parseTourTranslations, scenarioNotes, translateStop, type NoteTranslation, type TourTranslation } from './narration-table';
+import {
+  noteTable,
+  normalise,
+  parseNoteTranslations,
+  parseScenarioTexts,
+  parseTourTranslations,
+  scenarioNotes,
+  translateStop,
+  translateText,
+  type NoteTranslation,
+  type TourTranslation,
+} from './narration-table';
 
 const files = import.meta.glob('../../../assets/scenarios/i18n/*/*.yaml', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
 
@@ -68,4 +79,12 @@ export function translateTourTitle(title: string, language: string): string {
 /** Stop `index` of the tour titled `tourTitle` in `language`, or as written. */
 export function translateTourStop(tourTitle: string, index: number, stop: { readonly title: string; readonly narration: string }, language: string): { title: string; narration: string } {
   return translateStop(TOURS.get(language) ?? [], tourTitle, index, stop);
+}
+
+/** A built-in scenario's name (`field` 'name') or description in `language`, or as written. `file` is the scenario's
+ *  file name (`default.yaml`); the English must still be what the translation translates. */
+export function translateScenarioText(file: string | null | undefined, field: 'name' | 'description', english: string, language: string): string {
+  if (language === 'en' || !file) return english;
+  const source = Object.entries(files).find(([path]) => path.endsWith(`/${language}/${file}`))?.[1];
+  return source === undefined ? english : translateText(parseScenarioTexts(source)[field], english);
 }

@@ -7,9 +7,10 @@ import { useEffect, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
 import type { OpInfo } from '../../../protocol';
+import { translateNote } from '../../i18n/narration';
 
 export function OpList({ ops, current, onPick }: { ops: readonly OpInfo[]; current: number; onPick(step: number): void }) {
-  const { t } = useTranslation('scenario');
+  const { t, i18n } = useTranslation('scenario');
   const scroller = useRef<HTMLDivElement>(null);
   const rows = useVirtualizer({
     count: ops.length,
@@ -36,7 +37,7 @@ export function OpList({ ops, current, onPick }: { ops: readonly OpInfo[]; curre
               style={{ transform: `translateY(${row.start}px)` }}
             >
               <button type="button" disabled={o.firstStep < 0} onClick={() => onPick(o.firstStep)} title={t('goToOp', { line: o.line })}>
-                <span className="op-kind">{o.op}</span> <span className="op-label">{o.label}</span>
+                <span className="op-kind">{o.op}</span> <span className="op-label">{o.op === 'note' ? translateNote(o.label, i18n.language) : o.label}</span>
               </button>
             </li>
           );

@@ -6,9 +6,10 @@ import { useTranslation } from 'react-i18next';
 import { useDebugger } from '../../state/store';
 import { BUILTIN_SCENARIOS } from '../../scenarios';
 import { OpList } from './OpList';
+import { translateScenarioText } from '../../i18n/narration';
 
 export function ScenarioPanel() {
-  const { t } = useTranslation('scenario');
+  const { t, i18n } = useTranslation('scenario');
   const run = useDebugger((s) => s.run);
   const op = useDebugger((s) => s.state?.op ?? -1);
   const fileName = useDebugger((s) => s.fileName);
@@ -31,15 +32,15 @@ export function ScenarioPanel() {
           {!builtin && <option value="">{fileName || t('none')}</option>}
           {BUILTIN_SCENARIOS.map((s) => (
             <option key={s.file} value={s.file}>
-              {s.title}
+              {translateScenarioText(s.file, 'name', s.title, i18n.language)}
             </option>
           ))}
         </select>
       </label>
       {run && (
         <>
-          <h2 className="scenario-title">{run.scenario}</h2>
-          <p className="scenario-description">{run.description}</p>
+          <h2 className="scenario-title">{translateScenarioText(builtin?.file, 'name', run.scenario, i18n.language)}</h2>
+          <p className="scenario-description">{translateScenarioText(builtin?.file, 'description', run.description, i18n.language)}</p>
           <OpList ops={run.ops} current={op} onPick={seek} />
         </>
       )}
