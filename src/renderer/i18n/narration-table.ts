@@ -6,6 +6,17 @@ export interface NoteTranslation {
   readonly text: string;
 }
 
+const CJK = '\\u3000-\\u303f\\u3400-\\u9fff\\uff00-\\uffef';
+const FOLDED = new RegExp(`([${CJK}])\\s+(?=[${CJK}])`, 'g');
+
+/**
+ * A translation as written in YAML, as it should read: a folded block (`>-`) joins its lines with a space, which
+ * Chinese does not put between two of its characters or punctuation marks (between Chinese and Latin it stays).
+ */
+export function unfold(text: string): string {
+  return text.trim().replace(FOLDED, '$1');
+}
+
 /** A note as the engine reports it and as a table is keyed: runs of white space as one space. */
 export function normalise(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
@@ -20,7 +31,7 @@ export function scenarioNotes(source: string): string[] {
 /** A translation file's entries. */
 export function parseNoteTranslations(source: string): NoteTranslation[] {
   const doc = parse(source) as { notes?: { en?: unknown; zh?: unknown; text?: unknown }[] } | null;
-  return (doc?.notes ?? []).map((n) => ({ en: String(n.en ?? ''), text: String(n.zh ?? n.text ?? '') }));
+  return (doc?.notes ?? []).map((n) => ({ en: String(n.en ?? ''), text: unfold(String(n.zh ?? n.text ?? '')) }));
 }
 
 /**
@@ -55,8 +66,8 @@ export function parseTourTranslations(source: string): TourTranslation[] {
   const doc = parse(source) as { tours?: (Raw & { stops?: Raw[] })[] } | null;
   return (doc?.tours ?? []).map((tour) => ({
     en: String(tour.en ?? ''),
-    title: String(tour.title ?? ''),
-    stops: (tour.stops ?? []).map((s) => ({ en: String(s.en ?? ''), title: String(s.title ?? ''), narration: String(s.narration ?? '').trim() })),
+    title: unfold(String(tour.title ?? '')),
+    stops: (tour.stops ?? []).map((s) => ({ en: String(s.en ?? ''), title: unfold(String(s.title ?? '')), narration: unfold(String(s.narration ?? '')) })),
   }));
 }
 
@@ -86,7 +97,7 @@ export function parseScenarioTexts(source: string): { name?: TextTranslation; de
   type Raw = { en?: unknown; zh?: unknown; text?: unknown } | undefined;
   const doc = parse(source) as { name?: Raw; description?: Raw } | null;
   const one = (raw: Raw): TextTranslation | undefined =>
-    raw && typeof raw === 'object' ? { en: String(raw.en ?? ''), text: String(raw.zh ?? raw.text ?? '').trim() } : undefined;
+    raw && typeof raw === 'object' ? { en: String(raw.en ?? ''), text: unfold(String(raw.zh ?? raw.text ?? '')) } : undefined;
   const name = one(doc?.name);
   const description = one(doc?.description);
   return { ...(name ? { name } : {}), ...(description ? { description } : {}) };
