@@ -52,10 +52,26 @@ function table(language: string): Map<string, string> {
   return map;
 }
 
-/** The note in `language`, or the note as written when it has no translation. */
+/** How much of a translated note a shortened one (the op list's label, cut with "…") shows. */
+const SHORT_NOTE = 48;
+
+/**
+ * The note in `language`, or the note as written when it has no translation. A note cut short with "…" (the op
+ * list's label) is found by its beginning and comes back cut short too.
+ */
 export function translateNote(note: string, language: string): string {
   if (language === 'en') return note;
-  return table(language).get(normalise(note)) ?? note;
+  const map = table(language);
+  const whole = map.get(normalise(note));
+  if (whole !== undefined) return whole;
+  const cut = /(…|\.\.\.)$/.exec(note.trim());
+  if (!cut) return note;
+  const start = normalise(note.trim().slice(0, -cut[1]!.length).replace(/[,;:\s]+$/, ''));
+  if (start.length < 10) return note;
+  for (const [english, translated] of map) {
+    if (english.startsWith(start)) return translated.length > SHORT_NOTE ? `${translated.slice(0, SHORT_NOTE)}…` : translated;
+  }
+  return note;
 }
 
 const tourFiles = import.meta.glob('../../../assets/scenarios/i18n/*/tours/*.yaml', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
