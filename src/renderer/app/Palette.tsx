@@ -21,6 +21,7 @@ import { closeOverlay, openOverlay } from './overlays';
 import { parseStepInput } from './step-input';
 import { speedLabel } from './Toolbar';
 import { LANGUAGES, currentLanguage, setLanguage, type Language } from '../i18n/index';
+import { translateScenarioText, translateTourTitle } from '../i18n/narration';
 import './palette.css';
 
 type Group = 'debug' | 'play' | 'file' | 'scenarios' | 'view' | 'panels' | 'help';
@@ -72,7 +73,7 @@ function sessionEntries(ctx: CommandContext, t: TFunction<'session'>): Entry[] {
       (e): Entry => ({
         id: `session.example.${e.file}`,
         group: 'help',
-        label: t('palette.example', { title: e.title }),
+        label: t('palette.example', { title: translateTourTitle(e.title, currentLanguage()) }),
         keywords: [e.file.replace(/\.uvmsession$/, '')],
         run: () => void e.load().then((text) => openSessionFile(text, e.file)),
       }),
@@ -148,8 +149,8 @@ function useEntries(ctx: CommandContext): Entry[] {
       (b): Entry => ({
         id: `scenario.${b.file}`,
         group: 'scenarios',
-        label: t('palette.openScenario', { title: b.title }),
-        keywords: [stem(b.file)],
+        label: t('palette.openScenario', { title: translateScenarioText(b.file, 'name', b.title, currentLanguage()) }),
+        keywords: [stem(b.file), b.title],
         current: b.file === fileName,
         run: () => void runCommand('file.new', ctx, { scenario: b.file }),
       }),

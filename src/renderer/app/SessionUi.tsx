@@ -11,6 +11,7 @@ import { commandFor } from '../keyboard/keymap';
 import { useDebugger } from '../state/store';
 import { addNote, dismissVerdict, notesAt, openSessionFile, removeNote, showExamples, showNoteEditor, startSessions, toggleBookmark, useSession, walkTour } from '../state/session';
 import { EXAMPLE_SESSIONS } from '../sessions';
+import { translateTourTitle } from '../i18n/narration';
 import { TourBar } from './TourBar';
 import { RestoreOffer } from './RestoreOffer';
 import './session.css';
@@ -154,7 +155,7 @@ function NoteEditor() {
 }
 
 function Examples() {
-  const { t } = useTranslation('session');
+  const { t, i18n } = useTranslation('session');
   const open = useSession((s) => s.examplesOpen);
   if (!open) return null;
   const close = () => showExamples(false);
@@ -171,7 +172,7 @@ function Examples() {
           {EXAMPLE_SESSIONS.map((e, i) => (
             <li key={e.file}>
               <button type="button" autoFocus={i === 0} onClick={() => void choose(e.load, e.file)} data-file={e.file}>
-                <span>{e.title}</span>
+                <span>{translateTourTitle(e.title, i18n.language)}</span>
                 <span className="file">{e.file}</span>
               </button>
             </li>
