@@ -15,6 +15,7 @@ import type { ObjectRef, OpInfo, OpenedSession, SessionBookmark, SessionNote, Se
 import { i18n } from '../i18n';
 import { applyLayout, layoutJSON } from '../app/layout-ref';
 import { saveSessionFile } from '../files';
+import { scenarioTour } from './scenario-tour';
 import { useDebugger } from './store';
 import { PLAY_GRANULARITIES, PLAY_SPEEDS, usePlayer, type PlayGranularity, type PlaySpeed } from './player';
 
@@ -355,8 +356,12 @@ export function startSessions(storage: KeyValueStorage | null, delay = AUTOSAVE_
   const specs = (list: readonly { id: number; spec: string; enabled: boolean }[]) => list.map((b) => `${b.id}:${b.enabled ? 1 : 0}:${b.spec}`).join('\n');
   const off = useDebugger.subscribe((s, prev) => {
     if (s.run !== prev.run && s.run) {
-      // a new run: a session's own (keep what openSessionFile restores) or a plain load (forget the session)
-      if (!opening) useSession.setState({ ...EMPTY });
+      // a new run: a session's own (keep what openSessionFile restores) or a plain load (forget the session; the
+      // scenario's own tour, from its bookmarks and notes, is there to walk with N)
+      if (!opening) {
+        const own = scenarioTour(s.run.scenario, s.run.ops);
+        useSession.setState({ ...EMPTY, tours: own ? [own] : [] });
+      }
       return;
     }
     if (!s.run || s.run !== prev.run) return;

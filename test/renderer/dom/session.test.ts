@@ -116,7 +116,10 @@ describe('the session state', () => {
 
     await useDebugger.getState().load(scenario('default'), 'default.yaml');
     const s = useSession.getState();
-    expect([s.tours, s.bookmarks, s.path, s.tour, s.verdict, s.name]).toEqual([[], [], [], null, null, '']);
+    expect([s.bookmarks, s.path, s.tour, s.verdict, s.name]).toEqual([[], [], null, null, '']);
+    // the session's tours are gone; what is left is the scenario's own tour, from its bookmarks and notes
+    expect(s.tours.map((t) => t.title)).toEqual([useDebugger.getState().run!.scenario]);
+    expect(s.tours[0].stops[0].step).toBe(0);
   }, 60_000);
 
   it('toggles a bookmark at the cursor, and the saved text holds it with the breakpoints', async () => {
