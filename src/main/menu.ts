@@ -113,6 +113,7 @@ function viewMenu(ctx: MenuContext): MenuItemConstructorOptions {
       command(ctx, 'menu.view.presentation', 'view.presentation', keyShown('F12')),
       { role: 'togglefullscreen' },
       { type: 'separator' },
+      { label: t('menu.view.theme'), submenu: themeMenu(ctx) },
       { label: t('menu.view.language'), submenu: languageMenu(ctx) },
       ...(ctx.dev ? [{ type: 'separator' } as const, { role: 'reload' } as const, { role: 'toggleDevTools' } as const] : []),
     ],
@@ -131,6 +132,14 @@ function languageMenu(ctx: MenuContext): MenuItemConstructorOptions[] {
     checked: (ctx.language ?? 'en') === language,
     click: () => (ctx.chooseLanguage ? ctx.chooseLanguage(language) : ctx.send('view.language', { language })),
   }));
+}
+
+/** The renderer's themes (it remembers the choice itself). */
+function themeMenu(ctx: MenuContext): MenuItemConstructorOptions[] {
+  return [
+    { label: t('menu.view.theme.default'), click: () => ctx.send('view.theme', { theme: 'default' }) },
+    { label: t('menu.view.theme.highContrast'), click: () => ctx.send('view.theme', { theme: 'high-contrast' }) },
+  ];
 }
 
 function debugMenu(ctx: MenuContext): MenuItemConstructorOptions {

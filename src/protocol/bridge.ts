@@ -52,6 +52,7 @@ export interface FileSaveRequest {
  * - `file.saveSession` — save the session (the run, cursor, breakpoints, bookmarks, tours, layout: a `.uvmsession`,
  *   docs/session-format.md) where the user chooses.
  * - `view.presentation` (toggle), `view.resetLayout`.
+ * - `view.theme` — View → Theme: `detail.theme` (`default`, `high-contrast`) is the UI's theme from now on.
  * - `view.language` — View → Language: `detail.language` (`en`, `zh-CN`) is the UI's language from now on.
  * - `debug.*` — as the keys F5, Shift+F5, F10, F11, Shift+F11, Alt+F11; the menu shows those
  *   keys but leaves them to the renderer's keymap, so a key press arrives once, as a key.
@@ -70,6 +71,7 @@ export type MenuCommand =
   | 'view.resetLayout'
   | 'view.commandPalette'
   | 'view.language'
+  | 'view.theme'
   | 'debug.playPause'
   | 'debug.goToStep'
   | 'debug.continue'
@@ -90,6 +92,8 @@ export interface MenuCommandDetail {
   readonly scenario?: string;
   /** `view.language`: the language chosen, as src/renderer/i18n names it (`en`, `zh-CN`). */
   readonly language?: string;
+  /** `view.theme`: the theme chosen, as src/renderer/theme names it (`default`, `high-contrast`). */
+  readonly theme?: string;
 }
 
 /** Every menu command, for main's checks and tests. */
@@ -104,6 +108,7 @@ export const MENU_COMMANDS: readonly MenuCommand[] = [
   'view.resetLayout',
   'view.commandPalette',
   'view.language',
+  'view.theme',
   'debug.playPause',
   'debug.goToStep',
   'debug.continue',

@@ -132,12 +132,17 @@ describe('the application menu', () => {
       '&Presentation Mode',
       'togglefullscreen',
       'separator',
+      'T&heme',
       'L&anguage',
     ]);
     click(item(view, 'Command Palette…'));
     click(item(view, 'Reset Panel Layout'));
     click(item(view, 'Presentation Mode'));
     expect(ctx.send.mock.calls).toEqual([['view.commandPalette'], ['view.resetLayout'], ['view.presentation']]);
+    // View → Theme sends the theme chosen
+    const theme = submenu(item(view, 'Theme'));
+    click(theme[1]);
+    expect(ctx.send.mock.calls.at(-1)).toEqual(['view.theme', { theme: 'high-contrast' }]);
     const roles = (dev: boolean) => [...all(menuTemplate(context({ dev })))].map((i) => i.role);
     expect(roles(false)).not.toContain('toggleDevTools');
     expect(roles(true)).toContain('toggleDevTools');

@@ -21,6 +21,9 @@ export const en = {
   'menu.view.commandPalette': 'Command &Palette…',
   'menu.view.resetLayout': 'Reset Panel &Layout',
   'menu.view.presentation': '&Presentation Mode',
+  'menu.view.theme': 'T&heme',
+  'menu.view.theme.default': 'Default (Dark)',
+  'menu.view.theme.highContrast': '&High Contrast',
   'menu.view.language': 'L&anguage',
   // each language named in itself, the same in every catalogue
   'menu.view.language.en': 'English',

@@ -18,6 +18,11 @@ import { onDropFile, openScenario, runCommand, type CommandContext } from './com
 import { watchUnsaved } from '../state/document';
 import { Overlays, openOverlay } from './overlays';
 import { usePlayer } from '../state/player';
+import { PresentationCaption, usePresentationLayout } from './Presentation';
+import { initTheme } from '../theme/theme';
+
+// the remembered theme, before any panel draws
+initTheme();
 
 function initialScenario() {
   const wanted = new URLSearchParams(window.location.search).get('scenario');
@@ -36,6 +41,26 @@ export function App() {
     if (presentation && !document.fullscreenElement) void document.documentElement.requestFullscreen?.().catch(() => undefined);
     if (!presentation && document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
   }, [presentation]);
+  usePresentationLayout(presentation);
+
+  useEffect(() => {
+    // Escape leaves presentation mode (unless a dialog or overlay takes it); so does leaving full screen by the browser's own Escape
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented || document.querySelector('.modal-backdrop, [role="dialog"]')) return;
+      setPresentation(false);
+    };
+    let wasFull = false;
+    const onFullscreen = () => {
+      if (wasFull && !document.fullscreenElement) setPresentation(false);
+      wasFull = document.fullscreenElement !== null;
+    };
+    window.addEventListener('keydown', onKey);
+    document.addEventListener('fullscreenchange', onFullscreen);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      document.removeEventListener('fullscreenchange', onFullscreen);
+    };
+  }, []);
 
   useEffect(() => {
     // unsaved edits: Electron's close prompt, or the browser's own question before leaving the page
@@ -116,6 +141,7 @@ export function App() {
         onSave={() => void runCommand('file.save', commandContext)}
       />
       <Layout />
+      {presentation && <PresentationCaption />}
       <SessionUi />
       <StatusBar />
       <LoadOverlay />

@@ -12,6 +12,8 @@ import { PanelVisibleContext } from '../state/panel-visible';
 import { useDocument } from '../state/document';
 import { PanelBoundary } from './PanelBoundary';
 import { layoutRef } from './layout-ref';
+import { PRESENTATION_LAYOUT_KEY, presentationLayout, presenting } from './Presentation';
+import { useTheme } from '../theme/theme';
 
 /** Bumped when the default layout changes, so users get the new one once. */
 const LAYOUT_KEY = 'uvmscope.layout.v2';
@@ -33,10 +35,11 @@ function usePanelApiVisible(api: DockviewPanelApi): boolean {
 const components: Record<string, React.FunctionComponent<IDockviewPanelProps>> = Object.fromEntries(
   PANELS.map((p) => {
     const Panel = p.component;
+    // keyed by the theme: a new theme remounts the panel, so its canvas redraws in the theme's colours
     const Wrapped = ({ api }: IDockviewPanelProps) => (
       <PanelVisibleContext.Provider value={usePanelApiVisible(api)}>
         <PanelBoundary name={p.title}>
-          <Panel />
+          <Panel key={useTheme()} />
         </PanelBoundary>
       </PanelVisibleContext.Provider>
     );
@@ -93,7 +96,8 @@ export function Layout() {
       else for (const panel of event.api.panels) panel.api.setTitle(title(panel.id));
       event.api.onDidLayoutChange(() => {
         try {
-          localStorage.setItem(LAYOUT_KEY, JSON.stringify(event.api.toJSON()));
+          // while presenting, the arrangement is the presentation's (Presentation.tsx); the working one waits untouched
+          localStorage.setItem(presenting.working ? PRESENTATION_LAYOUT_KEY : LAYOUT_KEY, JSON.stringify(event.api.toJSON()));
         } catch {
           // storage full or disabled: the layout is simply not remembered
         }
@@ -108,7 +112,7 @@ export function Layout() {
   }, [title]);
 
   useEffect(() => {
-    const reset = () => api.current && defaultLayout(api.current, title);
+    const reset = () => api.current && (presenting.working ? presentationLayout(api.current, title) : defaultLayout(api.current, title));
     window.addEventListener('uvmscope:reset-layout', reset);
     return () => window.removeEventListener('uvmscope:reset-layout', reset);
   }, [title]);

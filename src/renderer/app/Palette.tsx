@@ -22,6 +22,8 @@ import { parseStepInput } from './step-input';
 import { speedLabel } from './Toolbar';
 import { LANGUAGES, currentLanguage, setLanguage, type Language } from '../i18n/index';
 import { translateScenarioText, translateTourTitle } from '../i18n/narration';
+import { THEMES, activeTheme } from '../theme/palette';
+import { setTheme } from '../theme/theme';
 import './palette.css';
 
 type Group = 'debug' | 'play' | 'file' | 'scenarios' | 'view' | 'panels' | 'help';
@@ -86,6 +88,7 @@ function useEntries(ctx: CommandContext): Entry[] {
   const { t: tPanels } = useTranslation('panels');
   const { t: tSession } = useTranslation('session');
   const { t: tExport } = useTranslation('export');
+  const { t: tPresentation } = useTranslation('presentation');
   const player = usePlayer();
   const fileName = useDebugger((s) => s.fileName);
   const menu = (id: MenuCommand, group: Group, label: string, keys?: readonly string[]): Entry => ({ id, group, label, keys, run: () => void runCommand(id, ctx) });
@@ -157,6 +160,16 @@ function useEntries(ctx: CommandContext): Entry[] {
     ),
     menu('view.presentation', 'view', t('palette.presentation'), kindKeys('presentation')),
     menu('view.resetLayout', 'view', t('palette.resetLayout')),
+    ...THEMES.map(
+      (theme): Entry => ({
+        id: `view.theme.${theme}`,
+        group: 'view',
+        label: tPresentation('theme.palette', { theme: tPresentation(`theme.${theme}`) }),
+        keywords: ['theme', 'contrast', '主题', theme],
+        current: activeTheme() === theme,
+        run: () => setTheme(theme),
+      }),
+    ),
     ...(Object.entries(LANGUAGES) as [Language, string][]).map(
       ([code, name]): Entry => ({
         id: `view.language.${code}`,

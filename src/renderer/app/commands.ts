@@ -12,6 +12,8 @@ import { isCapture, openCapture } from '../panels/capture/open-capture';
 import { usePlayer } from '../state/player';
 import { openOverlay, useOverlay } from './overlays';
 import { isLanguage, setLanguage } from '../i18n/index';
+import { isThemeName } from '../theme/palette';
+import { setTheme } from '../theme/theme';
 
 export interface CommandContext {
   togglePresentation(): void;
@@ -67,6 +69,9 @@ export async function runCommand(command: MenuCommand, ctx: CommandContext, deta
         break;
       case 'view.commandPalette':
         openOverlay('palette');
+        break;
+      case 'view.theme':
+        if (isThemeName(detail.theme)) setTheme(detail.theme);
         break;
       case 'view.language':
         if (isLanguage(detail.language)) setLanguage(detail.language);

@@ -17,5 +17,6 @@ import { controls } from './controls';
 import { session } from './session';
 import { capture } from './capture';
 import { exportNs } from './export';
+import { presentation } from './presentation';
 
-export const en = { common, panels, scenario, narration, code, timeline, counters, breakpoints, editor, memory, radix, inspector, pmm, pageTree, controls, session, capture, export: exportNs } as const;
+export const en = { common, panels, scenario, narration, code, timeline, counters, breakpoints, editor, memory, radix, inspector, pmm, pageTree, controls, session, capture, export: exportNs, presentation } as const;

@@ -19,5 +19,6 @@ import { controls } from './controls';
 import { session } from './session';
 import { capture } from './capture';
 import { exportNs } from './export';
+import { presentation } from './presentation';
 
-export const zhCN = { common, panels, scenario, narration, code, timeline, counters, breakpoints, editor, memory, radix, inspector, pmm, pageTree, controls, session, capture, export: exportNs } as const satisfies Catalogue<typeof en>;
+export const zhCN = { common, panels, scenario, narration, code, timeline, counters, breakpoints, editor, memory, radix, inspector, pmm, pageTree, controls, session, capture, export: exportNs, presentation } as const satisfies Catalogue<typeof en>;

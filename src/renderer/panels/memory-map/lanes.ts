@@ -27,7 +27,7 @@ import {
   PTE_SYS,
   PTE_VID,
 } from '../../../protocol';
-import { OKABE_ITO, STATE_COLOURS } from '../../theme/palette';
+import { OKABE_ITO, STATE_COLOURS, themeColours } from '../../theme/palette';
 
 /** Where a lane reads a page from: the page's bytes (processor-major slices of state and pte) and its cache byte. */
 export interface PageBytes {
@@ -57,7 +57,7 @@ export interface Lane {
 }
 
 /** Blend a colour over the panel's background, for the lighter levels of a lane. */
-export function tint(hex: string, alpha: number, over = '#1c1f26'): string {
+export function tint(hex: string, alpha: number, over = themeColours().panel): string {
   const a = parseInt(hex.slice(1), 16);
   const b = parseInt(over.slice(1), 16);
   const mix = (shift: number) => Math.round(((a >> shift) & 255) * alpha + ((b >> shift) & 255) * (1 - alpha));
@@ -69,14 +69,25 @@ function protLevel(s: number): number {
   return s & PAGE_MAPPED_ATOMIC ? 3 : s & PAGE_MAPPED_WRITE ? 2 : s & PAGE_MAPPED_READ ? 1 : 0;
 }
 
-export const PTE_SIZE_COLOURS = { k4: '#8d99a6', k64: OKABE_ITO.skyBlue, m2: OKABE_ITO.blue } as const;
-export const READ_DUP_COLOUR = OKABE_ITO.purple;
-export const EVICTED_COLOUR = tint(STATE_COLOURS.evicted, 0.55);
+/** PTE sizes' colours, in the active theme (read at draw time). */
+export const PTE_SIZE_COLOURS = {
+  get k4() {
+    return themeColours().invalid;
+  },
+  get k64() {
+    return OKABE_ITO.skyBlue;
+  },
+  get m2() {
+    return OKABE_ITO.blue;
+  },
+};
+const readDupColour = () => OKABE_ITO.purple;
+const evictedColour = () => tint(STATE_COLOURS.evicted, 0.55);
 
-const cpu = STATE_COLOURS.sysmem;
 const PROT_MEANINGS = ['', 'legend.read', 'legend.write', 'legend.atomic'];
 
 function cpuMap(): Lane {
+  const cpu = STATE_COLOURS.sysmem;
   return {
     kind: 'cpuMap',
     proc: 0,
@@ -87,6 +98,7 @@ function cpuMap(): Lane {
 }
 
 function fileMap(): Lane {
+  const cpu = STATE_COLOURS.sysmem;
   return {
     kind: 'fileMap',
     proc: 0,
@@ -145,7 +157,7 @@ function sysmem(): Lane {
   return {
     kind: 'sysmem',
     proc: 0,
-    colours: ['', STATE_COLOURS.sysmem, READ_DUP_COLOUR],
+    colours: ['', STATE_COLOURS.sysmem, readDupColour()],
     meanings: ['', 'legend.resident', 'legend.readDup'],
     level: (b) => {
       const s = b.state[b.at];
@@ -158,7 +170,7 @@ function vidmem(g: number): Lane {
   return {
     kind: 'vidmem',
     proc: g,
-    colours: ['', STATE_COLOURS.vidmem, READ_DUP_COLOUR, EVICTED_COLOUR],
+    colours: ['', STATE_COLOURS.vidmem, readDupColour(), evictedColour()],
     meanings: ['', 'legend.resident', 'legend.readDup', 'legend.evicted'],
     level: (b) => {
       const s = b.state[b.at + g];

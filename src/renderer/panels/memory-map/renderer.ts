@@ -9,13 +9,10 @@
  */
 import type { MemoryMapResult, ObjectRef } from '../../../protocol';
 import { STATE_COLOURS } from '../../theme/palette';
-import { BG, TRACK } from './colours';
+import { MAP } from './colours';
+import { emphasis } from '../../theme/theme';
 import { aggregate, bandHeight, fitZoom, hitTest, laneTop, layout, lineTop, minPagesPerLine, pageCell, PAGES_PER_BLOCK, patchAggregate, regionData, updateRegionData, type Aggregate, type Geometry, type Hit, type RegionData, type RegionGeom } from './layout';
 
-const TEXT = '#e6e8eb';
-const TEXT_DIM = '#9aa3ad';
-const CHANGED = STATE_COLOURS.changed;
-const SELECTED = '#ffffff';
 const ANIM_MS = 650;
 /** Animated items at most; a bigger step just shows its final state with the changed outlines. */
 const MAX_ANIMATED = 4000;
@@ -363,18 +360,18 @@ export class MemoryMapRenderer {
     const H = this.base.height;
     const ctx = this.baseCtx;
     if (!g || W < 2 || H < 2) {
-      ctx.fillStyle = BG;
+      ctx.fillStyle = MAP.bg;
       ctx.fillRect(0, 0, W, H);
       return;
     }
     if (!this.image || this.image.width !== W || this.image.height !== H) this.image = ctx.createImageData(W, H);
     const img = this.image;
     const px = new Uint32Array(img.data.buffer);
-    px.fill(rgba(BG));
+    px.fill(rgba(MAP.bg));
     const dpr = this.dpr;
     const top = this.scrollY;
     const bottom = this.scrollY + this.cssH;
-    const track = rgba(TRACK);
+    const track = rgba(MAP.track);
     const gapX = g.pagesPerCell === 1 && g.cellW >= 5 ? 1 : 0;
     const partial: number[] = [];
     for (let k = 0; k < g.regions.length; k++) {
@@ -472,7 +469,7 @@ export class MemoryMapRenderer {
    */
   drawVector(ctx: CanvasRenderingContext2D): void {
     const g = this.geometry;
-    ctx.fillStyle = BG;
+    ctx.fillStyle = MAP.bg;
     ctx.fillRect(0, 0, this.cssW, this.cssH);
     if (!g) return;
     ctx.save();
@@ -497,7 +494,7 @@ export class MemoryMapRenderer {
           const y = laneTop(g, r, line, l);
           const lane = d.lanes[l];
           const levels = d.levels[l];
-          ctx.fillStyle = TRACK;
+          ctx.fillStyle = MAP.track;
           ctx.fillRect(g.gutter, y, cellsHere * g.cellW, g.laneH);
           let run: { colour: string; x0: number; x1: number } | null = null;
           const flush = () => {
@@ -565,13 +562,13 @@ export class MemoryMapRenderer {
       const region = d.region;
       // header: name, kind, size, addresses
       ctx.font = `600 ${this.font}px ${this.fontFamily}`;
-      ctx.fillStyle = TEXT;
+      ctx.fillStyle = MAP.fg;
       ctx.textAlign = 'left';
       const hy = r.top + r.headerH * 0.45;
       ctx.fillText(region.name, 6, hy);
       const nameW = ctx.measureText(region.name).width;
       ctx.font = `${small}px ${this.fontFamily}`;
-      ctx.fillStyle = TEXT_DIM;
+      ctx.fillStyle = MAP.dim;
       const header = this.labels.header(region);
       ctx.fillText(header, 6 + nameW + 10, hy);
       if (!g.laneLabels) {
@@ -579,7 +576,7 @@ export class MemoryMapRenderer {
         const x = Math.max(6 + nameW + 10 + ctx.measureText(header).width + 18, g.gutter);
         if (x + ctx.measureText(key).width < g.width) ctx.fillText(key, x, hy);
       }
-      ctx.strokeStyle = '#2c313a';
+      ctx.strokeStyle = MAP.grid;
       ctx.lineWidth = 1;
       ctx.beginPath();
       ctx.moveTo(6, r.top + r.headerH - 3.5);
@@ -597,13 +594,13 @@ export class MemoryMapRenderer {
         const showLine = g.linesPerBlock === 1 || blockStart || g.laneLabels;
         if (showLine) {
           ctx.font = `${blockStart ? '600 ' : ''}${small}px ${this.fontFamily}`;
-          ctx.fillStyle = blockStart ? TEXT : TEXT_DIM;
+          ctx.fillStyle = blockStart ? MAP.fg : MAP.dim;
           ctx.textAlign = 'left';
           ctx.fillText(this.labels.lineLabel(region, firstPage, blockStart), 6, ly + Math.min(band, small * 1.4) / 2);
         }
         if (g.laneLabels) {
           ctx.font = `${Math.min(small, g.laneH)}px ${this.fontFamily}`;
-          ctx.fillStyle = TEXT_DIM;
+          ctx.fillStyle = MAP.dim;
           ctx.textAlign = 'right';
           for (let l = 0; l < d.lanes.length; l++) {
             ctx.fillText(this.labels.lane(d.lanes[l].kind, d.lanes[l].proc), g.gutter - 6, laneTop(g, r, line, l) + g.laneH / 2 + 0.5);
@@ -611,7 +608,7 @@ export class MemoryMapRenderer {
         }
         // 2 MiB boundaries inside a line that spans several blocks
         if (g.pagesPerLine > PAGES_PER_BLOCK) {
-          ctx.fillStyle = BG;
+          ctx.fillStyle = MAP.bg;
           const blockW = (PAGES_PER_BLOCK / g.pagesPerCell) * g.cellW;
           for (let b = 1; b * PAGES_PER_BLOCK < g.pagesPerLine; b++) {
             if (firstPage + b * PAGES_PER_BLOCK >= region.pages) break;
@@ -626,13 +623,13 @@ export class MemoryMapRenderer {
     if (content > this.cssH) {
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       const x = this.cssW - SCROLLBAR + 2;
-      ctx.fillStyle = '#232730';
+      ctx.fillStyle = MAP.raised;
       ctx.fillRect(x, 0, SCROLLBAR - 3, this.cssH);
       const thumbH = Math.max(20, (this.cssH * this.cssH) / content);
       const thumbY = (this.scrollY / (content - this.cssH)) * (this.cssH - thumbH);
-      ctx.fillStyle = '#4a5260';
+      ctx.fillStyle = MAP.free;
       ctx.fillRect(x, thumbY, SCROLLBAR - 3, thumbH);
-      ctx.fillStyle = CHANGED;
+      ctx.fillStyle = STATE_COLOURS.changed;
       for (const r of g.regions) {
         const ch = r.data.region.changed;
         let last = -1;
@@ -687,7 +684,7 @@ export class MemoryMapRenderer {
           marks.push({ x, w: g.cellW, y, h: g.laneH });
           if (!withAnimation || fades.length >= MAX_ANIMATED) continue;
           if (before) fades.push({ x, w: g.cellW, y, h: g.laneH, colour: d.lanes[l].colours[before], out: true });
-          if (after) fades.push({ x, w: g.cellW, y, h: g.laneH, colour: BG, out: false });
+          if (after) fades.push({ x, w: g.cellW, y, h: g.laneH, colour: MAP.bg, out: false });
         }
         if (!withAnimation || src < 0 || dst < 0 || src === dst || movers.length >= MAX_ANIMATED) continue;
         const key = (cellKey * lanes + src) * lanes + dst;
@@ -722,7 +719,7 @@ export class MemoryMapRenderer {
       const grow = Math.sin(Math.PI * p) * Math.min(3, m.w / 2);
       ctx.fillStyle = mixRgb(m.from, m.to, ease);
       ctx.fillRect(m.x - grow / 2, y - grow / 2, m.w + grow, m.h + grow);
-      ctx.strokeStyle = CHANGED;
+      ctx.strokeStyle = STATE_COLOURS.changed;
       ctx.lineWidth = 1;
       ctx.strokeRect(m.x - grow / 2 + 0.5, y - grow / 2 + 0.5, m.w + grow - 1, m.h + grow - 1);
     }
@@ -730,8 +727,9 @@ export class MemoryMapRenderer {
 
   private drawMarks(settled: boolean, ctx: CanvasRenderingContext2D = this.ctx): void {
     if (!settled || !this.marks.length) return;
-    ctx.strokeStyle = CHANGED;
-    ctx.lineWidth = 1;
+    ctx.strokeStyle = STATE_COLOURS.changed;
+    // thicker in presentation mode and high contrast, so the room sees what this step changed
+    ctx.lineWidth = emphasis();
     const top = this.scrollY;
     const bottom = this.scrollY + this.cssH;
     ctx.beginPath();
@@ -756,8 +754,8 @@ export class MemoryMapRenderer {
     const rect = this.columnRect(s.region, s.page);
     if (!rect) return;
     const ctx = this.ctx;
-    ctx.strokeStyle = SELECTED;
-    ctx.lineWidth = 2;
+    ctx.strokeStyle = MAP.selected;
+    ctx.lineWidth = 2 * emphasis();
     ctx.strokeRect(rect.x - 1, rect.y - 2, rect.w + 2, rect.h + 4);
   }
 
@@ -768,7 +766,7 @@ export class MemoryMapRenderer {
     const ctx = this.ctx;
     const r = g.regions[h.r];
     if (!r) return;
-    ctx.strokeStyle = 'rgba(255,255,255,0.85)';
+    ctx.strokeStyle = MAP.hover;
     ctx.lineWidth = 1;
     if (h.cell < 0) {
       // the gutter: the whole line (its block)

@@ -6,20 +6,20 @@
  * eviction empties the chunk). Redrawn only when something changed.
  */
 import type { ObjectRef, PmmChunkInfo, PmmResult } from '../../../protocol';
-import { OKABE_ITO, STATE_COLOURS } from '../../theme/palette';
+import { STATE_COLOURS, themed } from '../../theme/palette';
 import { tint } from '../memory-map/lanes';
 
-export const PMM_COLOURS = {
-  pma: '#2a303a',
-  free: '#4a5260',
-  used: STATE_COLOURS.vidmem,
-  unused: OKABE_ITO.skyBlue,
-  discarded: STATE_COLOURS.invalid,
-  pinned: OKABE_ITO.vermillion,
-  kernel: OKABE_ITO.purple,
-} as const;
-const BG = '#1c1f26';
-const TEXT = '#10131a';
+/** Read from the active theme at draw time (theme/palette.ts). */
+export const PMM_COLOURS = themed({
+  pma: (c) => c.track,
+  free: (c) => c.free,
+  used: (c) => c.palette.green,
+  unused: (c) => c.palette.skyBlue,
+  discarded: (c) => c.invalid,
+  pinned: (c) => c.palette.vermillion,
+  kernel: (c) => c.palette.purple,
+});
+const C = themed({ bg: (c) => c.panel, text: (c) => c.onFill, selected: (c) => c.selected, hover: (c) => c.hover });
 const ANIM_MS = 600;
 
 /** The colour a chunk is drawn in. */
@@ -199,7 +199,7 @@ export class PmmRenderer {
     const g = this.grid;
     const ctx = this.ctx;
     ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
-    ctx.fillStyle = BG;
+    ctx.fillStyle = C.bg;
     ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
     const data = this.data;
     if (!g || !data) return;
@@ -230,7 +230,7 @@ export class PmmRenderer {
       }
       if (labelSize >= 9 && info && info.state !== 'pma_owned' && info.state !== 'free') {
         ctx.font = `600 ${labelSize}px ${this.fontFamily}`;
-        ctx.fillStyle = TEXT;
+        ctx.fillStyle = C.text;
         ctx.textAlign = 'center';
         ctx.textBaseline = 'middle';
         ctx.fillText(this.labels.cell(info), r.x + r.s / 2, r.y + r.s / 2, r.s - 4);
@@ -249,8 +249,8 @@ export class PmmRenderer {
       ctx.lineWidth = 2;
       ctx.strokeRect(r.x - 2, r.y - 2, r.s + 4, r.s + 4);
     };
-    if (this.selected >= 0) ring(this.selected, '#ffffff');
-    if (this.hover >= 0) ring(this.hover, 'rgba(255,255,255,0.6)');
+    if (this.selected >= 0) ring(this.selected, C.selected);
+    if (this.hover >= 0) ring(this.hover, C.hover);
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     if (animating) this.request();
   }

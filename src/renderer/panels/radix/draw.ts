@@ -10,29 +10,35 @@
  */
 import { select, zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3';
 import type { RadixNodeInfo, RadixResult } from '../../../protocol';
-import { OKABE_ITO, STATE_COLOURS } from '../../theme/palette';
+import { OKABE_ITO, STATE_COLOURS, THEME_COLOURS, themed } from '../../theme/palette';
 import { CELL_H, CELL_W, HEADER_H, LABEL_W, PAD, SLOTS, bitRuns, cellX, hitTest, layoutTree, listRuns, type Hit, type NodeBox, type Row, type TreeLayout } from './layout';
 
-export const BG = '#1c1f26';
-const BOX = '#232833';
-const BOX_EDGE = '#3a414d';
-const TRACK = '#2e343e';
-const TEXT = '#e6e8eb';
-const TEXT_DIM = '#9aa3ad';
-const EDGE = '#4a5260';
-const CHANGED = STATE_COLOURS.changed;
-const SELECTED = '#ffffff';
+/** The canvas's own colours, read from the active theme at draw time (theme/palette.ts). */
+const R = themed({
+  bg: (c) => c.panel,
+  box: (c) => c.raised,
+  boxEdge: (c) => c.grid,
+  track: (c) => c.raised2,
+  text: (c) => c.fg,
+  dim: (c) => c.dim,
+  edge: (c) => c.edge,
+  changed: (c) => c.palette.yellow,
+  selected: (c) => c.selected,
+  onFill: (c) => c.bg,
+});
+/** The default theme's background (exports draw on it). */
+export const BG = THEME_COLOURS.default.panel;
 const FONT = "system-ui, -apple-system, 'Segoe UI', 'Noto Sans', 'WenQuanYi Micro Hei', sans-serif";
 const ANIM_MS = 900;
 
 /** One colour per tag, the same meaning as everywhere else (theme/palette.ts). */
-export const TAG_COLOURS: Readonly<Record<string, string>> = {
-  DIRTY: STATE_COLOURS.dirty,
-  WRITEBACK: STATE_COLOURS.writeback,
-  TOWRITE: OKABE_ITO.skyBlue,
-  CPU_DIRTY: STATE_COLOURS.cpuDirty,
-  ON_GPU: STATE_COLOURS.onGpu,
-};
+export const TAG_COLOURS: Readonly<Record<string, string>> = themed({
+  DIRTY: (c) => c.palette.vermillion,
+  WRITEBACK: (c) => c.palette.purple,
+  TOWRITE: (c) => c.palette.skyBlue,
+  CPU_DIRTY: (c) => c.palette.orange,
+  ON_GPU: (c) => c.palette.green,
+});
 export const PAGE_COLOUR = STATE_COLOURS.resident;
 export const CHILD_COLOUR = '#7d8794';
 export const GPU_COLOUR = STATE_COLOURS.onGpu;
@@ -319,7 +325,7 @@ export class RadixRenderer {
     const ctx = this.ctx;
     const { dpr } = this;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.fillStyle = BG;
+    ctx.fillStyle = R.bg;
     ctx.fillRect(0, 0, this.width, this.height);
     const l = this.layout;
     const data = this.data;
@@ -358,7 +364,7 @@ export class RadixRenderer {
     ctx.beginPath();
     ctx.moveTo(x0, y0);
     ctx.bezierCurveTo(x0, (y0 + y1) / 2 + 10, x1, (y0 + y1) / 2 - 10, x1, y1);
-    ctx.strokeStyle = climbed ? CHANGED : EDGE;
+    ctx.strokeStyle = climbed ? R.changed : R.edge;
     ctx.globalAlpha = climbed ? 0.6 + 0.4 * (1 - p) : 0.7;
     ctx.lineWidth = (climbed ? 2.5 : 1) / Math.max(k, 0.25);
     ctx.stroke();
@@ -373,10 +379,10 @@ export class RadixRenderer {
     const textOk = k * 8 >= 6;
     const selected = this.selectedNode === n.id;
 
-    ctx.fillStyle = BOX;
+    ctx.fillStyle = R.box;
     ctx.fillRect(b.x, b.y, b.w, b.h);
     ctx.lineWidth = (selected ? 2.5 : n.changed ? 1.5 : 1) * px;
-    ctx.strokeStyle = selected ? SELECTED : n.changed ? CHANGED : BOX_EDGE;
+    ctx.strokeStyle = selected ? R.selected : n.changed ? R.changed : R.boxEdge;
     ctx.strokeRect(b.x, b.y, b.w, b.h);
 
     if (!textOk && k * 13 <= 30 && b.w * k >= 110) {
@@ -384,18 +390,18 @@ export class RadixRenderer {
       ctx.font = `600 ${10 / k}px ${FONT}`;
       ctx.textBaseline = 'bottom';
       ctx.textAlign = 'left';
-      ctx.fillStyle = n.changed ? CHANGED : TEXT;
+      ctx.fillStyle = n.changed ? R.changed : R.text;
       ctx.fillText(this.labels.header(n), b.x, b.y - 2 / k);
     }
     if (textOk) {
       ctx.font = `600 9px ${FONT}`;
       ctx.textBaseline = 'middle';
-      ctx.fillStyle = TEXT;
+      ctx.fillStyle = R.text;
       ctx.textAlign = 'left';
       ctx.fillText(this.labels.header(n), b.x + PAD, b.y + HEADER_H / 2 + 1, b.w * 0.62);
       ctx.textAlign = 'right';
       const right = n.collapsed || this.expanded.has(n.key) ? this.labels.expander(n, !n.collapsed) : this.labels.headerRight(n);
-      ctx.fillStyle = n.collapsed ? OKABE_ITO.skyBlue : TEXT_DIM;
+      ctx.fillStyle = n.collapsed ? OKABE_ITO.skyBlue : R.dim;
       ctx.font = `9px ${FONT}`;
       ctx.fillText(right, b.x + b.w - PAD, b.y + HEADER_H / 2 + 1, b.w * 0.36);
     }
@@ -418,14 +424,14 @@ export class RadixRenderer {
     // the selected page: its column across the leaf
     if (this.selectedPage !== null && n.height === 0 && this.selectedPage >= n.base && this.selectedPage < n.base + SLOTS) {
       const x = cellX(b, this.selectedPage - n.base);
-      ctx.strokeStyle = SELECTED;
+      ctx.strokeStyle = R.selected;
       ctx.lineWidth = 1.5 * px;
       ctx.strokeRect(x - 0.5, b.y + HEADER_H - 2, CELL_W + 1, b.h - HEADER_H);
     }
     // hover
     const h = this.hover;
     if (h && h.box === b && h.slot !== undefined) {
-      ctx.strokeStyle = TEXT;
+      ctx.strokeStyle = R.text;
       ctx.lineWidth = 1 * px;
       ctx.strokeRect(cellX(b, h.slot) - 0.5, b.y + HEADER_H - 2, CELL_W + 1, b.h - HEADER_H);
     }
@@ -441,10 +447,10 @@ export class RadixRenderer {
       ctx.font = `8px ${FONT}`;
       ctx.textAlign = 'left';
       ctx.textBaseline = 'middle';
-      ctx.fillStyle = TEXT_DIM;
+      ctx.fillStyle = R.dim;
       ctx.fillText(this.labels.row(row), b.x + PAD, y + CELL_H / 2 + 0.5, LABEL_W - 4);
     }
-    ctx.fillStyle = TRACK;
+    ctx.fillStyle = R.track;
     ctx.fillRect(x0, y, SLOTS * CELL_W, CELL_H);
 
     const fillRuns = (runs: [number, number][], colour: string) => {
@@ -454,12 +460,12 @@ export class RadixRenderer {
     const changedRuns = (runs: [number, number][]) => {
       if (!runs.length) return;
       if (p < 1) {
-        ctx.fillStyle = CHANGED;
+        ctx.fillStyle = R.changed;
         ctx.globalAlpha = 0.75 * (1 - p);
         for (const [a, z] of runs) ctx.fillRect(cellX(b, a), y, (z - a) * CELL_W, CELL_H);
         ctx.globalAlpha = 1;
       }
-      ctx.strokeStyle = CHANGED;
+      ctx.strokeStyle = R.changed;
       ctx.lineWidth = 1.4 * px;
       for (const [a, z] of runs) ctx.strokeRect(cellX(b, a) - 0.5, y - 0.5, (z - a) * CELL_W + 0.4, CELL_H + 1);
     };
@@ -475,7 +481,7 @@ export class RadixRenderer {
     switch (row.kind) {
       case 'tag': {
         const bits = n.tags[row.name];
-        const colour = TAG_COLOURS[row.name] ?? TEXT;
+        const colour = TAG_COLOURS[row.name] ?? R.text;
         fillRuns(bitRuns(bits), colour);
         const ch = n.changed?.tags[row.name];
         if (ch) {
@@ -502,7 +508,7 @@ export class RadixRenderer {
         ctx.fillStyle = GPU_COLOUR;
         for (const [a, z] of toCells(slots)) ctx.fillRect(cellX(b, a), y, (z - a) * CELL_W - 1.2, CELL_H);
         // the 4 GPU slots' borders
-        ctx.strokeStyle = BOX_EDGE;
+        ctx.strokeStyle = R.boxEdge;
         ctx.lineWidth = px;
         for (let g = 0; g < 4; g++) ctx.strokeRect(cellX(b, g * 16), y, 16 * CELL_W - 1.2, CELL_H);
         const ch = n.changed?.gpuSlots[row.name] ?? [];
@@ -526,7 +532,7 @@ export class RadixRenderer {
             ctx.fillRect(cellX(b, s), y, CELL_W - 0.6, CELL_H);
           }
           if (digits) {
-            ctx.fillStyle = own[s] >= 1 ? '#15171c' : TEXT;
+            ctx.fillStyle = own[s] >= 1 ? R.onFill : R.text;
             ctx.font = `600 6px ${FONT}`;
             ctx.textAlign = 'center';
             ctx.fillText(String(own[s]), cellX(b, s) + CELL_W / 2 - 0.3, y + CELL_H / 2 + 0.5);

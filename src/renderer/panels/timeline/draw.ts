@@ -11,6 +11,7 @@ import { ticks } from 'd3';
 import type { OpInfo, OverviewResult, TransitionInfo, WindowResult } from '../../../protocol';
 import { formatCount, formatNsFine } from '../counters/format';
 import { BOOKMARK_COLOUR, CURSOR_COLOUR, HIT_COLOUR, familyColour } from './families';
+import { themeColours } from '../../theme/palette';
 import { pxPerStep, xOfStep, type TimelineLayout, type Viewport } from './geometry';
 
 export interface TimelineTheme {
@@ -32,11 +33,11 @@ export function readTheme(el: Element): TimelineTheme {
   return {
     bg: v('--bg-panel', '#1c1f26'),
     raised: v('--bg-raised', '#252a33'),
-    raised2: '#2e3440',
+    raised2: themeColours().raised2,
     fg: v('--fg', '#e6e8eb'),
     dim: v('--fg-dim', '#9aa3ad'),
     current: v('--current', '#3a3420'),
-    grid: '#2c313a',
+    grid: themeColours().grid,
     font: v('--font-ui', 'system-ui, sans-serif'),
     mono: v('--font-code', 'monospace'),
   };
@@ -168,7 +169,7 @@ export function drawBackground(ctx: CanvasRenderingContext2D, scene: TimelineSce
   // row backgrounds
   scene.rows.forEach((_, i) => {
     const lane = l.rows[i];
-    ctx.fillStyle = i % 2 ? theme.bg : '#20242c';
+    ctx.fillStyle = i % 2 ? theme.bg : themeColours().stripe;
     ctx.fillRect(l.plotX, lane.y, l.plotW, lane.h);
   });
 
@@ -282,7 +283,7 @@ function drawTransitions(ctx: CanvasRenderingContext2D, scene: TimelineScene, l:
       const lane = l.rows[r];
       if (lane.h < 6) continue;
       // clear the density cell, then one sliver per transition
-      ctx.fillStyle = r % 2 ? theme.bg : '#20242c';
+      ctx.fillStyle = r % 2 ? theme.bg : themeColours().stripe;
       ctx.fillRect(x0, lane.y, cellW, lane.h);
       const sw = cellW / list.length;
       ctx.fillStyle = familyColour(f);

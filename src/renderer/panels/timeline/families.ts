@@ -4,24 +4,25 @@
  * row is labelled, so colour never carries the meaning alone.
  */
 import type { TimelineFamily } from '../../../protocol';
-import { OKABE_ITO, STATE_COLOURS } from '../../theme/palette';
+import { OKABE_ITO, themed } from '../../theme/palette';
 
-export const FAMILY_COLOURS: Readonly<Record<TimelineFamily, string>> = {
-  fault: OKABE_ITO.vermillion,
-  prefetch: OKABE_ITO.purple,
-  copy: OKABE_ITO.green,
-  residency: STATE_COLOURS.resident,
-  map: STATE_COLOURS.mapped,
-  evict: STATE_COLOURS.evicted,
-  pmm: OKABE_ITO.orange,
-  thrash: OKABE_ITO.vermillion,
-  pagecache: OKABE_ITO.purple,
-  gaia: OKABE_ITO.green,
-  mm: OKABE_ITO.orange,
-  hmm: OKABE_ITO.skyBlue,
-  gdr: OKABE_ITO.blue,
-  other: '#8a8a8a',
-};
+/** Read from the active theme at draw time (theme/palette.ts). */
+export const FAMILY_COLOURS: Readonly<Record<TimelineFamily, string>> = themed<TimelineFamily>({
+  fault: (c) => c.palette.vermillion,
+  prefetch: (c) => c.palette.purple,
+  copy: (c) => c.palette.green,
+  residency: (c) => c.palette.blue,
+  map: (c) => c.palette.skyBlue,
+  evict: (c) => c.palette.yellow,
+  pmm: (c) => c.palette.orange,
+  thrash: (c) => c.palette.vermillion,
+  pagecache: (c) => c.palette.purple,
+  gaia: (c) => c.palette.green,
+  mm: (c) => c.palette.orange,
+  hmm: (c) => c.palette.skyBlue,
+  gdr: (c) => c.palette.blue,
+  other: (c) => c.invalid,
+});
 
 export function familyColour(family: string): string {
   return Object.hasOwn(FAMILY_COLOURS, family) ? FAMILY_COLOURS[family as TimelineFamily] : FAMILY_COLOURS.other;
