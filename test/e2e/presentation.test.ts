@@ -53,6 +53,11 @@ describe('presentation mode', () => {
     // the working layout was not overwritten while presenting
     expect(await page.evaluate(() => localStorage.getItem('uvmscope.layout.v2'))).toBe(workingJSON);
 
+    // N walks the scenario's tour: its caption replaces the presentation's (one caption area)
+    await page.keyboard.press('n');
+    await page.waitForSelector('[data-testid="tour-bar"]');
+    expect(await page.locator('[data-testid="presentation-caption"]').count()).toBe(0);
+
     await page.keyboard.press('Escape');
     await page.waitForFunction(() => !document.documentElement.classList.contains('presenting'));
     expect(await page.locator('[data-testid="presentation-caption"]').count()).toBe(0);

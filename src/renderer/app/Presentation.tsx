@@ -15,6 +15,7 @@ import { explainStep, type T } from '../panels/narration/explain';
 import { translateNote } from '../i18n/narration';
 import { layoutRef } from './layout-ref';
 import { PANELS } from '../panels/registry';
+import { firstSentence } from './presentation-caption';
 import './presentation.css';
 
 /** Where the presentation arrangement is remembered (the working one stays under Layout.tsx's key). */
@@ -79,12 +80,6 @@ export function leavePresentationLayout(): void {
   } catch {
     window.dispatchEvent(new Event('uvmscope:reset-layout'));
   }
-}
-
-/** The first sentence of a text (the caption keeps it short). */
-export function firstSentence(text: string): string {
-  const m = /^.*?(?:[.!?](?=\s|$)|[。！？])/su.exec(text.trim());
-  return (m ? m[0] : text).trim();
 }
 
 /** The caption bar: the note in effect and this step's first explanation, or nothing when a tour captions instead. */
