@@ -8,6 +8,7 @@
 import type { ObjectRef, PmmChunkInfo, PmmResult } from '../../../protocol';
 import { STATE_COLOURS, themed } from '../../theme/palette';
 import { tint } from '../memory-map/lanes';
+import { emphasis } from '../../theme/theme';
 
 /** Read from the active theme at draw time (theme/palette.ts). */
 export const PMM_COLOURS = themed({
@@ -19,7 +20,7 @@ export const PMM_COLOURS = themed({
   pinned: (c) => c.palette.vermillion,
   kernel: (c) => c.palette.purple,
 });
-const C = themed({ bg: (c) => c.panel, text: (c) => c.onFill, selected: (c) => c.selected, hover: (c) => c.hover });
+const C = themed({ bg: (c) => c.panel, text: (c) => c.onFill, fg: (c) => c.fg, halo: (c) => (c.lineScale > 1 ? c.bg : ''), selected: (c) => c.selected, hover: (c) => c.hover });
 const ANIM_MS = 600;
 
 /** The colour a chunk is drawn in. */
@@ -230,14 +231,21 @@ export class PmmRenderer {
       }
       if (labelSize >= 9 && info && info.state !== 'pma_owned' && info.state !== 'free') {
         ctx.font = `600 ${labelSize}px ${this.fontFamily}`;
-        ctx.fillStyle = C.text;
         ctx.textAlign = 'center';
         ctx.textBaseline = 'middle';
+        if (C.halo) {
+          // high contrast: white letters ringed in black read on any fill, dark or light
+          ctx.strokeStyle = C.halo;
+          ctx.lineWidth = 3;
+          ctx.lineJoin = 'round';
+          ctx.strokeText(this.labels.cell(info), r.x + r.s / 2, r.y + r.s / 2, r.s - 4);
+          ctx.fillStyle = C.fg;
+        } else ctx.fillStyle = C.text;
         ctx.fillText(this.labels.cell(info), r.x + r.s / 2, r.y + r.s / 2, r.s - 4);
       }
       if (changed) {
         ctx.strokeStyle = STATE_COLOURS.changed;
-        ctx.lineWidth = g.cell >= 12 ? 2 : 1;
+        ctx.lineWidth = (g.cell >= 12 ? 2 : 1) * emphasis();
         const grow = animating ? Math.sin(Math.PI * Math.min(1, p)) * 3 : 0;
         ctx.strokeRect(r.x - 1 - grow, r.y - 1 - grow, r.s + 2 + 2 * grow, r.s + 2 + 2 * grow);
       }
