@@ -53,6 +53,13 @@ describe('presentation mode', () => {
     // the working layout was not overwritten while presenting
     expect(await page.evaluate(() => localStorage.getItem('uvmscope.layout.v2'))).toBe(workingJSON);
 
+    // Escape in an overlay closes the overlay only
+    await page.keyboard.press('Control+Shift+P');
+    await page.waitForSelector('[cmdk-input]');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[cmdk-input]', { state: 'detached' });
+    expect(await page.locator('html.presenting').count()).toBe(1);
+
     // N walks the scenario's tour: its caption replaces the presentation's (one caption area)
     await page.keyboard.press('n');
     await page.waitForSelector('[data-testid="tour-bar"]');
