@@ -71,13 +71,23 @@ describe('presentation mode', () => {
     expect(await tabs(page)).toEqual(workingTabs);
     expect(await groups(page)).toBe(workingGroups);
 
-    // F12 enters and leaves as well
+    // F12 enters and leaves as well; an arrangement made while presenting is the presentation's next time
     await page.keyboard.press('F12');
     await page.waitForSelector('html.presenting');
     expect((await tabs(page)).length).toBe(shown.length);
+    await page.click('.dv-tab:has-text("PMM chunks")');
+    await page.click('.dv-tab:has-text("PMM chunks") .dv-default-tab-action');
+    await page.waitForFunction((n) => document.querySelectorAll('.dv-tab').length === n - 1, shown.length);
     await page.keyboard.press('F12');
     await page.waitForFunction(() => !document.documentElement.classList.contains('presenting'));
     expect(await tabs(page)).toEqual(workingTabs);
+    await page.keyboard.press('F12');
+    await page.waitForSelector('html.presenting');
+    expect(await tabs(page)).toEqual(shown.filter((x) => x !== 'PMM chunks'));
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.documentElement.classList.contains('presenting'));
+    expect(await tabs(page)).toEqual(workingTabs);
+    await page.evaluate(() => localStorage.removeItem('uvmscope.layout.presentation.v1'));
 
     expect(pageErrors(page)).toEqual([]);
     expect(consoleErrors(page)).toEqual([]);
