@@ -12,8 +12,8 @@
  * address_space ids: 0 = the device inode's i_mapping; f + 1 = file f's private mapping (gdr_info.mapping).
  */
 
+import { RecordHeaps } from '../core/records';
 import type { Store } from '../core/store';
-import { popcount32 } from '../core/bits';
 import { GK } from './kinds';
 
 export const PAGE_SHIFT = 12;
@@ -84,8 +84,7 @@ export const V_BITS = 8; // first word of its PTE bitmap
 export const V_PRESENT = 9; // present PTEs (popcount of the bitmap)
 export const VMA_WORDS = 10;
 
-export class GdrState {
-  readonly hHdr: number;
+export class GdrState extends RecordHeaps {
   readonly hFiles: number;
   readonly hBuffers: number;
   readonly hMrs: number;
@@ -93,30 +92,14 @@ export class GdrState {
   readonly hVmas: number;
   readonly hBits: number;
 
-  constructor(readonly store: Store) {
-    this.hHdr = store.addHeap('gdr.header', 'f64', HEADER_WORDS);
+  constructor(store: Store) {
+    super(store, store.addHeap('gdr.header', 'f64', HEADER_WORDS));
     this.hFiles = store.addHeap('gdr.files', 'f64', 0);
     this.hBuffers = store.addHeap('gdr.buffers', 'f64', 0);
     this.hMrs = store.addHeap('gdr.mrs', 'f64', 0);
     this.hPt = store.addHeap('gdr.pageTables', 'f64', 0);
     this.hVmas = store.addHeap('gdr.vmas', 'f64', 0);
     this.hBits = store.addHeap('gdr.ptes', 'u32', 0);
-  }
-
-  private read(heap: number, i: number): number {
-    const h = this.store.heaps[heap];
-    return i < h.length ? h[i] : 0;
-  }
-  private put(heap: number, i: number, v: number, kind: number, obj: number): void {
-    this.store.ensure(heap, i + 1);
-    this.store.write(heap, i, v, kind, obj);
-  }
-
-  hdr(i: number): number {
-    return this.read(this.hHdr, i);
-  }
-  setHdr(i: number, v: number, kind: number): void {
-    this.put(this.hHdr, i, v, kind, i);
   }
 
   get files(): number {
@@ -197,20 +180,7 @@ export class GdrState {
   }
   /** Set (present = true) or clear the PTE bits of pages [lo, hi) of vma v; returns how many changed. */
   setPtes(v: number, lo: number, hi: number, present: boolean): number {
-    const base = this.vma(v, V_BITS);
-    let changed = 0;
-    for (let p = lo; p < hi; ) {
-      const w = p >>> 5;
-      const end = Math.min(hi, (w + 1) * 32);
-      const span = end - p;
-      const bits = (span === 32 ? 0xffffffff : ((1 << span) - 1) << (p & 31)) >>> 0;
-      const before = this.read(this.hBits, base + w);
-      const diff = present ? bits & ~before : bits & before;
-      changed += popcount32(diff >>> 0);
-      if (present) this.store.setBits(this.hBits, base + w, bits, GK.gdrVma, v);
-      else this.store.clearBits(this.hBits, base + w, bits, GK.gdrVma, v);
-      p = end;
-    }
+    const changed = this.setBitRange(this.hBits, this.vma(v, V_BITS), lo, hi, present, GK.gdrVma, v);
     if (changed) this.setVma(v, V_PRESENT, this.vma(v, V_PRESENT) + (present ? changed : -changed));
     return changed;
   }

@@ -14,6 +14,7 @@
  * block (page + 1, 0 = none), in the `uvm.ptes` heap.
  */
 
+import { RecordHeaps } from '../core/records';
 import type { Store } from '../core/store';
 import { popcount32 } from '../core/bits';
 import { UK } from './kinds';
@@ -51,34 +52,18 @@ export const V_BITS = 8; // first word of its page state in uvm.ptes (other proc
 export const V_PRESENT = 9; // present PTEs (other processes only)
 export const VMA_WORDS = 10;
 
-export class UvmDevState {
-  readonly hHdr: number;
+export class UvmDevState extends RecordHeaps {
   readonly hFiles: number;
   readonly hVmas: number;
   readonly hBits: number;
 
-  constructor(readonly store: Store) {
-    this.hHdr = store.addHeap('uvm.header', 'f64', HEADER_WORDS);
+  constructor(store: Store) {
+    super(store, store.addHeap('uvm.header', 'f64', HEADER_WORDS));
     this.hFiles = store.addHeap('uvm.files', 'f64', 0);
     this.hVmas = store.addHeap('uvm.vmas', 'f64', 0);
     this.hBits = store.addHeap('uvm.ptes', 'u32', 0);
   }
 
-  private read(heap: number, i: number): number {
-    const h = this.store.heaps[heap];
-    return i < h.length ? h[i] : 0;
-  }
-  private put(heap: number, i: number, v: number, kind: number, obj: number): void {
-    this.store.ensure(heap, i + 1);
-    this.store.write(heap, i, v, kind, obj);
-  }
-
-  hdr(i: number): number {
-    return this.read(this.hHdr, i);
-  }
-  setHdr(i: number, v: number, kind: number): void {
-    this.put(this.hHdr, i, v, kind, i);
-  }
   get files(): number {
     return this.hdr(H_FILES);
   }
@@ -139,19 +124,7 @@ export class UvmDevState {
   }
   /** Set (present) or clear PTEs of pages [lo, hi) of VMA v; returns how many changed. */
   setPtes(v: number, lo: number, hi: number, present: boolean): number {
-    const base = this.vma(v, V_BITS);
-    let changed = 0;
-    for (let p = lo; p < hi; ) {
-      const w = p >>> 5;
-      const end = Math.min(hi, (w + 1) * 32);
-      const span = end - p;
-      const bits = (span === 32 ? 0xffffffff : ((1 << span) - 1) << (p & 31)) >>> 0;
-      const before = this.read(this.hBits, base + w);
-      changed += popcount32((present ? bits & ~before : bits & before) >>> 0);
-      if (present) this.store.setBits(this.hBits, base + w, bits, UK.uvmPte, v);
-      else this.store.clearBits(this.hBits, base + w, bits, UK.uvmPte, v);
-      p = end;
-    }
+    const changed = this.setBitRange(this.hBits, this.vma(v, V_BITS), lo, hi, present, UK.uvmPte, v);
     if (changed) this.setVma(v, V_PRESENT, this.vma(v, V_PRESENT) + (present ? changed : -changed));
     return changed;
   }
