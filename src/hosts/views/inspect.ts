@@ -1,6 +1,6 @@
 /** The inspector: any model object with its fields and history, and "why did this happen". */
 import type { InspectQuery } from '../../protocol';
-import { whyTransition } from '../../engine/run/why';
+import { whyChain, whyTransition } from '../../engine/run/why';
 import { historyUpTo, inspectObject, objectHistory } from '../../engine/run/views-inspect';
 import type { ViewHandlers } from './index';
 import { transitionInfo } from '../transition-info';
@@ -9,7 +9,7 @@ import { transitionInfo } from '../transition-info';
 const MAX_HISTORY_PAGE = 1000;
 
 export const inspectViews: ViewHandlers<InspectQuery> = {
-  why: (run, q) => ({ view: 'why', transition: transitionInfo(run, q.transition), causes: whyTransition(run, q.transition) }),
+  why: (run, q) => ({ view: 'why', transition: transitionInfo(run, q.transition), causes: whyTransition(run, q.transition), chain: whyChain(run, q.transition) }),
   object: (run, q) => {
     const info = inspectObject(run, q.ref);
     const all = objectHistory(run, q.ref);

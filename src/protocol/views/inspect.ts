@@ -41,10 +41,21 @@ export interface CauseInfo {
   readonly text: string;
 }
 
+/** One link of the walked-back story: how it relates to the link before it, and the transition it is. */
+export interface ChainInfo {
+  readonly step: number;
+  readonly transition: number;
+  /** start: the transition asked about; serving: it served this fault; since: the page was resident there since this change; before: the word's previous value came from this change. */
+  readonly relation: 'start' | 'serving' | 'since' | 'before';
+  readonly text: string;
+}
+
 export interface WhyResult {
   readonly view: 'why';
   readonly transition: TransitionInfo;
   readonly causes: readonly CauseInfo[];
+  /** The main cause, then its main cause, and so on (at most 8 links): the story in one line of links. */
+  readonly chain: readonly ChainInfo[];
 }
 
 export type InspectQuery =

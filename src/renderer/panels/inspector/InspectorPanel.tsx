@@ -116,6 +116,21 @@ function Why({ transition }: { transition: number }) {
     <section className="inspector-why" data-testid="inspector-why">
       <h3>{t('whyTitle')}</h3>
       {why && why.causes.length === 0 && <p className="dim">{t('whyNone')}</p>}
+      {why && why.chain.length > 1 && (
+        <div className="inspector-chain" data-testid="inspector-chain">
+          <h4 title={t('chainHint')}>{t('chainTitle')}</h4>
+          <ol>
+            {why.chain.map((c) => (
+              <li key={c.transition} data-relation={c.relation}>
+                {c.relation !== 'start' && <span className="inspector-relation">{t(`chain.${c.relation}`)} </span>}
+                <button type="button" className="inspector-cause" onClick={() => seek(c.step)} title={t('causeHint', { step: c.step })}>
+                  <span className="inspector-step">{c.step}</span> {c.text}
+                </button>
+              </li>
+            ))}
+          </ol>
+        </div>
+      )}
       <ol>
         {why?.causes.map((c, i) => (
           <li key={i}>
