@@ -18,7 +18,8 @@ export const memory = {
   hint: 'Wheel: zoom · drag: pan · click: select a page (a line’s label: its va_block)',
   laneKey: 'lanes ↓ {{lanes}}',
   header: '{{kind}} · {{size}} · {{va}}',
-  headerBlocks: '{{kind}} · {{size}} · {{va}} · {{blocks}} va_blocks',
+  headerBlocks_one: '{{kind}} · {{size}} · {{va}} · {{count}} va_block',
+  headerBlocks_other: '{{kind}} · {{size}} · {{va}} · {{count}} va_blocks',
   kind: {
     managed: 'managed',
     file: 'file (GAIA)',

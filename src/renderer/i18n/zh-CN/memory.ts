@@ -19,7 +19,7 @@ export const memory = {
   hint: '滚轮：缩放 · 拖动：平移 · 单击：选中一页（行标签即其 va_block）',
   laneKey: '各行 ↓ {{lanes}}',
   header: '{{kind}} · {{size}} · {{va}}',
-  headerBlocks: '{{kind}} · {{size}} · {{va}} · {{blocks}} 个 va_block',
+  headerBlocks_other: '{{kind}} · {{size}} · {{va}} · {{count}} 个 va_block',
   kind: {
     managed: '托管',
     file: '文件 (GAIA)',

@@ -54,7 +54,7 @@ export function MemoryMapPanel() {
           kind: t(`kind.${region.kind}`, { defaultValue: region.kind }),
           size: formatBytes(region.pages * 4096),
           va: formatVa(region.va),
-          blocks: region.blocks,
+          count: region.blocks,
         }),
       lineLabel: (region, firstPage, blockStart) =>
         blockStart && region.firstBlock >= 0 ? t('block', { block: region.firstBlock + firstPage / PAGES_PER_BLOCK }) : t('offset', { offset: firstPage ? formatBytes(firstPage * 4096) : '0' }),
