@@ -38,38 +38,43 @@ export function fileFromDrop(event: DragEvent): Promise<FileOpenResult> | null {
   return file ? readBrowserFile(file) : null;
 }
 
-/** Save text: Electron writes atomically where the user chooses; the browser downloads it. */
-export async function saveFile(text: string, suggestedName: string, path?: string): Promise<string | null> {
-  if (window.uvmscope) {
-    const r = await window.uvmscope.saveFile({ path, suggestedName, text, filter: { name: 'UVMScope scenario', extensions: ['yaml', 'yml'] } });
-    return r?.path ?? null;
-  }
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/yaml' }));
-  try {
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = suggestedName;
-    a.click();
-  } finally {
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  }
-  return suggestedName;
+/** What to save: a scenario, a session or an export. */
+export interface SaveRequest {
+  readonly name: string;
+  readonly content: string | Uint8Array;
+  /** The download's MIME type (the browser). */
+  readonly mime: string;
+  /** The save dialog's filter (Electron), e.g. `{ name: 'PNG image', extensions: ['png'] }`. */
+  readonly filter: { readonly name: string; readonly extensions: readonly string[] };
+  /** Save without asking to this path, one the user opened or saved before (Electron). */
+  readonly path?: string;
 }
 
-/** Save a session's text: Electron asks where and writes it atomically (temp file, then rename); the browser downloads it. */
-export async function saveSessionFile(text: string, suggestedName: string): Promise<string | null> {
+/** Save: Electron writes atomically (temp file, then rename) where the user chooses; the browser downloads it. The name or path it went to, or null when cancelled. */
+export async function saveDocument(req: SaveRequest): Promise<string | null> {
   if (window.uvmscope) {
-    const r = await window.uvmscope.saveFile({ suggestedName, text, filter: { name: 'UVMScope session', extensions: ['uvmsession'] } });
+    const r = await window.uvmscope.saveFile({ path: req.path, suggestedName: req.name, text: req.content, filter: req.filter });
     return r?.path ?? null;
   }
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const part: BlobPart = typeof req.content === 'string' ? req.content : new Uint8Array(req.content);
+  const url = URL.createObjectURL(new Blob([part], { type: req.mime }));
   try {
     const a = document.createElement('a');
     a.href = url;
-    a.download = suggestedName;
+    a.download = req.name;
     a.click();
   } finally {
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
   }
-  return suggestedName;
+  return req.name;
+}
+
+/** Save a scenario's text. */
+export function saveFile(text: string, suggestedName: string, path?: string): Promise<string | null> {
+  return saveDocument({ name: suggestedName, content: text, mime: 'application/yaml', filter: { name: 'UVMScope scenario', extensions: ['yaml', 'yml'] }, path });
+}
+
+/** Save a session's text. */
+export function saveSessionFile(text: string, suggestedName: string): Promise<string | null> {
+  return saveDocument({ name: suggestedName, content: text, mime: 'application/json', filter: { name: 'UVMScope session', extensions: ['uvmsession'] } });
 }

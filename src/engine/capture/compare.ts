@@ -20,7 +20,7 @@ import { execute } from '../run/execute';
 import type { Run } from '../run/run';
 import { LINK_PRESETS, DEFAULT_POLICY, DEFAULT_FAULT_WINDOW_PAGES } from '../scenario/defaults';
 import type { Scenario, StepSpec } from '../scenario/types';
-import { Cause, K } from '../uvm/kinds';
+import { Cause, copyCause, copyDirection, K } from '../uvm/kinds';
 import { summarizeCapture, type CaptureCounters } from './summary';
 import type { Capture, CaptureHeader } from './types';
 
@@ -151,12 +151,10 @@ export function modelCounters(run: Run): { total: Counters; steps: Counters[] } 
       const kind = store.kindOf(t);
       if (kind === K.copy) {
         const x = store.beforeOf(t);
-        const src = x & 63;
-        const dst = (x >>> 6) & 63;
-        const cause = (x >>> 12) & 63;
+        const cause = copyCause(x);
         const bytes = store.afterOf(t);
         const c = steps[op];
-        const dir = src === 0 ? 'htod' : dst === 0 ? 'dtoh' : 'dtod';
+        const dir = copyDirection(x);
         c[`${dir}_bytes`] += bytes;
         const hist = c[`${dir}_transfers`];
         hist[String(bytes)] = (hist[String(bytes)] ?? 0) + 1;
@@ -267,8 +265,20 @@ export function compareWithCapture(s: Scenario, capture: Capture, tolerances: Re
   const { scenario, changes } = scenarioAsCaptured(s, capture.header);
   const run = execute(scenario, {});
   run.seek(run.stepCount - 1);
-  const model = modelCounters(run);
-  const real = realCounters(capture);
+  return compareCounters(s, changes, modelCounters(run), realCounters(capture), tolerances);
+}
+
+/**
+ * The comparison of counters already gathered (modelCounters of a run as captured, realCounters of the capture): what
+ * compareWithCapture does after running the model, for a caller that holds the run already (the app's host).
+ */
+export function compareCounters(
+  s: Scenario,
+  changes: string[],
+  model: { total: Counters; steps: Counters[] },
+  real: { total: Counters; steps: ReadonlyMap<number, Counters> },
+  tolerances: ReadonlyMap<string, Tolerance> = new Map(),
+): Comparison {
   const counters: CounterRow[] = COMPARED_COUNTERS.map(({ name, cls }) => {
     const m = model.total[name];
     const r = real.total[name];

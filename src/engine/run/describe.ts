@@ -7,7 +7,7 @@ import type { Store } from '../core/store';
 import { EVENT_HEAP } from '../core/store';
 import { popcount32 } from '../core/bits';
 import type { Model } from '../uvm/model';
-import { ACCESS_NAMES, CAUSE_NAMES, K, REMOTE_MAP_CAUSE_NAMES, kindName } from '../uvm/kinds';
+import { ACCESS_NAMES, CAUSE_NAMES, copyCause, copyDst, copySrc, K, REMOTE_MAP_CAUSE_NAMES, kindName } from '../uvm/kinds';
 import { CHUNK_STATE_NAMES } from '../uvm/pmm';
 import { COUNTERS, COUNTER_BASE } from '../uvm/counters';
 
@@ -68,9 +68,9 @@ export function describeTransition(store: Store, m: Model, t: number): Transitio
   if (heap === EVENT_HEAP) {
     switch (kind) {
       case K.copy: {
-        const src = x & 63;
-        const dst = (x >>> 6) & 63;
-        const cause = x >>> 12;
+        const src = copySrc(x);
+        const dst = copyDst(x);
+        const cause = copyCause(x);
         Object.assign(fields, { block: obj, page: idx, src, dst, bytes: y, cause: CAUSE_NAMES[cause] });
         text = `copy ${y / 1024} KiB ${proc(src)} → ${proc(dst)} (${CAUSE_NAMES[cause]}), block ${obj} pages ${idx}–${idx + y / 4096 - 1}`;
         break;

@@ -8,7 +8,7 @@ import { stateDigest } from '../core/digest';
 import { codeLine } from '../core/code';
 import type { Scenario } from '../scenario/types';
 import type { Ctx } from '../uvm/context';
-import { K, kindName } from '../uvm/kinds';
+import { copyDirection, K, kindName } from '../uvm/kinds';
 import { COUNTERS, type CounterName } from '../uvm/counters';
 import { describeTransition, type TransitionView } from './describe';
 import './describe-platform';
@@ -175,10 +175,8 @@ export class Run {
     const dtod = new Map<number, number>();
     for (let t = 0; t < end; t++) {
       if (store.kindOf(t) !== K.copy) continue;
-      const x = store.beforeOf(t);
-      const src = x & 63;
-      const dst = (x >>> 6) & 63;
-      const h = src === 0 ? htod : dst === 0 ? dtoh : dtod;
+      const dir = copyDirection(store.beforeOf(t));
+      const h = dir === 'htod' ? htod : dir === 'dtoh' ? dtoh : dtod;
       const bytes = store.afterOf(t);
       h.set(bytes, (h.get(bytes) ?? 0) + 1);
     }

@@ -26,7 +26,7 @@
 import { EVENT_HEAP } from '../core/store';
 import { fnCpuFault } from '../uvm/code';
 import { CLOCK_WORD } from '../uvm/counters';
-import { ACCESS_NAMES, CAUSE_NAMES, K } from '../uvm/kinds';
+import { ACCESS_NAMES, CAUSE_NAMES, copyCause, copyDst, copySrc, K } from '../uvm/kinds';
 import { PAGES_PER_BLOCK } from '../uvm/model';
 import { ENGINE_VERSION } from '../version';
 import type { Run } from './run';
@@ -329,9 +329,9 @@ export function toChromeTrace(run: Run, options: TraceOptions = {}): ChromeTrace
     if (kind === 0) return;
     pKind = 0;
     if (kind === K.copy) {
-      const src = pX & 63;
-      const dst = (pX >>> 6) & 63;
-      const cause = CAUSE_NAMES[pX >>> 12] ?? String(pX >>> 12);
+      const src = copySrc(pX);
+      const dst = copyDst(pX);
+      const cause = CAUSE_NAMES[copyCause(pX)] ?? String(copyCause(pX));
       const dir = src === 0 ? 0 : dst === 0 ? 1 : 2;
       const pages = pY / 4096;
       const args = merging ? null : where(pObj, pIdx, { bytes: pY, pages, cause, src: procName(src), dst: procName(dst) });

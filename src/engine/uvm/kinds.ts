@@ -80,6 +80,22 @@ export const Cause = {
 } as const;
 export const CAUSE_NAMES = ['coherence', 'prefetch', 'eviction', 'user', 'access_counters'];
 
+/**
+ * A copy event's `before` word: source processor, destination and cause, packed by migrate.ts (emitCopy). These read
+ * it back; a copy's direction is host to device when the CPU (processor 0) is the source, device to host when it is
+ * the destination, else device to device.
+ */
+export function packCopy(src: number, dst: number, cause: number): number {
+  return src | (dst << 6) | (cause << 12);
+}
+export const copySrc = (x: number): number => x & 63;
+export const copyDst = (x: number): number => (x >>> 6) & 63;
+export const copyCause = (x: number): number => x >>> 12;
+export type CopyDirection = 'htod' | 'dtoh' | 'dtod';
+export function copyDirection(x: number): CopyDirection {
+  return copySrc(x) === 0 ? 'htod' : copyDst(x) === 0 ? 'dtoh' : 'dtod';
+}
+
 /** Fault access types (uvm_hal_types.h), ordered by intrusiveness. */
 export const Access = { prefetch: 0, read: 1, write: 2, atomicWeak: 3, atomicStrong: 4 } as const;
 export const ACCESS_NAMES = ['prefetch', 'read', 'write', 'atomic_weak', 'atomic_strong'];

@@ -11,7 +11,7 @@
 import { PageMask } from '../core/bits';
 import type { Ctx } from './context';
 import { fnMakeResident, fnMakeResidentFinish } from './code';
-import { Cause, K } from './kinds';
+import { Cause, K, packCopy } from './kinds';
 import { PAGES_PER_BIG_PAGE, PAGES_PER_BLOCK } from './model';
 import { revokeWrite, unmapPages } from './mapping';
 import { populateGpu } from './evict';
@@ -108,7 +108,7 @@ function emitCopy(c: Ctx, block: number, src: number, dest: number, lo: number, 
     const counts = (cause === Cause.fault || cause === Cause.prefetch || cause === Cause.accessCounter) && !duplicate && !m.readDupEnabled(m.blockRegion[block]);
     c.thrashing.onEvent(block, lo, hi, dest, counts);
   }
-  m.store.event(K.copy, block, lo, src | (dest << 6) | (cause << 12), bytes);
+  m.store.event(K.copy, block, lo, packCopy(src, dest, cause), bytes);
   m.spend(c.copyNs(src, dest, bytes));
   m.count(src === 0 ? 'htod_bytes' : dest === 0 ? 'dtoh_bytes' : 'dtod_bytes', bytes);
   if (cause === Cause.prefetch) m.count('prefetch_bytes', bytes);

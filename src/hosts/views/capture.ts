@@ -8,13 +8,13 @@ import type { CaptureComparisonView, CaptureCounterRow, CaptureHistogram, Captur
 import { parseCapture } from '../../engine/capture/parse';
 import { buildPlan } from '../../engine/capture/plan';
 import { UM_KINDS, type Capture } from '../../engine/capture/types';
-import { COMPARED_COUNTERS, COMPARED_HISTOGRAMS, histogramDistance, modelCounters, realCounters, scenarioAsCaptured, type Counters } from '../../engine/capture/compare';
+import { COMPARED_COUNTERS, compareCounters, modelCounters, realCounters, scenarioAsCaptured, type Counters } from '../../engine/capture/compare';
 import { EngineError, execute } from '../../engine/run/execute';
 import type { Run } from '../../engine/run/run';
 import { parseScenario } from '../../engine/scenario/index';
 import type { Scenario } from '../../engine/scenario/types';
 import { CLOCK_WORD } from '../../engine/uvm/counters';
-import { K } from '../../engine/uvm/kinds';
+import { copyDirection, K } from '../../engine/uvm/kinds';
 import { timelineOf } from './timeline';
 
 export type CapturePrepared = { ok: true; run: Run; scenario: Scenario; capture: Capture } | { ok: false; diagnostics: Diagnostic[] };
@@ -67,17 +67,9 @@ export function compareCapture(run: Run, original: Scenario, capture: Capture, c
   const model = modelCounters(run);
   const real = realCounters(capture);
 
-  const counters: CaptureCounterRow[] = COMPARED_COUNTERS.map(({ name, cls }) => {
-    const m = model.total[name];
-    const r = real.total[name];
-    return { name, cls, model: m, real: r, diff: m - r, ok: cls === 'exact' ? m === r : null };
-  });
-  const histograms: CaptureHistogram[] = COMPARED_HISTOGRAMS.map((name) => {
-    const m = model.total[name];
-    const r = real.total[name];
-    const sizes = [...new Set([...Object.keys(m), ...Object.keys(r)])].map(Number).sort((x, y) => x - y);
-    return { name, sizes: sizes.map((b) => [b, m[String(b)] ?? 0, r[String(b)] ?? 0] as const), distance: histogramDistance(m, r) };
-  });
+  const compared = compareCounters(original, changes, model, real);
+  const counters: CaptureCounterRow[] = compared.counters.map(({ name, cls, model: m, real: r, diff, ok }) => ({ name, cls, model: m, real: r, diff, ok }));
+  const histograms: CaptureHistogram[] = compared.histograms.map(({ name, sizes, distance }) => ({ name, sizes, distance }));
 
   // simulated time right after each step the panel needs: every op's edges and every step that copied
   const index = timelineOf(run).index;
@@ -89,10 +81,8 @@ export function compareCapture(run: Run, original: Scenario, capture: Capture, c
     let copied = false;
     for (let t = a; t < b; t++) {
       if (store.kindOf(t) !== K.copy) continue;
-      const x = store.beforeOf(t);
-      const src = x & 63;
-      const dst = (x >>> 6) & 63;
-      copies.push({ dir: src === 0 ? 0 : dst === 0 ? 1 : 2, bytes: store.afterOf(t), step: s, op: run.opOf(s) });
+      const dir = copyDirection(store.beforeOf(t));
+      copies.push({ dir: dir === 'htod' ? 0 : dir === 'dtoh' ? 1 : 2, bytes: store.afterOf(t), step: s, op: run.opOf(s) });
       copied = true;
     }
     if (copied) copySteps.push(s);

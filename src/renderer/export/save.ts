@@ -1,30 +1,12 @@
 /**
- * Saving an export: Electron asks where and writes it atomically (the bridge takes text or bytes); the browser
- * downloads it. Kept apart from files.ts, whose filters and MIME types are the scenario's and the session's.
+ * Saving an export: the one save path of the app (files.ts saveDocument), with the export's own type, MIME type and
+ * dialog filter.
  */
-export interface ExportFile {
-  readonly name: string;
-  readonly content: string | Uint8Array;
-  readonly mime: string;
-  /** The save dialog's filter, e.g. `{ name: 'PNG image', extensions: ['png'] }`. */
-  readonly filter: { readonly name: string; readonly extensions: readonly string[] };
-}
+import { saveDocument, type SaveRequest } from '../files';
+
+export type ExportFile = Omit<SaveRequest, 'path'>;
 
 /** Save one export; the name or path it went to, or null when the user cancelled. */
-export async function saveExport(file: ExportFile): Promise<string | null> {
-  if (window.uvmscope) {
-    const r = await window.uvmscope.saveFile({ suggestedName: file.name, text: file.content, filter: file.filter });
-    return r?.path ?? null;
-  }
-  const part: BlobPart = typeof file.content === 'string' ? file.content : new Uint8Array(file.content);
-  const url = URL.createObjectURL(new Blob([part], { type: file.mime }));
-  try {
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = file.name;
-    a.click();
-  } finally {
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  }
-  return file.name;
+export function saveExport(file: ExportFile): Promise<string | null> {
+  return saveDocument(file);
 }
