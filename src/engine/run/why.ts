@@ -14,6 +14,8 @@ export interface CauseLink {
   step: number;
   transition: number | null;
   text: string;
+  /** frame: a call-stack frame; op: the scenario op; before: the word's previous change; serving: a fault a copy served. */
+  relation: 'frame' | 'op' | 'before' | 'serving';
 }
 
 export function whyTransition(run: Run, t: number, maxPrevious = 200_000): CauseLink[] {
@@ -24,10 +26,10 @@ export function whyTransition(run: Run, t: number, maxPrevious = 200_000): Cause
   const stack = run.stackOf(step);
   for (let i = stack.length - 1; i >= 0; i--) {
     const f = stack[i];
-    links.push({ step: f.step, transition: null, text: `in ${f.fn}: ${f.text}` });
+    links.push({ step: f.step, transition: null, text: `in ${f.fn}: ${f.text}`, relation: 'frame' });
   }
   const op = run.scenario.steps[run.opOf(step)];
-  if (op) links.push({ step: stack[0]?.step ?? step, transition: null, text: `because the scenario's step ${run.opOf(step) + 1} (${op.op}, line ${op.loc.line}) runs` });
+  if (op) links.push({ step: stack[0]?.step ?? step, transition: null, text: `because the scenario's step ${run.opOf(step) + 1} (${op.op}, line ${op.loc.line}) runs`, relation: 'op' });
 
   const heap = store.heapOf(t);
   if (heap !== EVENT_HEAP) {
@@ -35,7 +37,7 @@ export function whyTransition(run: Run, t: number, maxPrevious = 200_000): Cause
     const idx = store.indexOf(t);
     for (let u = t - 1; u >= 0 && t - u <= maxPrevious; u--) {
       if (store.heapOf(u) === heap && store.indexOf(u) === idx) {
-        links.push({ step: run.stepOfTransition(u), transition: u, text: `before that: ${run.transition(u).text}` });
+        links.push({ step: run.stepOfTransition(u), transition: u, text: `before that: ${run.transition(u).text}`, relation: 'before' });
         break;
       }
     }
@@ -47,7 +49,7 @@ export function whyTransition(run: Run, t: number, maxPrevious = 200_000): Cause
     for (let u = t - 1; u >= from; u--) {
       const k = store.kindOf(u);
       if ((k === K.gpuFault || k === K.cpuFault) && store.objOf(u) === block) {
-        links.push({ step: run.stepOfTransition(u), transition: u, text: `serving ${run.transition(u).text}` });
+        links.push({ step: run.stepOfTransition(u), transition: u, text: `serving ${run.transition(u).text}`, relation: 'serving' });
         if (links.length > 12) break;
       }
     }
@@ -98,11 +100,11 @@ function mainCause(run: Run, t: number, maxPrevious: number): { transition: numb
   }
   // a copy or a change made while serving faults: the nearest fault it served; else the previous value of the word
   const links = whyTransition(run, t, maxPrevious);
-  const serving = links.find((l) => l.transition !== null && l.text.startsWith('serving '));
+  const serving = links.find((l) => l.transition !== null && l.relation === 'serving');
   if (serving && serving.transition !== null) return { transition: serving.transition, relation: 'serving' };
   const served = faultServedBy(run, t);
   if (served !== null) return { transition: served, relation: 'serving' };
-  const before = links.find((l) => l.transition !== null && l.text.startsWith('before that: '));
+  const before = links.find((l) => l.transition !== null && l.relation === 'before');
   return before && before.transition !== null ? { transition: before.transition, relation: 'before' } : null;
 }
 
