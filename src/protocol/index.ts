@@ -25,13 +25,15 @@
 export type { UvmscopeBridge, FileOpenResult, FileSaveRequest, MenuCommand, MenuCommandDetail } from './bridge';
 export { MENU_COMMANDS } from './bridge';
 export * from './views';
+export * from './predict';
 
 import type { ViewQuery, ViewResult } from './views';
 import type { CaptureComparisonView } from './views/capture';
 import type { ObjectRef } from './views';
+import type { GradeRequest, PredictAnswerRecord, PredictGrade, PredictQuestion } from './predict';
 
 /** Bumped on every incompatible change to the messages below. */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 /** Correlates a response with its request; chosen by the sender, unique per port. */
 export type RequestId = number;
@@ -147,7 +149,7 @@ export interface ExportTraceRequest {
   readonly id: RequestId;
 }
 
-export type EngineRequest = LoadRequest | StepRequest | SeekRequest | StateRequest | SetBreakpointsRequest | ViewRequest | LoadCaptureRequest | OpenSessionRequest | SaveSessionRequest | ExportTraceRequest;
+export type EngineRequest = LoadRequest | StepRequest | SeekRequest | StateRequest | SetBreakpointsRequest | ViewRequest | LoadCaptureRequest | OpenSessionRequest | SaveSessionRequest | ExportTraceRequest | GradeRequest;
 
 /** A bookmark on a step, named by the user. */
 export interface SessionBookmark {
@@ -162,10 +164,18 @@ export interface SessionNote {
   readonly text: string;
 }
 
+/** One stop of a tour: a step, its caption and, when the stop asks the learner to predict, the question. */
+export interface TourStopInfo {
+  readonly step: number;
+  readonly title: string;
+  readonly narration: string;
+  readonly ask?: PredictQuestion;
+}
+
 /** A guided tour: stops visited in list order, each with a caption. */
 export interface SessionTour {
   readonly title: string;
-  readonly stops: readonly { readonly step: number; readonly title: string; readonly narration: string }[];
+  readonly stops: readonly TourStopInfo[];
 }
 
 /** What a session holds besides the scenario and the digests (the session format's user state). */
@@ -176,6 +186,8 @@ export interface SessionUserState {
   readonly bookmarks: readonly SessionBookmark[];
   readonly notes: readonly SessionNote[];
   readonly tours: readonly SessionTour[];
+  /** The learner's graded predictions, in the order they were made (absent: none). */
+  readonly answers?: readonly PredictAnswerRecord[];
   /** The panel layout as the renderer serialised it (opaque data), and flat view settings. */
   readonly view: { readonly layout: { readonly [key: string]: unknown } | null; readonly settings: Readonly<Record<string, string | number | boolean>> };
 }
@@ -270,6 +282,8 @@ export interface OpInfo {
   readonly line: number;
   /** A `note` op's text, or a `bookmark` op's name. */
   readonly text?: string;
+  /** An `ask` op's question (its span resolved to steps of this run). */
+  readonly ask?: PredictQuestion;
 }
 
 export interface ProcessorInfo {
@@ -371,6 +385,8 @@ export interface OkResponse {
   readonly session?: OpenedSession;
   /** Set by `saveSession`: the session's text. */
   readonly sessionText?: string;
+  /** Set by `grade`. */
+  readonly grade?: PredictGrade;
   /** Set by `exportTrace`: the trace-event JSON text. */
   readonly traceText?: string;
   /** Why a `step` stopped, when it did not simply complete one step. */
