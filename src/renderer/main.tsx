@@ -6,7 +6,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { UvmscopeBridge } from '../protocol';
-import './i18n/index';
+import { i18nReady } from './i18n/index';
 import { App } from './app/App';
 import './styles/app.css';
 
@@ -18,10 +18,16 @@ declare global {
 }
 
 const root = document.getElementById('root');
+// the remembered language first (a translation is loaded on demand), so the first frame is in it; a failure to load
+// it has already been reported and leaves English
 if (root) {
-  createRoot(root).render(
-    <StrictMode>
-      <App />
-    </StrictMode>,
-  );
+  void i18nReady
+    .catch(() => undefined)
+    .then(() => {
+      createRoot(root).render(
+        <StrictMode>
+          <App />
+        </StrictMode>,
+      );
+    });
 }

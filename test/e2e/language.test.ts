@@ -19,14 +19,21 @@ afterAll(async () => {
 describe('the language choice', () => {
   it('switches to 简体中文, survives a reload, and switches back', async () => {
     const page = await openApp(session, { scenario: 'default' });
+    // the translation is a chunk of its own: an English UI has not asked for it, choosing Chinese does
+    const chunks: string[] = [];
+    page.on('request', (r) => {
+      if (/\/assets\/zh-CN-[^/]*\.js$/.test(r.url())) chunks.push(r.url());
+    });
     const open = page.locator('.file-buttons button').first();
     const note = page.locator('.narration-note');
     expect(await open.textContent()).toBe('Open…');
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     await expect.poll(() => note.textContent()).toMatch(/^cudaMallocManaged gave us/);
 
+    expect(chunks).toEqual([]);
     await page.selectOption('[data-testid="language"]', 'zh-CN');
     await expect.poll(() => open.textContent()).toBe('打开…');
+    expect(chunks).toHaveLength(1);
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
     await expect.poll(() => note.textContent()).toMatch(/^cudaMallocManaged 只给了我们 16 MiB/);
 

@@ -3,8 +3,18 @@
  * The narration panel's lookup as the app bundles it (import.meta.glob of assets/scenarios/i18n): a whole note, a note
  * the op list cut short with "…", a scenario's name and description, a tour stop; English and unknown text untouched.
  */
-import { expect, it } from 'vitest';
-import { translateNote, translateScenarioText, translateTourStop, translateTourTitle } from '../../src/renderer/i18n/narration';
+import { beforeAll, expect, it } from 'vitest';
+import { loadNarration, translateNote, translateScenarioText, translateTourStop, translateTourTitle } from '../../src/renderer/i18n/narration';
+
+beforeAll(() => loadNarration('zh-CN'));
+
+it('answers the text as written until a language is loaded', async () => {
+  // a second instance of the module (vite keys modules by their query), with nothing loaded yet
+  const fresh = (await import(/* @vite-ignore */ `${'../../src/renderer/i18n/narration'}?fresh`)) as typeof import('../../src/renderer/i18n/narration');
+  expect(fresh.translateTourTitle('maquire: how GAIA drops the GPU copies the CPU made stale', 'zh-CN')).toBe('maquire: how GAIA drops the GPU copies the CPU made stale');
+  await fresh.loadNarration('zh-CN');
+  expect(fresh.translateTourTitle('maquire: how GAIA drops the GPU copies the CPU made stale', 'zh-CN')).toMatch(/^maquire：GAIA/);
+});
 
 it('translates a built-in note, whole or cut short, and leaves others alone', () => {
   const cut = translateNote('Second pass, same order. Block 0 is in CPU memory now, so it faults and needs a chunk,…', 'zh-CN');

@@ -177,7 +177,7 @@ function useEntries(ctx: CommandContext): Entry[] {
         label: t('palette.language', { language: name }),
         keywords: ['language', '语言', code],
         current: currentLanguage() === code,
-        run: () => setLanguage(code),
+        run: () => void setLanguage(code),
       }),
     ),
     ...PANELS.map(

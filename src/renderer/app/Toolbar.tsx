@@ -79,7 +79,7 @@ function LanguageSelect() {
       aria-label={t('toolbar.language')}
       value={i18n.language}
       onChange={(e) => {
-        if (isLanguage(e.target.value)) setLanguage(e.target.value);
+        if (isLanguage(e.target.value)) void setLanguage(e.target.value);
       }}
     >
       {Object.entries(LANGUAGES).map(([code, name]) => (

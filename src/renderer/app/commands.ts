@@ -74,7 +74,7 @@ export async function runCommand(command: MenuCommand, ctx: CommandContext, deta
         if (isThemeName(detail.theme)) setTheme(detail.theme);
         break;
       case 'view.language':
-        if (isLanguage(detail.language)) setLanguage(detail.language);
+        if (isLanguage(detail.language)) void setLanguage(detail.language);
         break;
       case 'debug.playPause':
         usePlayer.getState().toggle();

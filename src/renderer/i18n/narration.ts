@@ -21,20 +21,44 @@ import {
   type TourTranslation,
 } from './narration-table';
 
-const files = import.meta.glob('../../../assets/scenarios/i18n/*/*.yaml', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
+/**
+ * The translation files, each a chunk loaded with its language (loadNarration): a UI in English never loads them.
+ * Until a language is loaded its lookups answer the text as written.
+ */
+const noteFiles = import.meta.glob('../../../assets/scenarios/i18n/*/*.yaml', { query: '?raw', import: 'default' }) as Record<string, () => Promise<string>>;
+const tourFiles = import.meta.glob('../../../assets/scenarios/i18n/*/tours/*.yaml', { query: '?raw', import: 'default' }) as Record<string, () => Promise<string>>;
 
-/** Every translation file: language → scenario file (`default.yaml`) → entries. */
-export const NOTE_TRANSLATIONS: ReadonlyMap<string, ReadonlyMap<string, NoteTranslation[]>> = (() => {
-  const out = new Map<string, Map<string, NoteTranslation[]>>();
-  for (const [path, source] of Object.entries(files)) {
+/** language → scenario file (`default.yaml`) → its raw translation file, for the loaded languages. */
+const loadedNotes = new Map<string, Map<string, string>>();
+/** language → every translated tour, for the loaded languages. */
+const TOURS = new Map<string, TourTranslation[]>();
+
+/** Every translation file of `language` as path → loader; `depth` 2 for scenario files, 3 for tours. */
+function filesOf(all: Record<string, () => Promise<string>>, language: string, depth: number): [string, () => Promise<string>][] {
+  return Object.entries(all).filter(([path]) => {
     const parts = path.split('/');
-    const file = parts[parts.length - 1]!;
-    const language = parts[parts.length - 2]!;
-    if (!out.has(language)) out.set(language, new Map());
-    out.get(language)!.set(file, parseNoteTranslations(source));
-  }
+    return parts[parts.length - depth] === language;
+  });
+}
+
+/** Load `language`'s narration, scenario texts and tours (once; English needs nothing). */
+export async function loadNarration(language: string): Promise<void> {
+  if (language === 'en' || loadedNotes.has(language)) return;
+  const [notes, tours] = await Promise.all([
+    Promise.all(filesOf(noteFiles, language, 2).map(async ([path, load]) => [path.split('/').pop()!, await load()] as const)),
+    Promise.all(filesOf(tourFiles, language, 3).map(([, load]) => load())),
+  ]);
+  TOURS.set(language, tours.flatMap((source) => parseTourTranslations(source)));
+  tables.delete(language);
+  loadedNotes.set(language, new Map(notes));
+}
+
+/** The loaded translation files of `language`: scenario file → entries (empty until loadNarration). */
+export function noteTranslations(language: string): ReadonlyMap<string, NoteTranslation[]> {
+  const out = new Map<string, NoteTranslation[]>();
+  for (const [file, source] of loadedNotes.get(language) ?? []) out.set(file, parseNoteTranslations(source));
   return out;
-})();
+}
 
 const tables = new Map<string, Map<string, string>>();
 
@@ -43,7 +67,7 @@ function table(language: string): Map<string, string> {
   let map = tables.get(language);
   if (map) return map;
   map = new Map();
-  for (const [file, entries] of NOTE_TRANSLATIONS.get(language) ?? []) {
+  for (const [file, entries] of noteTranslations(language)) {
     const source = BUILTIN_SCENARIOS.find((b) => b.file === file)?.source;
     if (source === undefined) continue;
     noteTable(scenarioNotes(source), entries, map);
@@ -74,19 +98,6 @@ export function translateNote(note: string, language: string): string {
   return note;
 }
 
-const tourFiles = import.meta.glob('../../../assets/scenarios/i18n/*/tours/*.yaml', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
-
-/** language → every translated tour. */
-const TOURS: ReadonlyMap<string, TourTranslation[]> = (() => {
-  const out = new Map<string, TourTranslation[]>();
-  for (const [path, source] of Object.entries(tourFiles)) {
-    const parts = path.split('/');
-    const language = parts[parts.length - 3]!;
-    out.set(language, [...(out.get(language) ?? []), ...parseTourTranslations(source)]);
-  }
-  return out;
-})();
-
 /** A tour's title in `language`, or as written. */
 export function translateTourTitle(title: string, language: string): string {
   return (TOURS.get(language) ?? []).find((t) => t.en === title)?.title || title;
@@ -101,6 +112,6 @@ export function translateTourStop(tourTitle: string, index: number, stop: { read
  *  file name (`default.yaml`); the English must still be what the translation translates. */
 export function translateScenarioText(file: string | null | undefined, field: 'name' | 'description', english: string, language: string): string {
   if (language === 'en' || !file) return english;
-  const source = Object.entries(files).find(([path]) => path.endsWith(`/${language}/${file}`))?.[1];
+  const source = loadedNotes.get(language)?.get(file);
   return source === undefined ? english : translateText(parseScenarioTexts(source)[field], english);
 }
