@@ -33,6 +33,7 @@ import { answerView } from './views/index';
 import { compareCapture, prepareCapture } from './views/capture';
 import { transitionInfo } from './transition-info';
 import { openSessionText, saveSessionText } from './session';
+import { gradeRequest } from './predict';
 
 /** The state view lists at most this many of the cursor step's transitions. */
 const STATE_TRANSITIONS = 200;
@@ -82,6 +83,10 @@ export class EngineService {
       }
       case 'exportTrace':
         return { ...this.ok(request.id, run), traceText: JSON.stringify(toChromeTrace(run)) };
+      case 'grade': {
+        const graded = gradeRequest(run, request);
+        return graded.ok ? { ...this.ok(request.id, run, false), grade: graded.grade } : { type: 'error', id: request.id, diagnostics: graded.diagnostics };
+      }
       default: {
         const unknown: { type: string; id: number } = request;
         return this.fail(unknown.id, `unknown request type ${JSON.stringify(unknown.type)}`);

@@ -7,7 +7,8 @@
  *   - `moves`: which pages become resident on which processor (a page newly resident on the CPU or a GPU);
  *   - `tags`: which page-cache tags clear on which pages of a file (`dirty`, `cpuDirty`, `writeback`);
  *   - `invalidations`: which copies are dropped: a page no longer resident on a processor it was resident on
- *     (a GPU copy invalidated, a CPU copy freed), or, for a file page, its GPU copy in GAIA's page cache dropped
+ *     (a GPU copy invalidated, a CPU copy freed), a page newly marked evicted from a GPU (dropped by an eviction,
+ *     even one that came and went within the span), or, for a file page, its GPU copy in GAIA's page cache dropped
  *     (`onGpu` cleared; `target` is then the GPU's processor id, 1 when the page cache does not say which).
  * An answer and the truth are lists of marks: a page of a region with a target (a processor id, or a tag name).
  */

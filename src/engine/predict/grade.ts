@@ -1,0 +1,131 @@
+/**
+ * Grading a predict answer: the answer's marks and the truth's compared as sets (a mark given twice counts once),
+ * sorted into right (in both), missed (truth only) and wrong (answer only).
+ *
+ * A mark is packed into one number (region, page, target) so a million of them sort and merge in tens of
+ * milliseconds; the lists a grade carries hold at most MAX_GRADE_LIST marks each, the counts are the whole.
+ */
+
+import type { Run } from '../run/run';
+import { checkQuestion, predictTruth } from './truth';
+import { MAX_ANSWER_MARKS, MAX_GRADE_LIST, PREDICT_TAGS, PredictError, type PredictGrade, type PredictMark, type PredictQuestion, type PredictTag } from './types';
+
+/** Targets a packed mark has room for: processor ids 0..31, or a tag's index. */
+const TARGETS = 32;
+const PAGES = 2 ** 32;
+/** Regions a packed mark has room for: region × PAGES × TARGETS stays below 2^53. */
+const MAX_REGION = 2 ** 16 - 1;
+
+function isTag(v: unknown): v is PredictTag {
+  return (PREDICT_TAGS as readonly unknown[]).includes(v);
+}
+
+/**
+ * Throws a located PredictError unless every mark has the shape the question's kind asks for: a region and a page
+ * (whole numbers ≥ 0) and a target (a processor id for moves and invalidations, a tag name for tags). With a run,
+ * the region and page must exist and the processor too.
+ */
+export function checkMarks(question: PredictQuestion, marks: unknown, at = 'answer', run?: Run): asserts marks is PredictMark[] {
+  if (!Array.isArray(marks)) throw new PredictError(at, 'expected a list of marks {region, page, target}');
+  if (marks.length > MAX_ANSWER_MARKS) throw new PredictError(at, `${marks.length} marks; at most ${MAX_ANSWER_MARKS.toLocaleString('en-US')}`);
+  const regions = run?.ctx.m.regions;
+  const procs = run?.ctx.m.procs ?? TARGETS;
+  const tags = question.kind === 'tags';
+  for (let i = 0; i < marks.length; i++) {
+    const m: unknown = marks[i];
+    const where = `${at}[${i}]`;
+    if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new PredictError(where, 'expected a mark {region, page, target}');
+    const { region, page, target } = m as Record<string, unknown>;
+    if (typeof region !== 'number' || !Number.isInteger(region) || region < 0 || region > MAX_REGION) throw new PredictError(`${where}.region`, `expected a region's index, got ${JSON.stringify(region) ?? 'undefined'}`);
+    if (typeof page !== 'number' || !Number.isInteger(page) || page < 0 || page >= PAGES) throw new PredictError(`${where}.page`, `expected a page index (a whole number ≥ 0), got ${JSON.stringify(page) ?? 'undefined'}`);
+    if (regions) {
+      const r = regions[region];
+      if (!r) throw new PredictError(`${where}.region`, `no region ${region} (regions 0..${regions.length - 1})`);
+      if (page >= r.pages) throw new PredictError(`${where}.page`, `page ${page} is past the end of region "${r.name}" (${r.pages} pages)`);
+    }
+    if (tags) {
+      if (!isTag(target)) throw new PredictError(`${where}.target`, `expected a tag (${PREDICT_TAGS.join(', ')}), got ${JSON.stringify(target) ?? 'undefined'}`);
+    } else if (typeof target !== 'number' || !Number.isInteger(target) || target < 0 || target >= procs) {
+      throw new PredictError(`${where}.target`, `expected a processor id (0 = cpu${run ? `, 1..${procs - 1} the GPUs` : ''}), got ${JSON.stringify(target) ?? 'undefined'}`);
+    }
+  }
+}
+
+function pack(m: PredictMark): number {
+  const t = typeof m.target === 'number' ? m.target : PREDICT_TAGS.indexOf(m.target);
+  return (m.region * PAGES + m.page) * TARGETS + t;
+}
+
+function unpack(key: number, tags: boolean): PredictMark {
+  const t = key % TARGETS;
+  const rp = (key - t) / TARGETS;
+  const page = rp % PAGES;
+  return { region: (rp - page) / PAGES, page, target: tags ? PREDICT_TAGS[t] : t };
+}
+
+/** The marks packed, sorted and each once. */
+function keys(marks: readonly PredictMark[]): Float64Array {
+  const k = new Float64Array(marks.length);
+  for (let i = 0; i < marks.length; i++) k[i] = pack(marks[i]);
+  k.sort();
+  let n = 0;
+  for (let i = 0; i < k.length; i++) if (i === 0 || k[i] !== k[i - 1]) k[n++] = k[i];
+  return k.subarray(0, n);
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+/** One line for people: `5 of 6 pages right; 1 missed, 2 wrong`. */
+export function gradeSummary(counts: { correct: number; missed: number; wrong: number }): string {
+  const { correct, missed, wrong } = counts;
+  const truth = correct + missed;
+  if (truth === 0 && wrong === 0) return 'Right: nothing happens here';
+  if (truth === 0) return `Nothing happens here; ${plural(wrong, 'mark')} wrong`;
+  const head = `${correct.toLocaleString('en-US')} of ${plural(truth, 'page')} right`;
+  if (missed === 0 && wrong === 0) return `${head}: all of them`;
+  const tail = [missed ? `${missed.toLocaleString('en-US')} missed` : '', wrong ? `${wrong.toLocaleString('en-US')} wrong` : ''].filter(Boolean).join(', ');
+  return `${head}; ${tail}`;
+}
+
+/**
+ * Sorts the answer's marks against the truth's. Throws a located PredictError for a mark of the wrong shape (no run
+ * here: checkMarks with the run says whether a region or page exists).
+ */
+export function gradePrediction(question: PredictQuestion, answer: readonly PredictMark[], truth: readonly PredictMark[]): PredictGrade {
+  checkMarks(question, answer);
+  const tags = question.kind === 'tags';
+  const a = keys(answer);
+  const t = keys(truth);
+  const correct: PredictMark[] = [];
+  const missed: PredictMark[] = [];
+  const wrong: PredictMark[] = [];
+  const counts = { correct: 0, missed: 0, wrong: 0 };
+  const add = (list: PredictMark[], key: number, which: 'correct' | 'missed' | 'wrong') => {
+    counts[which]++;
+    if (list.length < MAX_GRADE_LIST) list.push(unpack(key, tags));
+  };
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < t.length) {
+    if (j >= t.length || (i < a.length && a[i] < t[j])) add(wrong, a[i++], 'wrong');
+    else if (i >= a.length || t[j] < a[i]) add(missed, t[j++], 'missed');
+    else {
+      add(correct, a[i], 'correct');
+      i++;
+      j++;
+    }
+  }
+  return { question: copyQuestion(question), correct, missed, wrong, summary: gradeSummary(counts), counts };
+}
+
+/** The question with only its own fields (a request's object may carry more). */
+export function copyQuestion(q: PredictQuestion): PredictQuestion {
+  return { kind: q.kind, from: q.from, through: q.through, ...(q.prompt !== undefined ? { prompt: q.prompt } : {}) };
+}
+
+/** Checks the question and the answer against the run, computes the truth and grades; the cursor stays. */
+export function gradeInRun(run: Run, question: unknown, answer: unknown): PredictGrade {
+  checkQuestion(run, question);
+  checkMarks(question, answer, 'answer', run);
+  return gradePrediction(question, answer, predictTruth(run, question));
+}
