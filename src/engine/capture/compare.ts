@@ -25,6 +25,8 @@ import { summarizeCapture, type CaptureCounters } from './summary';
 import type { Capture, CaptureHeader } from './types';
 
 const CHUNK = 2 * 1024 * 1024;
+/** tools/uvm-capture/uvm_capture.cu Runner::run: `touchPages<<<blocks, 256>>>`. */
+export const CAPTURE_THREADS_PER_BLOCK = 256;
 
 export type CounterClass = 'exact' | 'timing' | 'time';
 
@@ -122,6 +124,9 @@ export function scenarioAsCaptured(s: Scenario, h: CaptureHeader): { scenario: S
   const link = s.machine.link.kind === linkKind ? s.machine.link : LINK_PRESETS[linkKind];
   if (link !== s.machine.link) changes.push(`machine.link ${s.machine.link.kind} → ${linkKind} (the capture's link)`);
 
+  // tools/uvm-capture launches every kernel as touchPages<<<ceil(n / 256), 256>>>: one thread per page touch
+  const launch = { threadsPerBlock: CAPTURE_THREADS_PER_BLOCK, multiprocessors: h.machine.multiprocessors > 0 ? h.machine.multiprocessors : 132, threadsPerMultiprocessor: 2048 };
+  if (s.steps.some((st) => st.op === 'gpu.kernel')) changes.push(`gpu.kernel launched as the capture tool does: one thread per page, ${CAPTURE_THREADS_PER_BLOCK} a block, on ${launch.multiprocessors} SMs`);
   const skipped = new Map(h.skipped.map((k) => [k.step, k]));
   let dropped = 0;
   const steps: StepSpec[] = s.steps.map((step, i) => {
@@ -130,7 +135,7 @@ export function scenarioAsCaptured(s: Scenario, h: CaptureHeader): { scenario: S
       dropped++;
       return { op: 'note', text: `not run by the capture: ${k.why}`, loc: step.loc };
     }
-    if (step.op === 'gpu.kernel' && step.faultWindowPages !== DEFAULT_FAULT_WINDOW_PAGES) return { ...step, faultWindowPages: DEFAULT_FAULT_WINDOW_PAGES };
+    if (step.op === 'gpu.kernel') return { ...step, faultWindowPages: DEFAULT_FAULT_WINDOW_PAGES, launch };
     return step;
   });
   if (dropped > 0) changes.push(`${dropped} step${dropped === 1 ? '' : 's'} the capture could not run left out (${[...skipped.values()].filter((k) => k.op !== 'note' && k.op !== 'bookmark').map((k) => `${k.step} ${k.op}`).join(', ')})`);

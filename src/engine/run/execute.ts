@@ -93,7 +93,7 @@ function runOp(c: Ctx, p: Platform, op: StepSpec, i: number): number {
         if (kind === 'file' && (!c.gaia || c.gaia.sharedGpu(a.region) === 0))
           fail(op, i, `gpu.kernel reads file region "${c.scenario.regions[a.region].name}" before it is shared with the GPU (gaia.map it first)`);
       }
-      let n = uvm.length ? runGpuKernel(c, op.gpu, uvm, op.faultWindowPages) : 0;
+      let n = uvm.length ? runGpuKernel(c, op.gpu, uvm, op.faultWindowPages, op.launch) : 0;
       for (const a of op.accesses) {
         if (kindOf(a.region) === 'file') c.gaia!.noteGpuWrites(a);
         if (kindOf(a.region) === 'device') n += a.pages.length;

@@ -28,6 +28,17 @@ export interface GpuSpec {
   faultWindowPages: number;
 }
 
+/**
+ * A kernel launched as one thread per page touch (tools/uvm-capture's `touchPages<<<n / 256, 256>>>`): its faults
+ * arrive warp by warp from every multiprocessor at once (uvm/gpufault.ts runGridKernel) instead of through
+ * `faultWindowPages`, the grid-stride window.
+ */
+export interface KernelLaunch {
+  threadsPerBlock: number;
+  multiprocessors: number;
+  threadsPerMultiprocessor: number;
+}
+
 /** Cost of one copy direction: time = latencyNs + bytes / bytesPerNs. */
 export interface CopyCost {
   latencyNs: number;
@@ -142,7 +153,8 @@ export type Advice =
   | 'unset-accessed-by';
 
 export type StepSpec =
-  | { op: 'gpu.kernel'; gpu: ProcId; accesses: AccessSpec[]; faultWindowPages: number; loc: SourceLoc }
+  /** `launch`: a one-thread-per-page grid's shape, set by capture/compare.ts scenarioAsCaptured (not a YAML field). */
+  | { op: 'gpu.kernel'; gpu: ProcId; accesses: AccessSpec[]; faultWindowPages: number; launch?: KernelLaunch; loc: SourceLoc }
   /** `process` 2 is the second process of `uvm.open`, touching its own copy of a managed region. */
   | { op: 'cpu.read' | 'cpu.write'; access: AccessSpec; process: number; loc: SourceLoc }
   /** A second process opens /dev/nvidia-uvm and maps the managed regions at the same addresses. */

@@ -51,6 +51,10 @@ export class Ctx {
   nextBatchId(): number {
     return this.faultBatchId++;
   }
+  /** The id the next fault batch will get. */
+  peekBatchId(): number {
+    return this.faultBatchId;
+  }
 
   /** Simulated time of one copy record (research/numbers.md: time = latency + bytes / bandwidth). */
   copyNs(src: number, dst: number, bytes: number): number {
