@@ -1,7 +1,8 @@
 /**
  * File → Export in real Chromium (the web build): a view as PNG (the PNG signature, the canvas's size), as SVG (it
  * parses, with rectangles and text), the whole run as a Chrome trace (it parses, with copies, fault batches and named
- * tracks), and steps as frames (an HTML slideshow with one PNG per step); the cursor comes back after the frames.
+ * tracks), steps as frames (an HTML slideshow with one PNG per step) and as a video (read back with mediabunny: its
+ * frames, their duration and size); the cursor comes back after the frames.
  */
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -32,13 +33,14 @@ afterAll(async () => {
 });
 
 /** Open File → Export with Ctrl+E, choose what and which view, export, and read the download. */
-async function exportFile(kind: 'png' | 'svg' | 'trace' | 'frames', view?: string, count?: number): Promise<{ name: string; bytes: Buffer }> {
+async function exportFile(kind: 'png' | 'svg' | 'trace' | 'frames' | 'video', view?: string, count?: number, hold?: number): Promise<{ name: string; bytes: Buffer }> {
   await page.click('.status-bar');
   await page.keyboard.press('Control+E');
   await page.waitForSelector('[data-testid="export-dialog"]');
   await page.check(`[data-testid="export-kind-${kind}"]`);
   if (view) await page.selectOption('[data-testid="export-view"]', view);
   if (count !== undefined) await page.fill('[data-testid="export-count"]', String(count));
+  if (hold !== undefined) await page.fill('[data-testid="export-hold"]', String(hold));
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/export-dialog-${kind}.png` });
   const download = page.waitForEvent('download', { timeout: 60_000 });
   await page.click('[data-testid="export-go"]');
@@ -186,6 +188,24 @@ describe('File → Export', () => {
     await page.waitForFunction((s) => document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith(`step ${s} `), before);
     if (SHOTS) (await import('node:fs')).writeFileSync(`${SHOTS}/export-frames.html`, bytes);
   });
+
+  it('exports 3 steps of the memory map as a video: 3 frames of 0.5 s, the canvas size plus the caption band', async () => {
+    const before = await cursorStep(page);
+    const { name, bytes } = await exportFile('video', 'memoryMap', 3, 0.5);
+    expect(name).toMatch(new RegExp(`^default-memoryMap-steps${before}-${before + 2}\\.(mp4|webm)$`));
+    const { Input, BufferSource, ALL_FORMATS } = await import('mediabunny');
+    const input = new Input({ source: new BufferSource(bytes), formats: ALL_FORMATS });
+    expect(await input.getMimeType()).toMatch(name.endsWith('.mp4') ? /^video\/mp4/ : /^video\/webm/);
+    const track = (await input.getPrimaryVideoTrack())!;
+    expect(track).not.toBeNull();
+    expect(await track.computeDuration()).toBeCloseTo(1.5, 2);
+    expect((await track.computePacketStats()).packetCount).toBe(3);
+    const canvas = await page.$eval('[data-testid="memory-map-canvas"]', (c) => ({ width: (c as HTMLCanvasElement).width, height: (c as HTMLCanvasElement).height }));
+    expect(track.codedWidth).toBe(2 * Math.round(canvas.width / 2));
+    expect(track.codedHeight).toBe(2 * Math.round((canvas.height + 30) / 2));
+    await page.waitForFunction((s) => document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith(`step ${s} `), before);
+    if (SHOTS) (await import('node:fs')).writeFileSync(`${SHOTS}/${name}`, bytes);
+  }, 60_000);
 
   it('captures each frame once the step animation has finished: a frame equals the PNG of its step', async () => {
     // step 60 of the default scenario changes 16 pages: the map animates them for a moment

@@ -1,12 +1,12 @@
 /**
  * File → Export… (Ctrl+E, the palette): a view as PNG or SVG, the whole run as a Chrome trace for Perfetto, or
- * steps as frames (an HTML slideshow). The view is the dock's active panel when it is one that can be exported.
+ * steps as frames (an HTML slideshow) or as a video (MP4 or WebM, where the platform can encode one). The view is the dock's active panel when it is one that can be exported.
  * Enter exports, Escape cancels; what went wrong is said in the dialog, which stays open.
  */
-import { useId, useMemo, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useId, useMemo, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useDebugger } from '../state/store';
-import { exportFrames, exportPng, exportSvg, exportTrace, type ExportKind } from '../export/actions';
+import { canExportVideo, exportFrames, exportPng, exportSvg, exportTrace, exportVideo, type ExportKind } from '../export/actions';
 import { exportable, exportableIds, isExportPanel, type ExportPanelId } from '../export/registry';
 import { canSvg, NoCanvas } from '../export/render';
 import { frameSteps } from '../export/names';
@@ -14,7 +14,9 @@ import { layoutRef } from './layout-ref';
 import { closeOverlay } from './overlays';
 import './export.css';
 
-const KINDS: readonly ExportKind[] = ['png', 'svg', 'trace', 'frames'];
+const KINDS: readonly ExportKind[] = ['png', 'svg', 'trace', 'frames', 'video'];
+/** Seconds each step of a video is held: the default, and the range offered. */
+const HOLD = { initial: 0.5, min: 0.1, max: 5 };
 
 function initialView(available: readonly ExportPanelId[]): ExportPanelId | null {
   const active = layoutRef.api?.activePanel?.id;
@@ -31,15 +33,35 @@ export function ExportDialog() {
   const [view, setView] = useState<ExportPanelId | null>(() => initialView(available));
   const [kind, setKind] = useState<ExportKind>(available.length ? 'png' : 'trace');
   const [count, setCount] = useState(10);
+  const [hold, setHold] = useState(HOLD.initial);
+  // whether the platform can encode a video of the chosen view (null while asking)
+  const [video, setVideo] = useState<boolean | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const id = useId();
 
+  useEffect(() => {
+    let live = true;
+    setVideo(null);
+    if (view) {
+      void canExportVideo(view)
+        .catch(() => false)
+        .then((ok) => {
+          if (live) setVideo(ok);
+        });
+    }
+    return () => {
+      live = false;
+    };
+  }, [view]);
+
   const needsView = kind !== 'trace';
+  const steppable = kind === 'frames' || kind === 'video';
   const chosen = view ? exportable(view) : null;
   const svgMissing = kind === 'svg' && chosen !== null && !canSvg(chosen);
   const steps = run ? frameSteps(cursor, count, run.totalSteps) : [];
-  const disabled = busy !== null || !run || (needsView && !view) || svgMissing;
+  const videoMissing = kind === 'video' && video === false;
+  const disabled = busy !== null || !run || (needsView && !view) || svgMissing || (kind === 'video' && video !== true);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -51,6 +73,7 @@ export function ExportDialog() {
       if (kind === 'trace') saved = await exportTrace();
       else if (kind === 'png') saved = await exportPng(view!);
       else if (kind === 'svg') saved = await exportSvg(view!);
+      else if (kind === 'video') saved = await exportVideo(view!, count, hold, (done, total) => setBusy(t('frames.progress', { done, total })));
       else saved = await exportFrames(view!, count, (done, total) => setBusy(t('frames.progress', { done, total })));
       setBusy(null);
       if (saved !== null) closeOverlay(true);
@@ -99,14 +122,31 @@ export function ExportDialog() {
             )}
           </div>
         )}
-        {kind === 'frames' && (
+        {steppable && (
           <div className="export-row">
             <label htmlFor={`${id}-count`}>{t('frames.count')}</label>
             <input id={`${id}-count`} type="number" min={1} max={60} value={count} onChange={(e) => setCount(Math.max(1, Math.min(60, Number(e.target.value) || 1)))} data-testid="export-count" />
             {steps.length > 0 && <span className="export-hint">{t('frames.range', { from: steps[0], to: steps[steps.length - 1] })}</span>}
           </div>
         )}
+        {kind === 'video' && (
+          <div className="export-row">
+            <label htmlFor={`${id}-hold`}>{t('video.hold')}</label>
+            <input
+              id={`${id}-hold`}
+              type="number"
+              min={HOLD.min}
+              max={HOLD.max}
+              step={0.1}
+              value={hold}
+              onChange={(e) => setHold(Math.max(HOLD.min, Math.min(HOLD.max, Number(e.target.value) || HOLD.initial)))}
+              data-testid="export-hold"
+            />
+            <span className="export-hint">{t('video.length', { seconds: (steps.length * hold).toFixed(1) })}</span>
+          </div>
+        )}
         {svgMissing && <p className="export-error">{t('kind.svgNone')}</p>}
+        {videoMissing && <p className="export-error">{t('kind.videoNone')}</p>}
         {error && (
           <p className="export-error" role="alert" data-testid="export-error">
             {error}

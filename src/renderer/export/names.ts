@@ -19,6 +19,10 @@ export function framesFileName(stem: string, view: string, from: number, to: num
   return `${stem}-${view}-steps${from}-${to}.html`;
 }
 
+export function videoFileName(stem: string, view: string, from: number, to: number, ext: 'mp4' | 'webm'): string {
+  return `${stem}-${view}-steps${from}-${to}.${ext}`;
+}
+
 /** How many frames: 1 to 60, and never past the run's last step. */
 export function frameSteps(cursor: number, count: number, totalSteps: number): number[] {
   const n = Math.max(1, Math.min(60, Math.floor(count) || 1));

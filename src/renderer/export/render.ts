@@ -41,7 +41,7 @@ async function rasterise(view: Exportable): Promise<HTMLCanvasElement> {
 }
 
 /** The canvas as shown (its bitmap is already at the device pixel ratio), or the SVG view drawn onto one. */
-async function canvasOf(view: Exportable): Promise<HTMLCanvasElement> {
+export async function canvasOf(view: Exportable): Promise<HTMLCanvasElement> {
   const canvas = view.canvas();
   if (canvas) {
     if (canvas.width < 1 || canvas.height < 1) throw new NoCanvas();

@@ -2,7 +2,7 @@
 export const exportNs = {
   title: 'Export',
   /** The palette's entry. */
-  palette: 'Export… (PNG, SVG, trace for Perfetto, steps as frames)',
+  palette: 'Export… (PNG, SVG, trace for Perfetto, steps as frames or video)',
   what: 'What to export',
   view: 'View',
   noViews: 'Open the memory map, the timeline, the PMM, the page tree or the page cache to export a view.',
@@ -16,11 +16,18 @@ export const exportNs = {
     traceHint: 'Chrome trace-event JSON: open it in ui.perfetto.dev or chrome://tracing.',
     frames: 'Steps as frames',
     framesHint: 'A slideshow (one HTML file) of this view at each step from the cursor on; arrow keys step through it.',
+    video: 'Steps as a video',
+    videoHint: 'This view at each step from the cursor on, as an MP4 (or WebM) clip with the step under each frame: for slides.',
+    videoNone: 'This platform cannot encode a video here: export the steps as frames instead.',
   },
   frames: {
     count: 'Steps',
     range: 'Steps {{from}} to {{to}}',
     progress: 'Frame {{done}} of {{total}}…',
+  },
+  video: {
+    hold: 'Seconds per step',
+    length: '{{seconds}} s of video',
   },
   export: 'Export',
   cancel: 'Cancel',
@@ -40,5 +47,7 @@ export const exportNs = {
     svg: 'SVG drawing',
     trace: 'Chrome trace-event JSON',
     html: 'HTML slideshow',
+    mp4: 'MP4 video',
+    webm: 'WebM video',
   },
 } as const;

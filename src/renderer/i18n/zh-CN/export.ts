@@ -4,7 +4,7 @@ import type { Catalogue } from '../catalogue';
 /** 文件 → 导出…：对话框、选项、幻灯片文件里的文字，以及出错提示。 */
 export const exportNs = {
   title: '导出',
-  palette: '导出…（PNG、SVG、Perfetto 跟踪、逐步帧）',
+  palette: '导出…（PNG、SVG、Perfetto 跟踪、逐步帧或视频）',
   what: '导出内容',
   view: '视图',
   noViews: '打开内存映射图、时间线、PMM、页表树或页缓存面板，才能导出视图。',
@@ -18,11 +18,18 @@ export const exportNs = {
     traceHint: 'Chrome trace-event JSON：可在 ui.perfetto.dev 或 chrome://tracing 中打开。',
     frames: '逐步导出为帧',
     framesHint: '一份幻灯片（单个 HTML 文件），包含从光标起每一步的此视图；用方向键逐步浏览。',
+    video: '逐步导出为视频',
+    videoHint: '从光标起每一步的此视图，做成 MP4（或 WebM）短片，每帧下方标注步号：用于幻灯片。',
+    videoNone: '此平台无法在这里编码视频：请改为逐步导出为帧。',
   },
   frames: {
     count: '步数',
     range: '第 {{from}} 到 {{to}} 步',
     progress: '第 {{done}} / {{total}} 帧…',
+  },
+  video: {
+    hold: '每步秒数',
+    length: '视频共 {{seconds}} 秒',
   },
   export: '导出',
   cancel: '取消',
@@ -42,5 +49,7 @@ export const exportNs = {
     svg: 'SVG 矢量图',
     trace: 'Chrome trace-event JSON',
     html: 'HTML 幻灯片',
+    mp4: 'MP4 视频',
+    webm: 'WebM 视频',
   },
 } as const satisfies Catalogue<typeof en>;
