@@ -122,6 +122,8 @@ describe('File → Export', () => {
     // the regions' names are text, not pixels
     const regions = await page.$eval('[data-testid="memory-map-canvas"]', (c) => JSON.parse((c as HTMLCanvasElement).dataset.geometry ?? '{}').regions.map((r: { name: string }) => r.name));
     for (const r of regions) expect(mmSvg.textContent).toContain(r);
+    // elements drawn untransformed carry no identity transform
+    expect(mm.bytes.toString('utf8')).not.toContain('matrix(1 0 0 1 0 0)');
     if (SHOTS) (await import('node:fs')).writeFileSync(`${SHOTS}/export-memoryMap.svg`, mm.bytes);
 
     const tl = await exportFile('svg', 'timeline');

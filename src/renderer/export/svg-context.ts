@@ -19,11 +19,25 @@ interface Internals {
   __currentElement: Element;
   __closestGroupOrSvg(): Element;
   __createElement(name: string, properties: Record<string, string | number>, resetFill: boolean): Element;
-  __applyTransformation(element: Element): void;
+  __applyTransformation(element: Element, matrix?: DOMMatrix): void;
+  getTransform(): DOMMatrix;
   __applyStyleToCurrentElement(action: 'fill' | 'stroke'): void;
 }
 
 export class SvgContext extends Context {
+  /**
+   * svgcanvas writes `transform="matrix(1 0 0 1 0 0)"` on every element, though most panels draw untransformed: an
+   * element drawn with the identity gets no transform attribute (the same picture, a smaller and cleaner file).
+   */
+  __applyTransformation(element: Element, matrix?: DOMMatrix): void {
+    const { a, b, c, d, e, f } = matrix ?? (this as unknown as Internals).getTransform();
+    if (a === 1 && b === 0 && c === 0 && d === 1 && e === 0 && f === 0) {
+      element.removeAttribute('transform');
+      return;
+    }
+    element.setAttribute('transform', `matrix(${a} ${b} ${c} ${d} ${e} ${f})`);
+  }
+
   /**
    * A canvas clips what is drawn after the clip; svgcanvas clips the whole group the path is in, what was drawn
    * before it included (the timeline's background lost its gutter). The path goes into a fresh group first.
