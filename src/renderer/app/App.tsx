@@ -20,6 +20,7 @@ import { Overlays, openOverlay } from './overlays';
 import { usePlayer } from '../state/player';
 import { PresentationCaption, usePresentationLayout } from './Presentation';
 import { initTheme } from '../theme/theme';
+import { PredictBar } from './PredictBar';
 
 // the remembered theme, before any panel draws
 initTheme();
@@ -143,6 +144,7 @@ export function App() {
       <Layout />
       {presentation && <PresentationCaption />}
       <SessionUi />
+      <PredictBar />
       <StatusBar />
       <LoadOverlay />
       <Overlays ctx={commandContext} />

@@ -17,7 +17,8 @@ export type KeyCommand =
   | { readonly kind: 'goToStep' }
   | { readonly kind: 'palette' }
   | { readonly kind: 'tour'; readonly direction: 'forward' | 'backward' }
-  | { readonly kind: 'bookmark' };
+  | { readonly kind: 'bookmark' }
+  | { readonly kind: 'predict' };
 
 export interface KeyBinding {
   /** `event.key`; a letter is matched in either case. */
@@ -56,6 +57,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { key: 'n', command: { kind: 'tour', direction: 'forward' }, help: 'session:keys.tourNext' },
   { key: 'n', shift: true, command: { kind: 'tour', direction: 'backward' }, help: 'session:keys.tourPrev' },
   { key: 'b', ctrl: true, command: { kind: 'bookmark' }, help: 'session:keys.bookmark' },
+  { key: 'p', command: { kind: 'predict' }, help: 'predict:keysHelp' },
   { key: 'F12', command: { kind: 'presentation' }, help: 'toolbar.presentation' },
   { key: '?', shift: true, command: { kind: 'help' }, help: 'keys.help' },
 ];

@@ -16,6 +16,7 @@ import { i18n } from '../i18n';
 import { applyLayout, layoutJSON } from '../app/layout-ref';
 import { saveSessionFile } from '../files';
 import { scenarioTour } from './scenario-tour';
+import { setAnswers, usePredict } from './predict';
 import { useDebugger } from './store';
 import { PLAY_GRANULARITIES, PLAY_SPEEDS, usePlayer, type PlayGranularity, type PlaySpeed } from './player';
 
@@ -112,6 +113,8 @@ export async function openSessionFile(text: string, name: string): Promise<boole
     verdict: { name, replay: opened.replay },
     tour: first ? { index: 0, stop } : null,
   });
+  // the learner's graded predictions (predict mode) come back with the session
+  setAnswers(u.answers ?? []);
   applyLayout(u.view.layout);
   applySettings(u.view.settings);
   return true;
@@ -140,6 +143,7 @@ export function userState(): SessionUserState {
     bookmarks: s.bookmarks,
     notes: s.notes,
     tours: s.tours,
+    ...(usePredict.getState().answers.length > 0 ? { answers: usePredict.getState().answers } : {}),
     view: { layout, settings: { ...s.settings, 'play.speed': String(player.speed), 'play.by': player.granularity } },
   };
 }

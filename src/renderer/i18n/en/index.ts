@@ -18,5 +18,6 @@ import { session } from './session';
 import { capture } from './capture';
 import { exportNs } from './export';
 import { presentation } from './presentation';
+import { predict } from './predict';
 
-export const en = { common, panels, scenario, narration, code, timeline, counters, breakpoints, editor, memory, radix, inspector, pmm, pageTree, controls, session, capture, export: exportNs, presentation } as const;
+export const en = { common, panels, scenario, narration, code, timeline, counters, breakpoints, editor, memory, radix, inspector, pmm, pageTree, controls, session, capture, export: exportNs, presentation, predict } as const;

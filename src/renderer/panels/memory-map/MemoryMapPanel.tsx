@@ -23,6 +23,9 @@ import { STATE_COLOURS } from '../../theme/palette';
 import './memory-map.css';
 import { useResize } from '../../state/use-resize';
 import { registerExportable } from '../../export/registry';
+import { allMarked, paint, toggleCell, usePredict } from '../../state/predict';
+import { answerItems, SHAPE_GLYPH, targetShape, type AnswerTarget } from './answer';
+import { targetColour } from './renderer';
 
 const QUERY = { view: 'memoryMap' } as const;
 
@@ -70,6 +73,9 @@ export function MemoryMapPanel() {
     const r = new MemoryMapRenderer(el, labels, {
       onHover: (hit, x, y) => setHover(hit && !hit.header ? { hit, x, y } : null),
       onSelect: (ref) => select(ref),
+      onAnswerCell: (region, first, count) => toggleCell(region, first, count),
+      onAnswerPaint: (region, first, count, on) => paint(region, first, count, on),
+      isMarked: (region, first, count) => allMarked(region, first, count),
       onGeometry: (g: Geometry, scrollY: number) => {
         setGeometry((old) => (old && old.perCell === g.pagesPerCell && old.perLine === g.pagesPerLine ? old : { perCell: g.pagesPerCell, perLine: g.pagesPerLine }));
         el.dataset.pagesPerCell = String(g.pagesPerCell);
@@ -136,6 +142,19 @@ export function MemoryMapPanel() {
     if (selection?.kind === 'page') renderer.current?.reveal(selection.region, selection.page);
   }, [selection]);
 
+  // predict mode: the learner's marks (or the grade's) drawn over the cells; clicks and drags mark while unchecked
+  const question = usePredict((s) => s.question);
+  const marks = usePredict((s) => s.marks);
+  const grade = usePredict((s) => s.grade);
+  const checking = usePredict((s) => s.checking);
+  const answering = question !== null;
+  useEffect(() => {
+    const r = renderer.current;
+    if (!r) return;
+    if (!question) r.setAnswer(null, false);
+    else r.setAnswer(answerItems(marks.values(), grade), !grade && !checking);
+  }, [question, marks, grade, checking]);
+
   const resident = useMemo(() => {
     if (!data) return null;
     const c = residentCounts(data, counted.current);
@@ -166,8 +185,9 @@ export function MemoryMapPanel() {
           {changed ? t('changed', { count: changed }) : t('unchanged')}
         </span>
       </div>
+      {answering && <AnswerBanner graded={grade !== null} procName={procName} />}
       <div className="mm-canvas-wrap" ref={wrap}>
-        <canvas ref={canvas} className="mm-canvas" data-testid="memory-map-canvas" role="img" aria-label={t('canvasLabel')} />
+        <canvas ref={canvas} className={`mm-canvas${answering && !grade ? ' answering' : ''}`} data-testid="memory-map-canvas" role="img" aria-label={t('canvasLabel')} />
         {!run && <div className="mm-loading">{t('empty')}</div>}
         {error && <div className="mm-error">{t('error', { message: error })}</div>}
         {run && !data && !error && <div className="mm-loading">{t('loading')}</div>}
@@ -176,6 +196,55 @@ export function MemoryMapPanel() {
       {data && <Legend data={data} procName={procName} />}
       {data && resident && <Summary data={data} resident={resident} procName={procName} />}
       {hover && data && <PageTip hit={hover.hit} x={hover.x} y={hover.y} data={data} procName={procName} />}
+    </div>
+  );
+}
+
+/** Predict mode's banner over the map: it is in answer mode, what the marks look like, and after the check the grade's signs. */
+function AnswerBanner({ graded, procName }: { graded: boolean; procName: (p: number) => string }) {
+  const { t } = useTranslation('predict');
+  const kind = usePredict((s) => s.question?.kind);
+  const target = usePredict((s) => s.target);
+  const targetName = (x: AnswerTarget) => (typeof x === 'number' ? procName(x) : t(`target.${x}`));
+  const glyph = (x: AnswerTarget) => (
+    <span className="mm-answer-glyph" style={{ color: targetColour(x) }} aria-hidden="true">
+      {SHAPE_GLYPH[targetShape(x)]}
+    </span>
+  );
+  return (
+    <div className={`mm-answer${graded ? ' graded' : ''}`} data-testid="mm-answer-banner" role="status">
+      <span className="mm-answer-badge">{t('label')}</span>
+      {graded ? (
+        <>
+          <span>{t('map.bannerGraded')}</span>
+          <span className="mm-answer-key">
+            <span className="mm-answer-right" aria-hidden="true">
+              ✓
+            </span>
+            {t('map.right')}
+          </span>
+          <span className="mm-answer-key">
+            <span className="mm-answer-missed" aria-hidden="true" />
+            {t('map.missed')}
+          </span>
+          <span className="mm-answer-key">
+            <span className="mm-answer-wrong" aria-hidden="true">
+              ✗
+            </span>
+            {t('map.wrong')}
+          </span>
+        </>
+      ) : (
+        <>
+          <span>{t('map.banner')}</span>
+          {kind && (
+            <span className="mm-answer-key">
+              {glyph(target)}
+              {t('map.legendMark')}: {targetName(target)}
+            </span>
+          )}
+        </>
+      )}
     </div>
   );
 }

@@ -8,9 +8,10 @@
  * Geometry lives in layout.ts; this file only paints and routes pointer input.
  */
 import type { MemoryMapResult, ObjectRef } from '../../../protocol';
-import { STATE_COLOURS } from '../../theme/palette';
+import { OKABE_ITO, STATE_COLOURS, processorColour } from '../../theme/palette';
 import { MAP } from './colours';
 import { emphasis } from '../../theme/theme';
+import { dragRange, glyphs, targetShape, type AnswerItem, type AnswerTarget, type Glyph, type Shape } from './answer';
 import { aggregate, bandHeight, fitZoom, hitTest, laneTop, layout, lineTop, minPagesPerLine, pageCell, PAGES_PER_BLOCK, patchAggregate, regionData, updateRegionData, type Aggregate, type Geometry, type Hit, type RegionData, type RegionGeom } from './layout';
 
 const ANIM_MS = 650;
@@ -32,6 +33,42 @@ export interface RendererCallbacks {
   onSelect(ref: ObjectRef): void;
   /** Zoom or data changed: the geometry the legend and tests read. */
   onGeometry(g: Geometry, scrollY: number): void;
+  /** Answer mode (predict): a click on a cell toggles its pages; a drag over several cells paints (or unpaints) them. */
+  onAnswerCell?(region: number, first: number, count: number): void;
+  onAnswerPaint?(region: number, first: number, count: number, on: boolean): void;
+  /** Whether all pages of a cell are marked with the chosen target (a drag starting there unpaints). */
+  isMarked?(region: number, first: number, count: number): boolean;
+}
+
+/** A target's colour: the processor's, or the tag's. */
+export function targetColour(target: AnswerTarget): string {
+  if (typeof target === 'number') return processorColour(target);
+  return target === 'dirty' ? STATE_COLOURS.dirty : target === 'cpuDirty' ? STATE_COLOURS.cpuDirty : STATE_COLOURS.writeback;
+}
+
+/** A target's shape, centred at (cx, cy) with radius `r`, as a path. */
+function shapePath(ctx: CanvasRenderingContext2D, shape: Shape, cx: number, cy: number, r: number): void {
+  ctx.beginPath();
+  if (shape === 'circle') ctx.arc(cx, cy, r, 0, Math.PI * 2);
+  else if (shape === 'triangle') {
+    ctx.moveTo(cx, cy - r);
+    ctx.lineTo(cx + r, cy + r * 0.8);
+    ctx.lineTo(cx - r, cy + r * 0.8);
+  } else if (shape === 'diamond') {
+    ctx.moveTo(cx, cy - r);
+    ctx.lineTo(cx + r, cy);
+    ctx.lineTo(cx, cy + r);
+    ctx.lineTo(cx - r, cy);
+  } else if (shape === 'square') ctx.rect(cx - r * 0.85, cy - r * 0.85, r * 1.7, r * 1.7);
+  else {
+    for (let k = 0; k < 10; k++) {
+      const a = -Math.PI / 2 + (k * Math.PI) / 5;
+      const rr = k % 2 ? r * 0.45 : r;
+      if (k === 0) ctx.moveTo(cx + rr * Math.cos(a), cy + rr * Math.sin(a));
+      else ctx.lineTo(cx + rr * Math.cos(a), cy + rr * Math.sin(a));
+    }
+  }
+  ctx.closePath();
 }
 
 interface Mover {
@@ -102,6 +139,10 @@ export class MemoryMapRenderer {
   private anim: { start: number; movers: Mover[]; fades: Fade[] } | null = null;
   private marks: Mark[] = [];
   private drag: { y: number; scroll: number; moved: boolean; onBar: boolean } | null = null;
+  /** Predict mode: the answer's marks (null: not answering), their glyphs at this geometry, and a drag painting a range. */
+  private answer: { items: readonly AnswerItem[]; editable: boolean } | null = null;
+  private answerGlyphs: Glyph[] = [];
+  private painting: { r: number; region: number; start: number; end: number; on: boolean } | null = null;
   private wheelAccum = 0;
   /** Redraws of the base layer so far (tests and the bench read it). */
   redraws = 0;
@@ -205,6 +246,20 @@ export class MemoryMapRenderer {
     this.requestFrame();
   }
 
+  /** Predict mode: the marks to draw (null leaves answer mode); `editable` while clicks and drags change them. */
+  setAnswer(items: readonly AnswerItem[] | null, editable: boolean): void {
+    this.answer = items ? { items, editable } : null;
+    if (!editable) this.painting = null;
+    this.answerGlyphs = this.answer && this.geometry ? glyphs(this.geometry, this.answer.items) : [];
+    this.canvas.dataset.answerGlyphs = String(this.answerGlyphs.length);
+    this.requestFrame();
+  }
+
+  /** The glyphs drawn for the answer now (tests read them). */
+  get answerShown(): readonly Glyph[] {
+    return this.answerGlyphs;
+  }
+
   /** Zoom one step in (-1) or out (+1), keeping content at `anchorY` (CSS px in the canvas) in place. */
   zoom(direction: number, anchorY = this.cssH / 2): void {
     if (!this.geometry) return;
@@ -286,6 +341,7 @@ export class MemoryMapRenderer {
     // what was moving was placed for the old geometry
     this.anim = null;
     this.marks = this.changes(false).marks;
+    this.answerGlyphs = this.answer ? glyphs(this.geometry, this.answer.items) : [];
     this.clampScroll();
     this.cb.onGeometry(this.geometry, this.scrollY);
   }
@@ -348,6 +404,7 @@ export class MemoryMapRenderer {
       } else this.anim = null;
     }
     this.drawMarks(!animating);
+    this.drawAnswer();
     this.drawSelection();
     this.drawHover();
     ctx.setTransform(1, 0, 0, 1, 0, 0);
@@ -740,6 +797,161 @@ export class MemoryMapRenderer {
     ctx.stroke();
   }
 
+  /** The answer's glyphs (a target's shape in its colour; after the check ✓ right, an outline missed, ✗ wrong), and a drag's range. */
+  private drawAnswer(): void {
+    if (!this.answer) return;
+    const ctx = this.ctx;
+    const g = this.geometry;
+    const top = this.scrollY;
+    const bottom = this.scrollY + this.cssH;
+    const ink = MAP.bg;
+    const em = emphasis();
+    if (g && g.cellW < 7) this.drawAnswerRuns(top, bottom, em);
+    else for (const gl of this.answerGlyphs) {
+      if (gl.y + gl.h < top - 4 || gl.y > bottom + 4) continue;
+      const cx = gl.x + gl.w / 2;
+      const cy = gl.y + gl.h / 2;
+      // a glyph a little larger than a small cell, so a mark is seen at any zoom
+      const r = Math.max(2.5, Math.min(gl.w, gl.h + 4, 16) / 2);
+      const colour = targetColour(gl.target);
+      if (gl.state === 'mark' || gl.state === 'right') {
+        shapePath(ctx, targetShape(gl.target), cx, cy, r);
+        ctx.fillStyle = colour;
+        ctx.fill();
+        ctx.lineWidth = 1.5;
+        ctx.strokeStyle = ink;
+        ctx.stroke();
+      }
+      if (gl.state === 'right') {
+        // ✓ over the shape
+        ctx.lineWidth = 2 * em + 1;
+        ctx.strokeStyle = ink;
+        this.tick(cx, cy, r);
+        ctx.lineWidth = 1.5 * em;
+        ctx.strokeStyle = OKABE_ITO.green;
+        this.tick(cx, cy, r);
+      } else if (gl.state === 'missed') {
+        // an outline where the mark should have been: the target's hollow shape in a dashed ring
+        ctx.setLineDash([2, 2]);
+        ctx.lineWidth = em;
+        ctx.strokeStyle = MAP.fg;
+        ctx.strokeRect(gl.x + 0.5, gl.y - 1.5, Math.max(2, gl.w - 1), gl.h + 3);
+        ctx.setLineDash([]);
+        shapePath(ctx, targetShape(gl.target), cx, cy, r * 0.8);
+        ctx.lineWidth = 1.5 * em;
+        ctx.strokeStyle = colour;
+        ctx.stroke();
+      } else if (gl.state === 'wrong') {
+        ctx.lineWidth = 2 * em + 1.5;
+        ctx.strokeStyle = ink;
+        this.cross(cx, cy, r);
+        ctx.lineWidth = 1.75 * em;
+        ctx.strokeStyle = OKABE_ITO.vermillion;
+        this.cross(cx, cy, r);
+      }
+    }
+    const p = this.painting;
+    if (p && g) {
+      const region = g.regions[p.r];
+      if (!region) return;
+      const { first, count } = dragRange(p.start, p.end, g.pagesPerCell, region.data.region.pages);
+      ctx.fillStyle = p.on ? 'rgba(255,255,255,0.22)' : 'rgba(0,0,0,0.35)';
+      ctx.strokeStyle = MAP.selected;
+      ctx.lineWidth = 1;
+      for (let page = first; page < first + count; page += g.pagesPerLine - (page % g.pagesPerLine)) {
+        const line = Math.floor(page / g.pagesPerLine);
+        const lineEnd = Math.min(first + count, (line + 1) * g.pagesPerLine);
+        const x0 = g.gutter + ((page % g.pagesPerLine) / g.pagesPerCell) * g.cellW;
+        const x1 = g.gutter + (((lineEnd - 1) % g.pagesPerLine) / g.pagesPerCell + 1) * g.cellW;
+        const y = lineTop(g, region, line);
+        ctx.fillRect(x0, y, x1 - x0, bandHeight(g, region));
+        ctx.strokeRect(x0 + 0.5, y + 0.5, x1 - x0 - 1, bandHeight(g, region) - 1);
+      }
+    }
+  }
+
+  /**
+   * Cells too narrow for a shape: runs of marks in a lane, told apart by their fill — a mark or a right one solid in
+   * the target's colour (right ones ringed green), a missed one a dashed outline, a wrong one hatched and ringed.
+   */
+  private drawAnswerRuns(top: number, bottom: number, em: number): void {
+    const ctx = this.ctx;
+    const list = this.answerGlyphs.filter((gl) => gl.y + gl.h >= top - 4 && gl.y <= bottom + 4);
+    list.sort((a, b) => a.y - b.y || a.state.localeCompare(b.state) || String(a.target).localeCompare(String(b.target)) || a.x - b.x);
+    const ink = MAP.bg;
+    let k = 0;
+    while (k < list.length) {
+      const a = list[k];
+      let x1 = a.x + a.w;
+      let j = k + 1;
+      while (j < list.length && list[j].y === a.y && list[j].state === a.state && list[j].target === a.target && Math.abs(list[j].x - x1) < 0.01) {
+        x1 = list[j].x + list[j].w;
+        j++;
+      }
+      k = j;
+      const x = a.x;
+      const w = Math.max(2, x1 - x);
+      const y = a.y - 1;
+      const h = a.h + 2;
+      const colour = targetColour(a.target);
+      if (a.state === 'mark' || a.state === 'right') {
+        ctx.fillStyle = ink;
+        ctx.fillRect(x - 1, y - 1, w + 2, h + 2);
+        ctx.fillStyle = colour;
+        ctx.fillRect(x, y, w, h);
+        if (a.state === 'right') {
+          ctx.lineWidth = 1.5 * em;
+          ctx.strokeStyle = OKABE_ITO.green;
+          ctx.strokeRect(x - 1.5, y - 1.5, w + 3, h + 3);
+        }
+      } else if (a.state === 'missed') {
+        ctx.setLineDash([2, 2]);
+        ctx.lineWidth = em;
+        ctx.strokeStyle = MAP.fg;
+        ctx.strokeRect(x + 0.5, y + 0.5, w - 1, h - 1);
+        ctx.setLineDash([]);
+      } else {
+        ctx.save();
+        ctx.beginPath();
+        ctx.rect(x, y, w, h);
+        ctx.clip();
+        ctx.fillStyle = ink;
+        ctx.fillRect(x, y, w, h);
+        ctx.strokeStyle = OKABE_ITO.vermillion;
+        ctx.lineWidth = 1.5;
+        ctx.beginPath();
+        for (let d = x - h; d < x + w; d += 4) {
+          ctx.moveTo(d, y + h);
+          ctx.lineTo(d + h, y);
+        }
+        ctx.stroke();
+        ctx.restore();
+        ctx.lineWidth = em;
+        ctx.strokeRect(x - 0.5, y - 0.5, w + 1, h + 1);
+      }
+    }
+  }
+
+  private tick(cx: number, cy: number, r: number): void {
+    const ctx = this.ctx;
+    ctx.beginPath();
+    ctx.moveTo(cx - r * 0.75, cy);
+    ctx.lineTo(cx - r * 0.2, cy + r * 0.6);
+    ctx.lineTo(cx + r * 0.85, cy - r * 0.7);
+    ctx.stroke();
+  }
+
+  private cross(cx: number, cy: number, r: number): void {
+    const ctx = this.ctx;
+    const d = r * 0.75;
+    ctx.beginPath();
+    ctx.moveTo(cx - d, cy - d);
+    ctx.lineTo(cx + d, cy + d);
+    ctx.moveTo(cx + d, cy - d);
+    ctx.lineTo(cx - d, cy + d);
+    ctx.stroke();
+  }
+
   private columnRect(region: number, page: number): { x: number; y: number; w: number; h: number } | null {
     const g = this.geometry;
     const r = g?.regions.find((x) => x.data.region.index === region);
@@ -800,6 +1012,17 @@ export class MemoryMapRenderer {
     if (e.button !== 0) return;
     const rect = this.canvas.getBoundingClientRect();
     const onBar = e.clientX - rect.left >= this.cssW - SCROLLBAR;
+    if (!onBar && this.answer?.editable && this.geometry) {
+      // answer mode: a press on a cell starts marking (a click toggles the cell, a drag paints a range)
+      const hit = hitTest(this.geometry, e.clientX - rect.left, e.clientY - rect.top + this.scrollY);
+      if (hit && !hit.header && hit.cell >= 0) {
+        const on = !(this.cb.isMarked?.(hit.region, hit.page, hit.pages) ?? false);
+        this.painting = { r: hit.r, region: hit.region, start: hit.page, end: hit.page, on };
+        this.canvas.setPointerCapture?.(e.pointerId);
+        this.requestFrame();
+        return;
+      }
+    }
     this.drag = { y: e.clientY, scroll: this.scrollY, moved: false, onBar };
     this.canvas.setPointerCapture?.(e.pointerId);
     if (onBar) this.scrollToBar(e.clientY - rect.top);
@@ -815,6 +1038,18 @@ export class MemoryMapRenderer {
 
   private readonly onPointerMove = (e: PointerEvent): void => {
     const rect = this.canvas.getBoundingClientRect();
+    if (this.painting && this.geometry) {
+      const g = this.geometry;
+      const r = g.regions[this.painting.r];
+      const y = Math.max(r.top + r.headerH, Math.min(r.top + r.height - 1, e.clientY - rect.top + this.scrollY));
+      const x = Math.max(g.gutter, Math.min(g.gutter + g.cellsPerLine * g.cellW - 1, e.clientX - rect.left));
+      const hit = hitTest(g, x, y) ?? hitTest(g, x, lineTop(g, r, Math.max(0, this.lineAt(g, r, y))));
+      if (hit && hit.r === this.painting.r && hit.cell >= 0 && hit.page !== this.painting.end) {
+        this.painting.end = hit.page;
+        this.requestFrame();
+      }
+      return;
+    }
     if (this.drag) {
       if (this.drag.onBar) {
         this.scrollToBar(e.clientY - rect.top);
@@ -841,6 +1076,20 @@ export class MemoryMapRenderer {
   };
 
   private readonly onPointerUp = (e: PointerEvent): void => {
+    const painting = this.painting;
+    if (painting) {
+      this.painting = null;
+      this.canvas.releasePointerCapture?.(e.pointerId);
+      const g = this.geometry;
+      const r = g?.regions[painting.r];
+      if (!g || !r) return;
+      const cellOf = (p: number) => Math.floor(p / g.pagesPerCell);
+      const { first, count } = dragRange(painting.start, painting.end, g.pagesPerCell, r.data.region.pages);
+      if (cellOf(painting.start) === cellOf(painting.end)) this.cb.onAnswerCell?.(painting.region, first, count);
+      else this.cb.onAnswerPaint?.(painting.region, first, count, painting.on);
+      this.requestFrame();
+      return;
+    }
     const drag = this.drag;
     this.drag = null;
     this.canvas.releasePointerCapture?.(e.pointerId);

@@ -1,0 +1,63 @@
+/** Predict mode: the question bar, its choosers and buttons, the memory map's answer mode, the answers made. */
+export const predict = {
+  label: 'Predict',
+  question: {
+    moves: 'Which pages will move, and where? Mark each page where it will become resident.',
+    tags: 'Which page-cache tags will clear? Mark each page with the tag that clears.',
+    invalidations: 'Which copies will be invalidated? Mark each page on the processor that loses its copy.',
+  },
+  span: 'steps {{from}} → {{through}}',
+  kind: {
+    label: 'Predict',
+    moves: 'moves',
+    tags: 'tags that clear',
+    invalidations: 'invalidated copies',
+  },
+  target: {
+    label: 'Mark as',
+    cpu: 'CPU',
+    dirty: 'dirty',
+    cpuDirty: 'CPU-dirty',
+    writeback: 'writeback',
+  },
+  marked_one: '{{count}} page marked',
+  marked_other: '{{count}} pages marked',
+  clear: 'Clear marks',
+  check: 'Check',
+  checking: 'Checking…',
+  showAnswer: 'Show answer',
+  watch: 'Watch it happen',
+  rewind: 'Back to the question',
+  close: 'Close',
+  keys: 'click or drag on the memory map · Enter checks · Esc closes',
+  /** The grade in words, case by case as the host words it (src/engine/predict/grade.ts gradeSummary). */
+  summary: {
+    nothing: 'Right: nothing happens here',
+    nothingWrong_one: 'Nothing happens here; {{wrong}} mark wrong',
+    nothingWrong_other: 'Nothing happens here; {{wrong}} marks wrong',
+    head_one: '{{correct}} of {{total}} page right',
+    head_other: '{{correct}} of {{total}} pages right',
+    all: '{{head}}: all of them',
+    missedWrong: '{{head}}; {{missed}} missed, {{wrong}} wrong',
+    missed: '{{head}}; {{missed}} missed',
+    wrong: '{{head}}; {{wrong}} wrong',
+  },
+  error: 'The engine could not grade the answer: {{message}}',
+  answers: {
+    title_one: '{{count}} answer in this session',
+    title_other: '{{count}} answers in this session',
+    item: '{{kind}}, steps {{from}} → {{through}}: {{correct}} right, {{missed}} missed, {{wrong}} wrong',
+  },
+  map: {
+    banner: 'Answer mode: click a cell to mark its pages, drag to mark a range',
+    bannerGraded: 'Your answer, graded',
+    legendMark: 'marked',
+    right: 'right',
+    missed: 'missed',
+    wrong: 'wrong',
+  },
+  palette: {
+    predictNext: 'Predict the next op…',
+  },
+  keysHelp: 'predict what the next op does',
+} as const;

@@ -1,0 +1,58 @@
+/** 预测模式：问题栏、选择器与按钮，内存图的作答模式，本次会话的作答记录。 */
+export const predict = {
+  label: '预测',
+  question: {
+    moves: '哪些页会迁移，迁到哪里？请在每页将要驻留的处理器上标记它。',
+    tags: '哪些页缓存标记会被清除？请为每页标出将被清除的标记。',
+    invalidations: '哪些副本会失效？请在失去副本的处理器上标记每一页。',
+  },
+  span: '第 {{from}} 步 → 第 {{through}} 步',
+  kind: {
+    label: '预测',
+    moves: '迁移',
+    tags: '被清除的标记',
+    invalidations: '失效的副本',
+  },
+  target: {
+    label: '标记为',
+    cpu: 'CPU',
+    dirty: '脏',
+    cpuDirty: 'CPU 脏',
+    writeback: '回写',
+  },
+  marked_other: '已标记 {{count}} 页',
+  clear: '清除标记',
+  check: '检查',
+  checking: '检查中…',
+  showAnswer: '显示答案',
+  watch: '观看实际过程',
+  rewind: '回到提问处',
+  close: '关闭',
+  keys: '在内存图上点击或拖动 · Enter 检查 · Esc 关闭',
+  summary: {
+    nothing: '正确：这里什么也不会发生',
+    nothingWrong_other: '这里什么也不会发生；{{wrong}} 个标记是错的',
+    head_other: '{{total}} 页中答对 {{correct}} 页',
+    all: '{{head}}：全部正确',
+    missedWrong: '{{head}}；漏掉 {{missed}} 页，答错 {{wrong}} 页',
+    missed: '{{head}}；漏掉 {{missed}} 页',
+    wrong: '{{head}}；答错 {{wrong}} 页',
+  },
+  error: '引擎无法评判这个答案：{{message}}',
+  answers: {
+    title_other: '本次会话共作答 {{count}} 次',
+    item: '{{kind}}，第 {{from}} → {{through}} 步：对 {{correct}}，漏 {{missed}}，错 {{wrong}}',
+  },
+  map: {
+    banner: '作答模式：点击格子标记其中的页，拖动可标记一段范围',
+    bannerGraded: '你的答案（已评判）',
+    legendMark: '已标记',
+    right: '正确',
+    missed: '遗漏',
+    wrong: '错误',
+  },
+  palette: {
+    predictNext: '预测下一个操作…',
+  },
+  keysHelp: '预测下一个操作的效果',
+} as const;
