@@ -8,30 +8,29 @@
  * title and its stops' titles and narration, found by the tour's English title and each stop's.
  */
 import { BUILTIN_SCENARIOS } from '../scenarios';
-import {
-  noteTable,
-  normalise,
-  parseNoteTranslations,
-  parseScenarioTexts,
-  parseTourTranslations,
-  scenarioNotes,
-  translateStop,
-  translateText,
-  type NoteTranslation,
-  type TourTranslation,
-} from './narration-table';
+import type { TextTranslation, TourTranslation } from './narration-table';
 
 /**
- * The translation files, each a chunk loaded with its language (loadNarration): a UI in English never loads them.
- * Until a language is loaded its lookups answer the text as written.
+ * The translation files, each a chunk loaded with its language (loadNarration), and the code that reads them (it
+ * needs a YAML parser): a UI in English loads neither. Until a language is loaded its lookups answer the text as
+ * written.
  */
 const noteFiles = import.meta.glob('../../../assets/scenarios/i18n/*/*.yaml', { query: '?raw', import: 'default' }) as Record<string, () => Promise<string>>;
 const tourFiles = import.meta.glob('../../../assets/scenarios/i18n/*/tours/*.yaml', { query: '?raw', import: 'default' }) as Record<string, () => Promise<string>>;
 
-/** language → scenario file (`default.yaml`) → its raw translation file, for the loaded languages. */
-const loadedNotes = new Map<string, Map<string, string>>();
-/** language → every translated tour, for the loaded languages. */
-const TOURS = new Map<string, TourTranslation[]>();
+type TableModule = typeof import('./narration-table');
+
+/** A loaded language: its lookups, built once from its files. */
+interface Loaded {
+  readonly lib: TableModule;
+  /** English note (normalised) → its translation, over every built-in scenario translated. */
+  readonly notes: ReadonlyMap<string, string>;
+  readonly tours: readonly TourTranslation[];
+  /** Scenario file → its translated name and description. */
+  readonly texts: ReadonlyMap<string, { name?: TextTranslation; description?: TextTranslation }>;
+}
+
+const loaded = new Map<string, Loaded>();
 
 /** Every translation file of `language` as path → loader; `depth` 2 for scenario files, 3 for tours. */
 function filesOf(all: Record<string, () => Promise<string>>, language: string, depth: number): [string, () => Promise<string>][] {
@@ -43,37 +42,20 @@ function filesOf(all: Record<string, () => Promise<string>>, language: string, d
 
 /** Load `language`'s narration, scenario texts and tours (once; English needs nothing). */
 export async function loadNarration(language: string): Promise<void> {
-  if (language === 'en' || loadedNotes.has(language)) return;
-  const [notes, tours] = await Promise.all([
+  if (language === 'en' || loaded.has(language)) return;
+  const [lib, files, tours] = await Promise.all([
+    import('./narration-table'),
     Promise.all(filesOf(noteFiles, language, 2).map(async ([path, load]) => [path.split('/').pop()!, await load()] as const)),
     Promise.all(filesOf(tourFiles, language, 3).map(([, load]) => load())),
   ]);
-  TOURS.set(language, tours.flatMap((source) => parseTourTranslations(source)));
-  tables.delete(language);
-  loadedNotes.set(language, new Map(notes));
-}
-
-/** The loaded translation files of `language`: scenario file → entries (empty until loadNarration). */
-export function noteTranslations(language: string): ReadonlyMap<string, NoteTranslation[]> {
-  const out = new Map<string, NoteTranslation[]>();
-  for (const [file, source] of loadedNotes.get(language) ?? []) out.set(file, parseNoteTranslations(source));
-  return out;
-}
-
-const tables = new Map<string, Map<string, string>>();
-
-/** English note (normalised) → its translation, over every built-in scenario translated into `language`. */
-function table(language: string): Map<string, string> {
-  let map = tables.get(language);
-  if (map) return map;
-  map = new Map();
-  for (const [file, entries] of noteTranslations(language)) {
-    const source = BUILTIN_SCENARIOS.find((b) => b.file === file)?.source;
-    if (source === undefined) continue;
-    noteTable(scenarioNotes(source), entries, map);
+  const notes = new Map<string, string>();
+  const texts = new Map<string, { name?: TextTranslation; description?: TextTranslation }>();
+  for (const [file, source] of files) {
+    texts.set(file, lib.parseScenarioTexts(source));
+    const english = BUILTIN_SCENARIOS.find((b) => b.file === file)?.source;
+    if (english !== undefined) lib.noteTable(lib.scenarioNotes(english), lib.parseNoteTranslations(source), notes);
   }
-  tables.set(language, map);
-  return map;
+  loaded.set(language, { lib, notes, tours: tours.flatMap((source) => lib.parseTourTranslations(source)), texts });
 }
 
 /** How much of a translated note a shortened one (the op list's label, cut with "…") shows. */
@@ -84,8 +66,10 @@ const SHORT_NOTE = 48;
  * list's label) is found by its beginning and comes back cut short too.
  */
 export function translateNote(note: string, language: string): string {
-  if (language === 'en') return note;
-  const map = table(language);
+  const l = language === 'en' ? undefined : loaded.get(language);
+  if (!l) return note;
+  const { notes: map, lib } = l;
+  const normalise = lib.normalise;
   const whole = map.get(normalise(note));
   if (whole !== undefined) return whole;
   const cut = /(…|\.\.\.)$/.exec(note.trim());
@@ -100,18 +84,20 @@ export function translateNote(note: string, language: string): string {
 
 /** A tour's title in `language`, or as written. */
 export function translateTourTitle(title: string, language: string): string {
-  return (TOURS.get(language) ?? []).find((t) => t.en === title)?.title || title;
+  return loaded.get(language)?.tours.find((t) => t.en === title)?.title || title;
 }
 
 /** Stop `index` of the tour titled `tourTitle` in `language`, or as written. */
 export function translateTourStop(tourTitle: string, index: number, stop: { readonly title: string; readonly narration: string }, language: string): { title: string; narration: string } {
-  return translateStop(TOURS.get(language) ?? [], tourTitle, index, stop);
+  const l = loaded.get(language);
+  return l ? l.lib.translateStop(l.tours, tourTitle, index, stop) : { title: stop.title, narration: stop.narration };
 }
 
 /** A built-in scenario's name (`field` 'name') or description in `language`, or as written. `file` is the scenario's
  *  file name (`default.yaml`); the English must still be what the translation translates. */
 export function translateScenarioText(file: string | null | undefined, field: 'name' | 'description', english: string, language: string): string {
   if (language === 'en' || !file) return english;
-  const source = loadedNotes.get(language)?.get(file);
-  return source === undefined ? english : translateText(parseScenarioTexts(source)[field], english);
+  const l = loaded.get(language);
+  const texts = l?.texts.get(file);
+  return l && texts ? l.lib.translateText(texts[field], english) : english;
 }
