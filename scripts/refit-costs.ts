@@ -7,13 +7,15 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { modelCounters, scenarioAsCaptured } from '../src/engine/capture/compare';
+import { blockServices, modelCounters, scenarioAsCaptured } from '../src/engine/capture/compare';
 import {
   batchCostEstimate,
   COPY_DIRECTIONS,
   faultGroups,
   faultGroupStats,
   fitCopies,
+  fitServiceCost,
+  type ServiceSample,
   copySamples,
   lineNs,
   median,
@@ -57,16 +59,31 @@ const fits = COPY_DIRECTIONS.map((d) => {
 const perCapture = captures.map(({ name, capture }) => {
   const groups = faultGroups(capture);
   let modelBatches: number | null = null;
+  let service: ServiceSample | null = null;
   const yaml = join('assets/scenarios', `${name}.yaml`);
   if (!noModel && groups.length > 0 && existsSync(yaml)) {
     const parsed = parseScenario(readFileSync(yaml, 'utf8'), yaml);
     if (parsed.ok) {
-      const run = execute(scenarioAsCaptured(parsed.scenario, capture.header).scenario, {});
+      const asCaptured = scenarioAsCaptured(parsed.scenario, capture.header).scenario;
+      const run = execute(asCaptured, {});
       run.seek(run.stepCount - 1);
       modelBatches = modelCounters(run).total.gpu_fault_groups;
+      // the same run with no per-batch cost: what the model charges besides it, less the copies
+      const free = execute({ ...asCaptured, machine: { ...asCaptured.machine, costs: { ...asCaptured.machine.costs, faultBatchNs: 0 } } }, {});
+      free.seek(free.stepCount - 1);
+      const counts = modelCounters(free);
+      let modelNs = 0;
+      counts.steps.forEach((c, i) => {
+        if (asCaptured.steps[i].op !== 'gpu.kernel') return;
+        modelNs += c.time_ns;
+        for (const d of COPY_DIRECTIONS) for (const [b, n] of Object.entries(c[`${d}_transfers`])) modelNs -= n * lineNs(asCaptured.machine.link[d], Number(b));
+      });
+      service = { name, restNs: 0, modelNs, batches: modelBatches, blocks: blockServices(free) };
     }
   }
-  return { name, stats: faultGroupStats(groups), estimate: modelBatches === null ? null : batchCostEstimate(capture, modelBatches) };
+  const estimate = modelBatches === null ? null : batchCostEstimate(capture, modelBatches);
+  if (service && estimate) service.restNs = estimate.groupNs - estimate.copyNs;
+  return { name, stats: faultGroupStats(groups), estimate, service };
 });
 const allGroups = captures.flatMap(({ capture }) => faultGroups(capture));
 const groupStats = faultGroupStats(allGroups);
@@ -76,9 +93,10 @@ const pooled = est.reduce(
   { groupNs: 0, copyNs: 0, batches: 0 },
 );
 const pooledPerBatchNs = pooled.batches > 0 ? (pooled.groupNs - pooled.copyNs) / pooled.batches : null;
+const serviceFit = fitServiceCost(perCapture.flatMap((c) => (c.service ? [c.service] : [])));
 
 if (json) {
-  console.log(JSON.stringify({ captures: captures.map((c) => c.name), minSizeRecords, copies: fits, faultGroups: groupStats, perCapture, pooledPerBatchNs }, null, 2));
+  console.log(JSON.stringify({ captures: captures.map((c) => c.name), minSizeRecords, copies: fits, faultGroups: groupStats, perCapture, pooledPerBatchNs, serviceFit }, null, 2));
   process.exit(0);
 }
 
@@ -142,3 +160,18 @@ console.log(
     ['all', String(groupStats.groups), dist(groupStats.durationNs, usf), dist(groupStats.copies, cnt), dist(groupStats.copyNs, usf), dist(groupStats.nonCopyNs, usf), (pooled.groupNs / 1e6).toFixed(2), (pooled.copyNs / 1e6).toFixed(2), String(pooled.batches), us(pooledPerBatchNs, 1)],
   ]),
 );
+
+if (serviceFit) {
+  console.log('\nGPU-fault service time (groups open, less copies) against the model\'s batches and va_block services, the model');
+  console.log('run as captured with faultBatchNs = 0 ("model rest": its per-block TLB invalidates, maps and unmaps):');
+  console.log(`  least squares: ${us(serviceFit.perBatchNs, 1)} µs a batch + ${us(serviceFit.perBlockNs, 1)} µs a va_block; batch only: ${us(serviceFit.batchOnlyNs, 1)} µs a batch`);
+  console.log(
+    table([
+      ['capture', 'batches', 'blocks', 'real rest ms', 'model rest ms', 'two-term fit ms', 'batch-only fit ms'],
+      ...serviceFit.rows.map((r) => {
+        const sm = perCapture.find((c) => c.name === r.name)!.service!;
+        return [r.name, String(sm.batches), String(sm.blocks), (r.restNs / 1e6).toFixed(2), (sm.modelNs / 1e6).toFixed(2), (r.twoNs / 1e6).toFixed(2), (r.oneNs / 1e6).toFixed(2)];
+      }),
+    ]),
+  );
+}

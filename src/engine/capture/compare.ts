@@ -22,6 +22,7 @@ import { LINK_PRESETS, DEFAULT_POLICY, DEFAULT_FAULT_WINDOW_PAGES } from '../sce
 import type { Scenario, StepSpec } from '../scenario/types';
 import { Cause, copyCause, copyDirection, K } from '../uvm/kinds';
 import { summarizeCapture, type CaptureCounters } from './summary';
+import { captureSteps } from './plan';
 import type { Capture, CaptureHeader } from './types';
 
 const CHUNK = 2 * 1024 * 1024;
@@ -127,7 +128,8 @@ export function scenarioAsCaptured(s: Scenario, h: CaptureHeader): { scenario: S
   // tools/uvm-capture launches every kernel as touchPages<<<ceil(n / 256), 256>>>: one thread per page touch
   const launch = { threadsPerBlock: CAPTURE_THREADS_PER_BLOCK, multiprocessors: h.machine.multiprocessors > 0 ? h.machine.multiprocessors : 132, threadsPerMultiprocessor: 2048 };
   if (s.steps.some((st) => st.op === 'gpu.kernel')) changes.push(`gpu.kernel launched as the capture tool does: one thread per page, ${CAPTURE_THREADS_PER_BLOCK} a block, on ${launch.multiprocessors} SMs`);
-  const skipped = new Map(h.skipped.map((k) => [k.step, k]));
+  const planned = captureSteps(s);
+  const skipped = new Map(h.skipped.filter((k) => k.step < planned.length).map((k) => [planned[k.step], k]));
   let dropped = 0;
   const steps: StepSpec[] = s.steps.map((step, i) => {
     const k = skipped.get(i);
@@ -191,6 +193,25 @@ export function modelCounters(run: Run): { total: Counters; steps: Counters[] } 
   const total = emptyModel();
   for (const c of steps) addInto(total, c);
   return { total, steps };
+}
+
+/**
+ * The model's va_block services by GPU-fault batches: for each batch (a `faultBatch` event), the distinct va_blocks
+ * its faults fell in (service_fault_batch takes each block's lock once). scripts/refit-costs.ts fits a per-block cost
+ * with it.
+ */
+export function blockServices(run: Run): number {
+  const store = run.ctx.store;
+  let total = 0;
+  let blocks = new Set<number>();
+  for (let t = 0; t < store.length; t++) {
+    const kind = store.kindOf(t);
+    if (kind === K.faultBatch) {
+      total += blocks.size;
+      blocks = new Set();
+    } else if (kind === K.gpuFault) blocks.add(store.objOf(t));
+  }
+  return total + blocks.size;
 }
 
 /** The capture's counters in the comparison's terms. */
@@ -300,12 +321,15 @@ export function compareCounters(
     const ok = tolerance ? distance <= ('rel' in tolerance ? tolerance.rel : tolerance.abs) : null;
     return { name, sizes: sizes.map((b) => [b, m[String(b)] ?? 0, r[String(b)] ?? 0] as [number, number, number]), distance, tolerance, ok };
   });
+  // the capture numbers the plan's steps, which leave out `ask` ops (plan.ts captureSteps)
+  const captureStep = new Array<number>(s.steps.length).fill(-1);
+  captureSteps(s).forEach((at, k) => (captureStep[at] = k));
   const firstDifferences: StepDifference[] = [];
   for (const row of counters) {
     if (row.ok !== false || row.cls !== 'exact') continue;
     for (let i = 0; i < model.steps.length; i++) {
       const m = model.steps[i][row.name];
-      const r = real.steps.get(i)?.[row.name] ?? 0;
+      const r = real.steps.get(captureStep[i])?.[row.name] ?? 0;
       if (m !== r) {
         firstDifferences.push({ step: i, op: s.steps[i].op, counter: row.name, model: m, real: r });
         break;

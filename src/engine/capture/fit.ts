@@ -264,3 +264,57 @@ export function batchCostEstimate(capture: Capture, batches: number): BatchCostE
   }
   return { groups: groups.length, batches, groupNs, copyNs, perBatchNs: batches > 0 ? (groupNs - copyNs) / batches : null };
 }
+
+/**
+ * One capture's GPU-fault service time against the model's batches and va_block services of the same scenario run as
+ * captured: `restNs` is the time some fault group was open less the copies in it (batchCostEstimate); `modelNs` the
+ * model's time for the same work with `faultBatchNs` = 0, less its copies (the TLB invalidates, maps and unmaps it
+ * already charges per block); `batches` and `blocks` the model's batches and (batch, va_block) services.
+ */
+export interface ServiceSample {
+  name: string;
+  restNs: number;
+  modelNs: number;
+  batches: number;
+  blocks: number;
+}
+
+export interface ServiceFit {
+  /** Least squares of restNs − modelNs = perBatchNs × batches + perBlockNs × blocks. */
+  perBatchNs: number;
+  perBlockNs: number;
+  /** The same with perBlockNs = 0. */
+  batchOnlyNs: number;
+  /** Per sample: real rest, then the two fits' prediction of it. */
+  rows: Array<{ name: string; restNs: number; twoNs: number; oneNs: number }>;
+}
+
+/** Fits the per-batch (and per-va_block) service cost to the samples with at least one batch; null if none. */
+export function fitServiceCost(samples: readonly ServiceSample[]): ServiceFit | null {
+  const s = samples.filter((x) => x.batches > 0);
+  if (s.length === 0) return null;
+  let bb = 0;
+  let bk = 0;
+  let kk = 0;
+  let by = 0;
+  let ky = 0;
+  for (const x of s) {
+    const y = x.restNs - x.modelNs;
+    bb += x.batches * x.batches;
+    bk += x.batches * x.blocks;
+    kk += x.blocks * x.blocks;
+    by += x.batches * y;
+    ky += x.blocks * y;
+  }
+  const det = bb * kk - bk * bk;
+  const perBatchNs = det !== 0 ? (by * kk - ky * bk) / det : by / bb;
+  const perBlockNs = det !== 0 ? (bb * ky - bk * by) / det : 0;
+  const batchOnlyNs = by / bb;
+  const rows = s.map((x) => ({
+    name: x.name,
+    restNs: x.restNs,
+    twoNs: x.modelNs + perBatchNs * x.batches + perBlockNs * x.blocks,
+    oneNs: x.modelNs + batchOnlyNs * x.batches,
+  }));
+  return { perBatchNs, perBlockNs, batchOnlyNs, rows };
+}

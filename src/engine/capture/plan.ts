@@ -99,7 +99,9 @@ export function buildPlan(scenario: Scenario, source = scenario.source): PlanRes
     body.push(`# step ${i}: ${op} skipped: ${why}`, `step ${i} skip ${op}`);
   };
   let size = 0;
-  scenario.steps.forEach((s, i) => {
+  // predict mode's `ask` ops take no step and are not in the plan: the plan numbers the other steps in order
+  captureSteps(scenario).forEach((at, i) => {
+    const s = scenario.steps[at];
     switch (s.op) {
       case 'cpu.read':
       case 'cpu.write': {
@@ -132,7 +134,8 @@ export function buildPlan(scenario: Scenario, source = scenario.source): PlanRes
     return { ok: false, message: `the plan would be ${size} characters (at most ${MAX_PLAN_CHARS}): shorten the scenario's accesses` };
   }
 
-  if (skipped.length === scenario.steps.length) {
+  const planned = captureSteps(scenario).length;
+  if (skipped.length === planned) {
     return { ok: false, message: 'nothing to capture: no step of the scenario can run on a real GPU from a user program' };
   }
   const ignored = ignoredSettings(scenario);
@@ -147,7 +150,7 @@ export function buildPlan(scenario: Scenario, source = scenario.source): PlanRes
     ...managed.map((r) => `region ${r.index} ${r.name} ${r.size}`),
     ...scenario.regions.filter((r) => r.kind !== 'managed').map((r) => `# region ${r.index} ${r.name} is ${r.kind} memory: not allocated`),
     `managed-bytes ${managedBytes}`,
-    `steps ${scenario.steps.length}`,
+    `steps ${planned}`,
     ...skipped.map((s) => `skipped ${s.step} ${s.op} ${s.why}`),
     ...ignored.map((s) => `ignored ${s}`),
     'begin',
@@ -155,8 +158,20 @@ export function buildPlan(scenario: Scenario, source = scenario.source): PlanRes
   const text = [...head, ...body, 'end', ''].join('\n');
   return {
     ok: true,
-    plan: { text, hash: fnv1a64(text), managedBytes, skipped, ignored, runnable: scenario.steps.length - skipped.length },
+    plan: { text, hash: fnv1a64(text), managedBytes, skipped, ignored, runnable: planned - skipped.length },
   };
+}
+
+/**
+ * The scenario's step indices in plan order: every step but predict mode's `ask` ops, which take no step. A plan's
+ * (and its capture's) step k is the scenario's step captureSteps(scenario)[k].
+ */
+export function captureSteps(scenario: Scenario): number[] {
+  const out: number[] = [];
+  scenario.steps.forEach((s, i) => {
+    if ((s.op as string) !== 'ask') out.push(i);
+  });
+  return out;
 }
 
 function accessLine(a: AccessSpec): string {

@@ -154,6 +154,16 @@ export const GRID_BURST_LANES = 8;
  */
 export const GRID_SM_REGIONS = 8;
 
+/**
+ * A grid's batch costs `faultBatchNs` × (GRID_BATCH_SHARE + GRID_BLOCK_SHARE × its va_blocks): with the default
+ * 100 µs, 51.2 µs + 14.8 µs a va_block, the least-squares fit of the 14 captures' GPU-fault service time (the time
+ * some fault group was open, less its copies and less what the model already charges per block) to the model's
+ * batches and va_block services (scripts/refit-costs.ts). The grid-stride window keeps `faultBatchNs` a batch,
+ * numbers.md's 118 µs a group (docs/model.md, "Fault groups, and the per-batch cost").
+ */
+export const GRID_BATCH_SHARE = 0.512;
+export const GRID_BLOCK_SHARE = 0.148;
+
 /** Warp width (threads per warp). */
 const WARP = 32;
 
@@ -316,7 +326,7 @@ export function runGridKernel(c: Ctx, gpu: number, accesses: AccessSpec[], launc
     steps.at(fnGpuKernel.at.interrupt);
     c.correlation?.recordFaults(entries);
     const before = m.now();
-    const progressed = serviceFaultBatch(c, gpu, entries, raw);
+    const progressed = serviceFaultBatch(c, gpu, entries, raw, true);
     if (!progressed) {
       stalls++;
       const until = c.thrashing.throttleEndFor(entries.map((e) => [e.block, e.page]));
@@ -330,7 +340,7 @@ export function runGridKernel(c: Ctx, gpu: number, accesses: AccessSpec[], launc
 }
 
 /** One batch: fetch, preprocess, service per va_block, replay. Returns whether any fault was serviced. */
-export function serviceFaultBatch(c: Ctx, gpu: number, entries: FaultEntry[], raw: number): boolean {
+export function serviceFaultBatch(c: Ctx, gpu: number, entries: FaultEntry[], raw: number, perBlock = false): boolean {
   const { m, steps } = c;
   const id = c.nextBatchId();
   steps.enter(fnServiceFaults.at.entry);
@@ -350,15 +360,18 @@ export function serviceFaultBatch(c: Ctx, gpu: number, entries: FaultEntry[], ra
   }
   steps.at(fnServiceFaults.at.service);
   let serviced = false;
+  let blocks = 0;
   for (let i = 0; i < sorted.length; ) {
     let j = i;
     while (j < sorted.length && sorted[j].block === sorted[i].block) j++;
     if (serviceBlockFaults(c, gpu, sorted[i].block, sorted, i, j)) serviced = true;
+    blocks++;
     i = j;
   }
   steps.at(fnServiceFaults.at.replay);
   m.store.event(K.replay, gpu, id, 0, 0);
-  m.spend(c.costs.faultBatchNs);
+  // a batch of a one-thread-per-page grid: the captures' fit, a fixed part and a part per va_block (docs/model.md)
+  m.spend(perBlock ? c.costs.faultBatchNs * (GRID_BATCH_SHARE + GRID_BLOCK_SHARE * blocks) : c.costs.faultBatchNs);
   steps.leave();
   return serviced;
 }

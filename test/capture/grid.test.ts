@@ -1,0 +1,164 @@
+/**
+ * The GPU faults of a one-thread-per-page grid (uvm/gpufault.ts runGridKernel): how the capture tool's kernels reach
+ * the fault buffer, against the H100 captures, and the per-batch cost fitted from them (capture/fit.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CAPTURE_THREADS_PER_BLOCK, blockServices, compareWithCapture, modelCounters, scenarioAsCaptured } from '../../src/engine/capture/compare.js';
+import { fitServiceCost } from '../../src/engine/capture/fit.js';
+import { buildPlan, captureSteps } from '../../src/engine/capture/plan.js';
+import { parseCapture, type Capture } from '../../src/engine/capture/index.js';
+import { execute } from '../../src/engine/run/execute.js';
+import { parseScenario, type Scenario, type StepSpec } from '../../src/engine/scenario/index.js';
+import { FAULT_BATCH_COUNT, GRID_REFAULT_ENTRIES, GRID_SM_REGIONS } from '../../src/engine/uvm/gpufault.js';
+import { K } from '../../src/engine/uvm/kinds.js';
+import type { Run } from '../../src/engine/run/run.js';
+
+const CAPTURES = new URL('../fixtures/captures/', import.meta.url);
+const SCENARIOS = new URL('../../assets/scenarios/', import.meta.url);
+
+function capture(name: string): Capture {
+  const p = parseCapture(readFileSync(new URL(`${name}.jsonl`, CAPTURES), 'utf8'));
+  if (!p.ok) throw new Error(`${name}: ${p.errors[0].message}`);
+  return p.capture;
+}
+function scenario(name: string): Scenario {
+  const p = parseScenario(readFileSync(new URL(`${name}.yaml`, SCENARIOS), 'utf8'), `${name}.yaml`);
+  if (!p.ok) throw new Error(`${name}: ${p.errors[0].message}`);
+  return p.scenario;
+}
+function runAsCaptured(name: string): Run {
+  const run = execute(scenarioAsCaptured(scenario(name), capture(name).header).scenario, {});
+  run.seek(run.stepCount - 1);
+  return run;
+}
+/** Per batch: raw entries and the distinct 64 KiB regions its faults fall in. */
+function batches(run: Run): Array<{ raw: number; regions: number }> {
+  const store = run.ctx.store;
+  const out: Array<{ raw: number; regions: Set<number> }> = [];
+  for (let t = 0; t < store.length; t++) {
+    const kind = store.kindOf(t);
+    if (kind === K.faultBatch) out.push({ raw: store.beforeOf(t), regions: new Set() });
+    else if (kind === K.gpuFault) out[out.length - 1].regions.add(store.objOf(t) * 32 + (store.indexOf(t) >>> 4));
+  }
+  return out.map((b) => ({ raw: b.raw, regions: b.regions.size }));
+}
+
+describe('a one-thread-per-page grid, as the capture tool launches it', () => {
+  it('scenarioAsCaptured launches every kernel so, on the capture’s SMs', () => {
+    const cap = capture('demand-vs-prefetch');
+    const { scenario: s, changes } = scenarioAsCaptured(scenario('demand-vs-prefetch'), cap.header);
+    const kernels = s.steps.filter((st) => st.op === 'gpu.kernel');
+    expect(kernels.length).toBe(2);
+    for (const k of kernels) expect(k.launch).toEqual({ threadsPerBlock: CAPTURE_THREADS_PER_BLOCK, multiprocessors: 132, threadsPerMultiprocessor: 2048 });
+    expect(changes.join('\n')).toMatch(/one thread per page, 256 a block, on 132 SMs/);
+  });
+
+  it('is deterministic (the SMs’ order is seeded)', () => {
+    const a = runAsCaptured('demand-vs-prefetch');
+    const b = runAsCaptured('demand-vs-prefetch');
+    expect(a.digest()).toBe(b.digest());
+    expect(modelCounters(a).total).toEqual(modelCounters(b).total);
+  });
+
+  it('fills the first batch, then fetches what the replayed warps re-faulted (demand-vs-prefetch: 20 groups on the H100)', () => {
+    const run = runAsCaptured('demand-vs-prefetch');
+    const bs = batches(run);
+    expect(bs.length).toBeGreaterThanOrEqual(16);
+    expect(bs.length).toBeLessThanOrEqual(24);
+    expect(bs[0].raw).toBe(FAULT_BATCH_COUNT);
+    for (const b of bs.slice(1)) expect(b.raw).toBeLessThanOrEqual(GRID_REFAULT_ENTRIES);
+    // the first batch's faults are spread over many warps' big pages, as the H100's (256 faults in 47 of them)
+    expect(bs[0].regions).toBeGreaterThan(30);
+  });
+
+  it('one SM reports at most GRID_SM_REGIONS big pages a batch (fault-batch-cost’s lonely kernel: 23 batches of 6–14 faults)', () => {
+    const run = runAsCaptured('fault-batch-cost');
+    const lonely = modelCounters(run).steps[9];
+    expect(lonely.gpu_fault_groups).toBeGreaterThanOrEqual(15);
+    const bs = batches(run);
+    for (const b of bs) expect(b.regions).toBeLessThanOrEqual(GRID_SM_REGIONS * 132);
+    // that kernel is one thread block: one SM
+    const store = run.ctx.store;
+    let inLonely = 0;
+    let regions: Set<number> | null = null;
+    for (let s = 0; s < run.stepCount; s++) {
+      if (run.opOf(s) !== 9) continue;
+      const [a, b] = run.transitionRange(s);
+      for (let t = a; t < b; t++) {
+        if (store.kindOf(t) === K.faultBatch) {
+          if (regions) expect(regions.size).toBeLessThanOrEqual(GRID_SM_REGIONS);
+          regions = new Set();
+          inLonely++;
+        } else if (store.kindOf(t) === K.gpuFault) regions?.add(store.objOf(t) * 32 + (store.indexOf(t) >>> 4));
+      }
+    }
+    if (regions) expect(regions.size).toBeLessThanOrEqual(GRID_SM_REGIONS);
+    expect(inLonely).toBe(lonely.gpu_fault_groups);
+  });
+
+  it('moves the HtoD size histograms toward the H100’s (share of bytes in sizes the other side did not use)', () => {
+    // before the grid model (the grid-stride window for every kernel): 48, 96, 32, 53 %
+    const bounds: Record<string, number> = { 'demand-vs-prefetch': 0.3, oversubscription: 0.5, 'fault-batch-cost': 0.3, 'sparse-bigpage': 0.4 };
+    for (const [name, bound] of Object.entries(bounds)) {
+      const c = compareWithCapture(scenario(name), capture(name), new Map([['htod_bytes', { rel: 0.021 }]]));
+      expect(c.histograms[0].distance, name).toBeLessThan(bound);
+    }
+  });
+
+  it('a batch is a fault group: the counts agree with CUPTI’s within a third where GPU faults drive the copies', () => {
+    for (const name of ['default', 'demand-vs-prefetch', 'fault-batch-cost', 'oversubscription', 'prefetch-threshold', 'read-mostly', 'prefetch-correlation']) {
+      const c = compareWithCapture(scenario(name), capture(name), new Map([['htod_bytes', { rel: 0.021 }]]));
+      const g = c.counters.find((r) => r.name === 'gpu_fault_groups')!;
+      expect(Math.abs(g.model - g.real) / g.real, `${name}: ${g.model} / ${g.real}`).toBeLessThanOrEqual(1 / 3);
+    }
+  });
+
+  it('built-in scenarios keep the calibrated grid-stride window (numbers.md: ~182 groups, 21.5 ms for 64 MiB)', () => {
+    const run = execute(scenario('demand-vs-prefetch'), {});
+    run.seek(run.stepCount - 1);
+    const demand = modelCounters(run).steps[6];
+    expect(demand.gpu_fault_groups).toBe(192);
+    expect(demand.time_ns / 1e6).toBeCloseTo(22.4, 1);
+  });
+
+  it('counts va_block services per batch', () => {
+    const run = runAsCaptured('demand-vs-prefetch');
+    const n = blockServices(run);
+    expect(n).toBeGreaterThan(batches(run).length);
+    expect(n).toBeLessThanOrEqual(batches(run).length * 32);
+  });
+});
+
+describe('the per-batch cost fit', () => {
+  it('recovers an exact two-term cost', () => {
+    const samples = [
+      { name: 'a', batches: 10, blocks: 100, modelNs: 5_000 },
+      { name: 'b', batches: 30, blocks: 60, modelNs: 1_000 },
+      { name: 'c', batches: 5, blocks: 5, modelNs: 0 },
+    ].map((s) => ({ ...s, restNs: s.modelNs + 50_000 * s.batches + 15_000 * s.blocks }));
+    const f = fitServiceCost(samples)!;
+    expect(f.perBatchNs).toBeCloseTo(50_000, 3);
+    expect(f.perBlockNs).toBeCloseTo(15_000, 3);
+    for (const r of f.rows) expect(r.twoNs).toBeCloseTo(r.restNs, 3);
+    expect(fitServiceCost([{ name: 'x', batches: 0, blocks: 0, modelNs: 0, restNs: 1 }])).toBeNull();
+  });
+});
+
+describe('predict mode’s ask ops and the capture', () => {
+  it('take no step of the plan: the plan, the step mapping and the comparison stay the same', () => {
+    const s = scenario('first-touch');
+    const plain = { ...s, steps: s.steps.filter((st) => (st.op as string) !== 'ask') };
+    const ask = { op: 'ask', kind: 'moves', loc: plain.steps[0].loc } as unknown as StepSpec;
+    const withAsk = { ...plain, steps: [plain.steps[0], ask, ...plain.steps.slice(1), ask] };
+    const p1 = buildPlan(plain);
+    const p2 = buildPlan(withAsk);
+    expect(p1.ok && p2.ok).toBe(true);
+    if (p1.ok && p2.ok) expect(p2.plan.hash).toBe(p1.plan.hash);
+    expect(captureSteps(withAsk)).toEqual([0, ...plain.steps.slice(1).map((_, i) => i + 2)]);
+    const header = capture('first-touch').header;
+    const a = scenarioAsCaptured(plain, header).scenario.steps;
+    const b = scenarioAsCaptured(withAsk, header).scenario.steps;
+    expect(b.filter((st) => (st.op as string) !== 'ask')).toEqual(a);
+  });
+});
