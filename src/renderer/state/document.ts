@@ -25,6 +25,8 @@ export interface DocumentStore {
   draft: { readonly text: string; readonly name: string } | null;
   savedText: string;
   lastAttempt: OpenAttempt | null;
+  /** The session's guided tours were edited and not saved (state/session.ts): closing would lose that too. */
+  sessionEdited: boolean;
   /** The editor's text changed (or its file name); `clean`: this text is the document as it is on disk or came. */
   setDraft(text: string, name: string, clean?: boolean): void;
   /** A save of `text` succeeded. */
@@ -35,6 +37,7 @@ export const useDocument = create<DocumentStore>()((set) => ({
   draft: null,
   savedText: '',
   lastAttempt: null,
+  sessionEdited: false,
   setDraft(text, name, clean = false) {
     set(clean ? { draft: { text, name }, savedText: text } : { draft: { text, name } });
   },
@@ -95,8 +98,8 @@ export function watchUnsaved(bridge: Pick<UvmscopeBridge, 'setDirty'> | undefine
     else if (next) target.addEventListener('beforeunload', onBeforeUnload);
     else target.removeEventListener('beforeunload', onBeforeUnload);
   };
-  apply(isDirty(useDocument.getState()));
-  const off = useDocument.subscribe((s) => apply(isDirty(s)));
+  apply(isDirty(useDocument.getState()) || useDocument.getState().sessionEdited);
+  const off = useDocument.subscribe((s) => apply(isDirty(s) || s.sessionEdited));
   return () => {
     off();
     if (!bridge && dirty) target.removeEventListener('beforeunload', onBeforeUnload);

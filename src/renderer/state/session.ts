@@ -11,8 +11,11 @@
  * - A plain load (another scenario) forgets the session: its bookmarks and tours belong to the run they were made on.
  */
 import { create } from 'zustand';
-import type { ObjectRef, OpInfo, OpenedSession, SessionBookmark, SessionNote, SessionReplayInfo, SessionTour, SessionUserState } from '../../protocol';
+import type { ObjectRef, OpInfo, OpenedSession, SessionBookmark, SessionNote, SessionReplayInfo, SessionTour, SessionUserState, TourStopInfo } from '../../protocol';
 import { i18n } from '../i18n';
+import { translateNote, translateTourStop, translateTourTitle } from '../i18n/narration';
+import { useDocument } from './document';
+import * as edit from './tour-edit';
 import { applyLayout, layoutJSON } from '../app/layout-ref';
 import { saveSessionFile } from '../files';
 import { scenarioTour } from './scenario-tour';
@@ -63,9 +66,28 @@ export interface SessionState {
   examplesOpen: boolean;
   /** The note editor is open. */
   noteEditorOpen: boolean;
+  /** The tour the tours panel shows and N walks when none is under way. */
+  selected: number;
+  /** The scenario's own tour (state/scenario-tour.ts) after a plain load: shown, walked, duplicated, not edited. */
+  builtin: SessionTour | null;
+  /** The tours were edited since the session was opened or saved (an unsaved change). */
+  edited: boolean;
+  /** The last destructive tour edit, for its Undo (a toast offers it). */
+  undo: TourUndo | null;
 }
 
-const EMPTY: Pick<SessionState, 'name' | 'path' | 'bookmarks' | 'notes' | 'tours' | 'settings' | 'verdict' | 'tour'> = {
+/** What an Undo puts back: the tours (and which was selected) as they were before a stop or a tour was deleted. */
+export interface TourUndo {
+  readonly what: 'stop' | 'tour';
+  /** The deleted stop's or tour's title, for the toast. */
+  readonly title: string;
+  readonly tours: readonly SessionTour[];
+  readonly selected: number;
+  /** When it was deleted (ms since the epoch); each deletion is a new undo. */
+  readonly at: number;
+}
+
+const EMPTY: Pick<SessionState, 'name' | 'path' | 'bookmarks' | 'notes' | 'tours' | 'settings' | 'verdict' | 'tour' | 'selected' | 'builtin' | 'edited' | 'undo'> = {
   name: '',
   path: [],
   bookmarks: [],
@@ -74,9 +96,16 @@ const EMPTY: Pick<SessionState, 'name' | 'path' | 'bookmarks' | 'notes' | 'tours
   settings: {},
   verdict: null,
   tour: null,
+  selected: 0,
+  builtin: null,
+  edited: false,
+  undo: null,
 };
 
 export const useSession = create<SessionState>()(() => ({ ...EMPTY, offer: null, lastAutosave: null, examplesOpen: false, noteEditorOpen: false }));
+
+/** The view setting that remembers, in a saved session, which tour N walks. */
+const SELECTED_TOUR = 'tour.selected';
 
 /** True while a session is being opened: the run that arrives is the session's, not a plain load. */
 let opening = false;
@@ -101,7 +130,10 @@ export async function openSessionFile(text: string, name: string): Promise<boole
   }
   if (!opened) return false;
   const u = opened.user;
-  const first = u.tours[0];
+  // the tour the session was saved with selected (the tours panel's), else its first
+  const saved = Number(u.view.settings[SELECTED_TOUR]);
+  const selected = Number.isInteger(saved) && saved >= 0 && saved < u.tours.length ? saved : 0;
+  const first = u.tours[selected];
   const stop = first ? first.stops.findIndex((s) => s.step === opened.replay.cursor) : -1;
   useSession.setState({
     name,
@@ -111,8 +143,12 @@ export async function openSessionFile(text: string, name: string): Promise<boole
     tours: u.tours,
     settings: u.view.settings,
     verdict: { name, replay: opened.replay },
-    tour: first ? { index: 0, stop } : null,
+    tour: first ? { index: selected, stop } : null,
+    selected,
+    builtin: null,
+    undo: null,
   });
+  markEdited(false);
   // the learner's graded predictions (predict mode) come back with the session
   setAnswers(u.answers ?? []);
   applyLayout(u.view.layout);
@@ -142,10 +178,17 @@ export function userState(): SessionUserState {
     breakpoints: breakpoints.map((b) => ({ id: b.id, spec: b.spec, enabled: b.enabled })),
     bookmarks: s.bookmarks,
     notes: s.notes,
-    tours: s.tours,
+    tours: edit.toursToSave(s.tours, (step) => i18n.t('tours:stopTitle', { step })),
     ...(usePredict.getState().answers.length > 0 ? { answers: usePredict.getState().answers } : {}),
-    view: { layout, settings: { ...s.settings, 'play.speed': String(player.speed), 'play.by': player.granularity } },
+    view: { layout, settings: { ...s.settings, 'play.speed': String(player.speed), 'play.by': player.granularity, [SELECTED_TOUR]: savedIndex(s.tours, s.selected) } },
   };
+}
+
+/** Where tour `index` is among the tours saved (empty ones are left out: tour-edit.ts toursToSave); 0 when it is not. */
+function savedIndex(tours: readonly SessionTour[], index: number): number {
+  if (!tours[index] || tours[index].stops.length === 0) return 0;
+  const at = tours.slice(0, index).filter((t) => t.stops.length > 0).length;
+  return at < edit.TOURS_LIMIT ? at : 0;
 }
 
 /** The name a saved session is offered under: the session's own, else the scenario's with `.uvmsession`. */
@@ -229,8 +272,8 @@ export function showNoteEditor(open: boolean): void {
 
 /** Start a tour (its first stop) or walk the one under way by `delta` stops; the cursor goes to the stop's step. */
 export function walkTour(delta: 1 | -1, index?: number): void {
-  const { tours, tour } = useSession.getState();
-  const which = index ?? tour?.index ?? 0;
+  const { tours, tour, selected } = useSession.getState();
+  const which = index ?? tour?.index ?? (tours[selected] ? selected : 0);
   const t = tours[which];
   if (!t || t.stops.length === 0) return;
   const from = tour && tour.index === which ? tour.stop : -1;
@@ -241,6 +284,189 @@ export function walkTour(delta: 1 | -1, index?: number): void {
 
 export function closeTour(): void {
   useSession.setState({ tour: null });
+}
+
+// ------------------------------------------------------------------ editing tours (the tours panel)
+
+/** Whether tour `index` may be edited: every tour but the scenario's own (duplicate that to change it). */
+export function isEditable(index: number): boolean {
+  const { tours, builtin } = useSession.getState();
+  const t = tours[index];
+  return t !== undefined && t !== builtin;
+}
+
+/** Stops written in the app: the caption shows their words as written, never a built-in tour's translation. */
+const authored = new WeakSet<TourStopInfo>();
+export function isAuthored(stop: TourStopInfo): boolean {
+  return authored.has(stop);
+}
+
+/**
+ * A stop's title and narration as the caption and the tours panel show them: as written when written in the app, else
+ * a built-in tour's in `language` (src/renderer/i18n/narration.ts) — a scenario's own tour narrates with the
+ * scenario's notes, which translate as notes.
+ */
+export function shownStopWords(tourTitle: string, index: number, stop: TourStopInfo, language: string): { title: string; narration: string } {
+  if (authored.has(stop)) return { title: stop.title, narration: stop.narration };
+  const words = translateTourStop(tourTitle, index, stop, language);
+  return words.narration === stop.narration ? { title: words.title, narration: translateNote(stop.narration, language) } : words;
+}
+
+/** Tell the document (the close prompt, the page's beforeunload) whether tour edits are unsaved. */
+function markEdited(edited: boolean): void {
+  if (useSession.getState().edited !== edited) useSession.setState({ edited });
+  if (useDocument.getState().sessionEdited !== edited) useDocument.setState({ sessionEdited: edited });
+}
+
+/** Put an edited list of tours in place: the walk and the selection follow it; an unsaved change, autosaved. */
+function setTours(next: readonly SessionTour[], selected: number, undo?: TourUndo, restoring = false): void {
+  const s = useSession.getState();
+  if (next === s.tours && selected === s.selected) return;
+  if (!restoring) {
+    const known = new Set(s.tours.flatMap((t) => t.stops));
+    for (const t of next) for (const stop of t.stops) if (!known.has(stop)) authored.add(stop);
+  }
+  const sel = next.length === 0 ? 0 : Math.max(0, Math.min(next.length - 1, selected));
+  let tour = s.tour;
+  if (tour) {
+    // the walk stays on its tour: the same object wherever it moved, or the one edited in its place; it ends with it
+    let index = next.indexOf(s.tours[tour.index]);
+    if (index < 0 && next.length === s.tours.length && next[tour.index]) index = tour.index;
+    tour = index >= 0 ? { index, stop: Math.min(tour.stop, next[index].stops.length - 1) } : null;
+  }
+  useSession.setState({ tours: next, selected: sel, tour, ...(undo ? { undo } : {}) });
+  markEdited(true);
+  changed();
+}
+
+/** A default name for a new tour: `Tour 2`, the first number not taken. */
+function newTourTitle(): string {
+  const titles = new Set(useSession.getState().tours.map((t) => t.title));
+  for (let n = 1; ; n++) {
+    const title = i18n.t('tours:defaultTitle', { n });
+    if (!titles.has(title)) return title;
+  }
+}
+
+/** Make a new, empty tour (named `title`, or `Tour n`) and select it. Returns its index. */
+export function createTour(title?: string): number {
+  const { tours } = useSession.getState();
+  const next = edit.addTour(tours, title?.trim() || newTourTitle());
+  setTours(next, next.length - 1);
+  return next.length - 1;
+}
+
+export function selectTour(index: number): void {
+  const { tours, tour } = useSession.getState();
+  if (!tours[index]) return;
+  // the tour bar shows the tour N will walk
+  useSession.setState({ selected: index, tour: tour && tour.index === index ? tour : { index, stop: -1 } });
+}
+
+export function renameTourAt(index: number, title: string): void {
+  if (!isEditable(index)) return;
+  const { tours, selected } = useSession.getState();
+  setTours(edit.renameTour(tours, index, title), selected);
+}
+
+/** Delete tour `index`; the toast offers Undo. */
+export function deleteTourAt(index: number): void {
+  const { tours, selected } = useSession.getState();
+  const t = tours[index];
+  if (!t) return;
+  setTours(edit.removeTour(tours, index), index < selected || selected >= tours.length - 1 ? selected - 1 : selected, { what: 'tour', title: t.title, tours, selected, at: Date.now() });
+}
+
+/** Copy tour `index` into a new, editable tour right after it, in the words it shows now (a built-in tour's in the UI's language). */
+export function duplicateTourAt(index: number): number {
+  const { tours } = useSession.getState();
+  const t = tours[index];
+  if (!t) return -1;
+  const lang = i18n.language;
+  const shownTitle = translateTourTitle(t.title, lang);
+  const taken = new Set(tours.map((x) => x.title));
+  let title = i18n.t('tours:copyTitle', { title: shownTitle });
+  for (let n = 2; taken.has(title); n++) title = i18n.t('tours:copyTitleN', { title: shownTitle, n });
+  const next = edit.duplicateTour(tours, index, title, (stop, i) => shownStopWords(t.title, i, stop, lang));
+  setTours(next, index + 1);
+  return index + 1;
+}
+
+/** The words a new stop at `step` starts with: a bookmark's name or the op there, and the note in effect. */
+function stopWords(step: number): { title: string; narration: string } {
+  const d = useDebugger.getState();
+  const mark = useSession.getState().bookmarks.find((b) => b.step === step);
+  const op = d.run?.ops.find((o) => o.firstStep <= step && step <= o.lastStep && o.op !== 'note' && o.op !== 'bookmark');
+  const title = mark?.label ?? op?.label ?? i18n.t('tours:stopTitle', { step });
+  const note = d.state?.step === step && d.state.narration ? translateNote(d.state.narration, i18n.language) : '';
+  return { title, narration: note };
+}
+
+/**
+ * Add the cursor's step as a stop of the selected tour, after the stop the walk is on (else at the end); when the
+ * selected tour cannot be edited (the scenario's own) or there is none, a new tour gets it. Returns where it went.
+ */
+export function addStopAtCursor(): { tour: number; stop: number } | null {
+  const step = useDebugger.getState().state?.step;
+  if (step === undefined) return null;
+  let { selected } = useSession.getState();
+  if (!isEditable(selected)) selected = createTour();
+  const { tours, tour } = useSession.getState();
+  const after = tour && tour.index === selected && tour.stop >= 0 ? tour.stop : undefined;
+  const next = edit.addStop(tours, selected, { step, ...stopWords(step) }, after);
+  setTours(next, selected);
+  const stop = after === undefined ? next[selected].stops.length - 1 : after + 1;
+  // the walk is on the new stop: the caption shows it, N goes on from it
+  useSession.setState({ tour: { index: selected, stop } });
+  return { tour: selected, stop };
+}
+
+export function updateStopAt(index: number, stop: number, patch: edit.StopPatch): void {
+  if (!isEditable(index)) return;
+  const { tours, selected } = useSession.getState();
+  setTours(edit.updateStop(tours, index, stop, patch), selected);
+}
+
+/** Move a stop; the walk, when on it, moves with it. */
+export function moveStopAt(index: number, from: number, to: number): void {
+  if (!isEditable(index)) return;
+  const { tours, selected, tour } = useSession.getState();
+  const next = edit.moveStop(tours, index, from, to);
+  if (next === tours) return;
+  setTours(next, selected);
+  if (tour && tour.index === index && tour.stop >= 0) {
+    const moved = next[index].stops.indexOf(tours[index].stops[tour.stop]);
+    useSession.setState({ tour: { index, stop: moved } });
+  }
+}
+
+/** Delete a stop; the toast offers Undo. */
+export function deleteStopAt(index: number, stop: number): void {
+  if (!isEditable(index)) return;
+  const { tours, selected } = useSession.getState();
+  const s = tours[index]?.stops[stop];
+  if (!s) return;
+  setTours(edit.removeStop(tours, index, stop), selected, { what: 'stop', title: s.title, tours, selected, at: Date.now() });
+}
+
+/** Put back what the last deletion took. */
+export function undoTourEdit(): void {
+  const { undo } = useSession.getState();
+  if (!undo) return;
+  useSession.setState({ undo: null });
+  setTours(undo.tours, undo.selected, undefined, true);
+}
+
+export function dismissUndo(): void {
+  useSession.setState({ undo: null });
+}
+
+/** Walk to stop `stop` of tour `index`: the caption shows it and the cursor goes to its step. */
+export function goToStop(index: number, stop: number): void {
+  const s = useSession.getState().tours[index]?.stops[stop];
+  if (!s) return;
+  useSession.setState({ selected: index, tour: { index, stop } });
+  useDebugger.getState().seek(s.step);
 }
 
 export function showExamples(open: boolean): void {
@@ -364,7 +590,8 @@ export function startSessions(storage: KeyValueStorage | null, delay = AUTOSAVE_
       // scenario's own tour, from its bookmarks and notes, is there to walk with N)
       if (!opening) {
         const own = scenarioTour(s.run.scenario, s.run.ops);
-        useSession.setState({ ...EMPTY, tours: own ? [own] : [] });
+        useSession.setState({ ...EMPTY, tours: own ? [own] : [], builtin: own });
+        markEdited(false);
       }
       return;
     }
@@ -392,6 +619,7 @@ export async function saveSessionAs(): Promise<string | null> {
   if (saved !== null) {
     const name = saved.slice(Math.max(saved.lastIndexOf('/'), saved.lastIndexOf('\\')) + 1);
     useSession.setState({ name });
+    markEdited(false);
   }
   return saved;
 }

@@ -21,5 +21,6 @@ import { capture } from './capture';
 import { exportNs } from './export';
 import { presentation } from './presentation';
 import { predict } from './predict';
+import { tours } from './tours';
 
-export const zhCN = { common, panels, scenario, narration, code, timeline, counters, breakpoints, editor, memory, radix, inspector, pmm, pageTree, controls, session, capture, export: exportNs, presentation, predict } as const satisfies Catalogue<typeof en>;
+export const zhCN = { common, panels, scenario, narration, code, timeline, counters, breakpoints, editor, memory, radix, inspector, pmm, pageTree, controls, session, capture, export: exportNs, presentation, predict, tours } as const satisfies Catalogue<typeof en>;

@@ -1,0 +1,71 @@
+import type { tours as en } from '../en/tours';
+import type { Catalogue } from '../catalogue';
+
+/** 导览面板：制作与编辑导览、撤销提示、添加一站的快捷键。 */
+export const tours = {
+  title: '导览',
+  empty: '尚未加载运行。',
+  none: '还没有导览。先新建一个，再按 {{key}} 把光标所在的步骤添加为一站。',
+  tour: '导览',
+  stopCount_other: '{{count}} 站',
+  defaultTitle: '导览 {{n}}',
+  copyTitle: '{{title}}（副本）',
+  copyTitleN: '{{title}}（副本 {{n}}）',
+  stopTitle: '第 {{step}} 步',
+  builtin: '这是场景自带的导览：复制一份即可修改。',
+  actions: {
+    new: '新建导览',
+    rename: '重命名',
+    renameDone: '完成',
+    duplicate: '复制',
+    delete: '删除导览',
+    walk: '从头开始走',
+    addStop: '把第 {{step}} 步添加为一站',
+    addStopTitle: '把光标所在的步骤添加为一站（{{key}}）',
+  },
+  tourName: '导览名称',
+  stops: '各站',
+  noStops: '还没有站点：把光标移到某一步，再按 {{key}}。',
+  stop: {
+    label: '第 {{n}} 站：{{title}}，第 {{step}} 步',
+    step: '第 {{step}} 步',
+    goTo: '前往这一站',
+    up: '上移',
+    down: '下移',
+    remove: '删除这一站',
+    asks: '提问',
+    walking: '导览在此',
+    drag: '拖动以调整顺序',
+  },
+  editor: {
+    heading: '第 {{n}} 站',
+    title: '标题',
+    narration: '讲解',
+    step: '步骤',
+    useCursor: '使用光标所在的步骤（{{step}}）',
+    ask: '请学习者预测',
+    kind: '预测什么',
+    kinds: {
+      moves: '迁移：哪些页驻留到哪里',
+      tags: '标记：哪些页缓存标记被清除',
+      invalidations: '失效：哪些副本被丢弃',
+    },
+    through: '截至步骤',
+    throughHint: '从第 {{from}} 步（本站）到这一步；默认 {{default}}，即本站之后那个操作的结尾。',
+    noThrough: '这一步之后没有步骤了：提问需要一个更晚的步骤。',
+    prompt: '问题（可选）',
+    promptHint: '留空时，应用按预测内容自动措辞。',
+  },
+  toast: {
+    stop: '已删除站点“{{title}}”。',
+    tour: '已删除导览“{{title}}”。',
+    undo: '撤销',
+    dismiss: '关闭',
+  },
+  keys: {
+    addStop: '把光标所在的步骤添加为导览的一站',
+  },
+  palette: {
+    addStop: '导览：把光标所在的步骤添加为一站',
+  },
+} as const satisfies Catalogue<typeof en>;
