@@ -64,6 +64,7 @@ export function defaultLayout(api: DockviewApi, title: (id: string) => string): 
   add('code', { referencePanel: 'narration', direction: 'below' });
   add('inspector', { referencePanel: 'code', direction: 'within' });
   add('counters', { referencePanel: 'code', direction: 'within' });
+  add('tours', { referencePanel: 'code', direction: 'within' });
   add('timeline', { referencePanel: 'memoryMap', direction: 'below' }, { initialHeight: 270 });
   add('capture', { referencePanel: 'timeline', direction: 'within' });
   api.getPanel('timeline')?.api.setActive();

@@ -9,12 +9,30 @@ import type { ObjectRef } from '../../protocol';
 import { useTranslation } from 'react-i18next';
 import { commandFor } from '../keyboard/keymap';
 import { useDebugger } from '../state/store';
-import { addNote, dismissVerdict, notesAt, openSessionFile, removeNote, showExamples, showNoteEditor, startSessions, toggleBookmark, useSession, walkTour } from '../state/session';
+import {
+  addNote,
+  addStopAtCursor,
+  dismissUndo,
+  dismissVerdict,
+  notesAt,
+  openSessionFile,
+  removeNote,
+  showExamples,
+  showNoteEditor,
+  startSessions,
+  toggleBookmark,
+  undoTourEdit,
+  useSession,
+  walkTour,
+} from '../state/session';
 import { EXAMPLE_SESSIONS } from '../sessions';
 import { translateTourTitle } from '../i18n/narration';
 import { TourBar } from './TourBar';
 import { RestoreOffer } from './RestoreOffer';
 import './session.css';
+
+/** How long the undo toast stays after a deletion. */
+const UNDO_TOAST_MS = 10_000;
 
 function storageOrNull(): Storage | null {
   try {
@@ -188,6 +206,42 @@ function Examples() {
   );
 }
 
+/** After a stop or a tour is deleted: what went, and Undo (the button, or Ctrl+Z while the toast shows). */
+function UndoToast() {
+  const { t } = useTranslation('tours');
+  const undo = useSession((s) => s.undo);
+  useEffect(() => {
+    if (!undo) return;
+    const timer = setTimeout(() => {
+      if (useSession.getState().undo === undo) dismissUndo();
+    }, UNDO_TOAST_MS);
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (e.key.toLowerCase() !== 'z' || !(e.ctrlKey || e.metaKey) || e.shiftKey || e.defaultPrevented) return;
+      if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable || target.closest('.cm-editor'))) return;
+      e.preventDefault();
+      undoTourEdit();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => {
+      clearTimeout(timer);
+      window.removeEventListener('keydown', onKey);
+    };
+  }, [undo]);
+  if (!undo) return null;
+  return (
+    <div className="tour-toast" role="status" data-testid="tour-toast">
+      <span className="tour-toast-text">{t(undo.what === 'stop' ? 'toast.stop' : 'toast.tour', { title: undo.title })}</span>
+      <button type="button" className="primary" onClick={undoTourEdit} data-testid="tour-undo">
+        {t('toast.undo')}
+      </button>
+      <button type="button" onClick={dismissUndo} aria-label={t('toast.dismiss')} title={t('toast.dismiss')}>
+        ✕
+      </button>
+    </div>
+  );
+}
+
 /** The strip's parts, when any has something to show (the app's grid gives it a row only then: session.css). */
 function Strip() {
   const verdict = useSession((s) => s.verdict !== null);
@@ -219,6 +273,8 @@ export function SessionUi() {
         walkTour(command.direction === 'forward' ? 1 : -1);
       } else if (command.kind === 'bookmark') {
         toggleBookmark();
+      } else if (command.kind === 'tourStop') {
+        addStopAtCursor();
       }
     };
     window.addEventListener('keydown', onKey);
@@ -230,6 +286,7 @@ export function SessionUi() {
       <RestoreOffer storage={storage} />
       <Examples />
       <NoteEditor />
+      <UndoToast />
     </>
   );
 }

@@ -1,8 +1,8 @@
 /** The guided tour's caption: the stop's title and narration, where it is, and the keys that walk it (N, Shift+N). */
 import { useTranslation } from 'react-i18next';
 import { useDebugger } from '../state/store';
-import { closeTour, useSession, walkTour } from '../state/session';
-import { translateNote, translateTourStop, translateTourTitle } from '../i18n/narration';
+import { closeTour, shownStopWords, useSession, walkTour } from '../state/session';
+import { translateTourTitle } from '../i18n/narration';
 
 export function TourBar() {
   const { t, i18n } = useTranslation('session');
@@ -13,10 +13,8 @@ export function TourBar() {
   const current = tours[tour.index];
   if (!current) return null;
   const stop = tour.stop >= 0 ? current.stops[tour.stop] : null;
-  // the built-in tours' words in the UI's language (src/renderer/i18n/narration.ts)
-  const translated = stop ? translateTourStop(current.title, tour.stop, stop, i18n.language) : null;
-  // a scenario's own tour (state/scenario-tour.ts) narrates with the scenario's notes, which translate as notes
-  const shown = stop && translated && translated.narration === stop.narration ? { ...translated, narration: translateNote(stop.narration, i18n.language) } : translated;
+  // the built-in tours' words in the UI's language (src/renderer/i18n/narration.ts); a stop written in the app as written
+  const shown = stop ? shownStopWords(current.title, tour.stop, stop, i18n.language) : null;
   const tourTitle = translateTourTitle(current.title, i18n.language);
   const total = current.stops.length;
   // the presenter stepped away from the stop: the caption stays, saying so, and N goes on from it

@@ -3,7 +3,7 @@
  * Shift+F11 out; the same with Shift (F5, F10) or Alt (F11) runs backwards. F8 plays and
  * pauses (as in Chrome's DevTools), and so does Space where it would not press a control;
  * Ctrl+G goes to a step, Ctrl+Shift+P (or F1) opens the command palette; N and Shift+N walk a session's guided tour,
- * Ctrl+B bookmarks the cursor's step. Keys that a
+ * Ctrl+B bookmarks the cursor's step, Ctrl+Shift+B adds it as a stop of the tour being edited. Keys that a
  * focused text field needs (editor, breakpoint box) are left to it.
  */
 import type { StepGranularity } from '../../protocol';
@@ -18,7 +18,8 @@ export type KeyCommand =
   | { readonly kind: 'palette' }
   | { readonly kind: 'tour'; readonly direction: 'forward' | 'backward' }
   | { readonly kind: 'bookmark' }
-  | { readonly kind: 'predict' };
+  | { readonly kind: 'predict' }
+  | { readonly kind: 'tourStop' };
 
 export interface KeyBinding {
   /** `event.key`; a letter is matched in either case. */
@@ -58,6 +59,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { key: 'n', shift: true, command: { kind: 'tour', direction: 'backward' }, help: 'session:keys.tourPrev' },
   { key: 'b', ctrl: true, command: { kind: 'bookmark' }, help: 'session:keys.bookmark' },
   { key: 'p', command: { kind: 'predict' }, help: 'predict:keysHelp' },
+  { key: 'b', ctrl: true, shift: true, command: { kind: 'tourStop' }, help: 'tours:keys.addStop' },
   { key: 'F12', command: { kind: 'presentation' }, help: 'toolbar.presentation' },
   { key: '?', shift: true, command: { kind: 'help' }, help: 'keys.help' },
 ];

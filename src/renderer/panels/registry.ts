@@ -17,6 +17,7 @@ import { BreakpointsPanel } from './breakpoints/BreakpointsPanel';
 import { CountersPanel } from './counters/CountersPanel';
 import { LazyEditorPanel } from './editor/LazyEditorPanel';
 import { CapturePanel } from './capture/CapturePanel';
+import { ToursPanel } from './tours/ToursPanel';
 
 export interface PanelSpec {
   readonly id: string;
@@ -39,4 +40,5 @@ export const PANELS: readonly PanelSpec[] = [
   { id: 'inspector', title: 'inspector', component: InspectorPanel },
   { id: 'counters', title: 'counters', component: CountersPanel },
   { id: 'capture', title: 'capture', component: CapturePanel },
+  { id: 'tours', title: 'tours', component: ToursPanel },
 ];

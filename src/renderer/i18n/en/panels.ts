@@ -13,4 +13,5 @@ export const panels = {
   counters: 'Counters',
   editor: 'Scenario editor',
   capture: 'Real capture',
+  tours: 'Tours',
 } as const;

@@ -16,4 +16,5 @@ export const panels = {
   counters: '计数器',
   editor: '场景编辑器',
   capture: '真实采集',
+  tours: '导览',
 } as const satisfies Catalogue<typeof en>;
