@@ -79,7 +79,7 @@ export function PredictBar() {
   const atThrough = cursor === question.through;
   const locked = grade !== null || checking;
   return (
-    <section className={`predict-bar${grade ? ' graded' : ''}`} aria-label={t('label')} data-testid="predict-bar">
+    <section className={`predict-bar${grade ? ' graded' : ''}`} aria-label={t('label')} data-testid="predict-bar" data-kind={question.kind} data-from={question.from} data-through={question.through}>
       <span className="predict-badge">{t('label')}</span>
       <div className="predict-body">
         <div className="predict-heading">

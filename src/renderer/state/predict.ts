@@ -31,10 +31,10 @@ export function targetsFor(kind: PredictKind, processors: number): PredictTarget
   return Array.from({ length: Math.max(1, processors) }, (_, p) => p);
 }
 
-/** The default target of a kind: for moves the first GPU (where pages usually go), else the first offered. */
+/** The default target of a kind: a tag's first, else the first GPU (what the questions are mostly about), else the CPU. */
 export function defaultTarget(kind: PredictKind, processors: number): PredictTarget {
   if (kind === 'tags') return 'dirty';
-  return kind === 'moves' && processors > 1 ? 1 : 0;
+  return processors > 1 ? 1 : 0;
 }
 
 export type Marks = ReadonlyMap<string, PredictMark>;

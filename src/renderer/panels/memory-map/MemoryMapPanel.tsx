@@ -163,7 +163,7 @@ export function MemoryMapPanel() {
   }, [data]);
   const changed = data ? data.regions.reduce((n, r) => n + r.changed.length, 0) : 0;
   return (
-    <div className="panel memory-map-panel">
+    <div className={`panel memory-map-panel${answering ? ' answering' : ''}`}>
       <div className="mm-bar">
         <div className="mm-zoom" role="group">
           <button type="button" onClick={() => renderer.current?.zoom(1, 0)} title={t('zoomOut')} aria-label={t('zoomOut')}>

@@ -895,20 +895,28 @@ export class MemoryMapRenderer {
       const h = a.h + 2;
       const colour = targetColour(a.target);
       if (a.state === 'mark' || a.state === 'right') {
+        // ringed in ink and then in the text colour, so a mark stands out from a lane of its own colour
         ctx.fillStyle = ink;
+        ctx.fillRect(x - 2, y - 2, w + 4, h + 4);
+        ctx.fillStyle = MAP.fg;
         ctx.fillRect(x - 1, y - 1, w + 2, h + 2);
         ctx.fillStyle = colour;
         ctx.fillRect(x, y, w, h);
         if (a.state === 'right') {
-          ctx.lineWidth = 1.5 * em;
+          // right: ringed green outside the ink ring
+          ctx.lineWidth = 2 * em;
           ctx.strokeStyle = OKABE_ITO.green;
-          ctx.strokeRect(x - 1.5, y - 1.5, w + 3, h + 3);
+          ctx.strokeRect(x - 2 - em, y - 2 - em, w + 4 + 2 * em, h + 4 + 2 * em);
         }
       } else if (a.state === 'missed') {
-        ctx.setLineDash([2, 2]);
-        ctx.lineWidth = em;
+        ctx.fillStyle = ink;
+        ctx.globalAlpha = 0.55;
+        ctx.fillRect(x, y, w, h);
+        ctx.globalAlpha = 1;
+        ctx.setLineDash([3, 2]);
+        ctx.lineWidth = 1.5 * em;
         ctx.strokeStyle = MAP.fg;
-        ctx.strokeRect(x + 0.5, y + 0.5, w - 1, h - 1);
+        ctx.strokeRect(x + 0.75, y + 0.75, w - 1.5, h - 1.5);
         ctx.setLineDash([]);
       } else {
         ctx.save();
@@ -1019,6 +1027,8 @@ export class MemoryMapRenderer {
         const on = !(this.cb.isMarked?.(hit.region, hit.page, hit.pages) ?? false);
         this.painting = { r: hit.r, region: hit.region, start: hit.page, end: hit.page, on };
         this.canvas.setPointerCapture?.(e.pointerId);
+        this.hover = null;
+        this.cb.onHover(null, 0, 0);
         this.requestFrame();
         return;
       }

@@ -1,0 +1,78 @@
+/**
+ * Predict mode's marks on the memory map (panels/memory-map/answer.ts) over a real memory map of the engine: a mark
+ * is drawn in its target's lane (the processor's residency lane, a tag's lane) at its page's cell; many marks in one
+ * cell make one glyph showing the worst news; a drag covers whole cells between its ends.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { EngineResponse, MemoryMapResult, OkResponse } from '../../src/protocol';
+import { EngineService } from '../../src/hosts/service';
+import { layout, laneTop, regionData } from '../../src/renderer/panels/memory-map/layout';
+import { answerItems, dragRange, glyphs, targetLane, targetShape } from '../../src/renderer/panels/memory-map/answer';
+
+const yaml = (name: string) => readFileSync(new URL(`../../assets/scenarios/${name}.yaml`, import.meta.url), 'utf8');
+const ok = (r: EngineResponse): OkResponse => {
+  if (r.type !== 'ok') throw new Error(JSON.stringify(r.diagnostics));
+  return r;
+};
+
+function mapOf(name: string): MemoryMapResult {
+  const service = new EngineService();
+  ok(service.handle({ type: 'load', id: 1, source: yaml(name), fileName: `${name}.yaml` }));
+  return ok(service.handle({ type: 'view', id: 2, query: { view: 'memoryMap' } })).view as MemoryMapResult;
+}
+
+describe('marks on the memory map', () => {
+  const map = mapOf('gaia-maquire');
+  const data = map.regions.map((r) => regionData(r, map.processors));
+  const lanes = data[0].lanes;
+
+  it('put a target in its lane: CPU in sysmem, a GPU in its vidmem, a tag in its cache lane', () => {
+    expect(lanes[targetLane(lanes, 0)].kind).toBe('sysmem');
+    expect(lanes[targetLane(lanes, 1)]).toMatchObject({ kind: 'vidmem', proc: 1 });
+    if (map.regions[0].kind === 'file') {
+      expect(lanes[targetLane(lanes, 'dirty')].kind).toBe('dirty');
+      expect(lanes[targetLane(lanes, 'cpuDirty')].kind).toBe('cpuDirty');
+      expect(lanes[targetLane(lanes, 'writeback')].kind).toBe('dirty');
+    }
+  });
+
+  it('give each target of a question its own shape', () => {
+    expect(new Set([0, 1, 2, 3].map(targetShape)).size).toBe(4);
+    expect(new Set(['dirty', 'cpuDirty', 'writeback'].map((t) => targetShape(t as 'dirty'))).size).toBe(3);
+  });
+
+  it('draw one glyph per page at one page a cell, at the page cell in the lane', () => {
+    const g = layout(data, 1200, 64, { font: 13 }, 800);
+    expect(g.pagesPerCell).toBe(1);
+    const items = answerItems([{ region: 0, page: 70, target: 1 }, { region: 0, page: 71, target: 0 }], null);
+    const gl = glyphs(g, items);
+    expect(gl).toHaveLength(2);
+    const r = g.regions[0];
+    expect(gl[0]).toMatchObject({ x: g.gutter + 6 * g.cellW, y: laneTop(g, r, 1, targetLane(lanes, 1)), state: 'mark', pages: 1, target: 1 });
+    expect(gl[1].y).toBe(laneTop(g, r, 1, targetLane(lanes, 0)));
+  });
+
+  it('gather the marks of a cell of many pages into one glyph showing the worst news', () => {
+    const g = layout(data, 300, 1024, { font: 13 }, 200);
+    expect(g.pagesPerCell).toBeGreaterThan(1);
+    const per = g.pagesPerCell;
+    const grade = {
+      correct: [{ region: 0, page: 0, target: 1 }],
+      missed: [{ region: 0, page: 1, target: 1 }],
+      wrong: [{ region: 0, page: per, target: 1 }],
+    };
+    const gl = glyphs(g, answerItems([], grade));
+    expect(gl).toHaveLength(2);
+    expect(gl[0]).toMatchObject({ state: 'missed', pages: 2, x: g.gutter });
+    expect(gl[1]).toMatchObject({ state: 'wrong', pages: 1, x: g.gutter + g.cellW });
+    // marks past the region's end, or of regions not shown, draw nothing
+    expect(glyphs(g, answerItems([{ region: 0, page: 1 << 30, target: 1 }, { region: 99, page: 0, target: 1 }], null))).toEqual([]);
+  });
+
+  it('cover whole cells from one end of a drag to the other, either way', () => {
+    expect(dragRange(5, 2, 1, 100)).toEqual({ first: 2, count: 4 });
+    expect(dragRange(17, 70, 16, 100)).toEqual({ first: 16, count: 64 });
+    expect(dragRange(70, 17, 16, 72)).toEqual({ first: 16, count: 56 });
+  });
+});
