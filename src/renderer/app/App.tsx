@@ -30,8 +30,17 @@ function initialScenario() {
   return BUILTIN_SCENARIOS.find((s) => s.file === wanted || s.file === `${wanted}.yaml`) ?? DEFAULT_SCENARIO;
 }
 
+/**
+ * Load the scenario the app opens on (the default, or `?scenario=`), once. main.tsx calls it before React's first
+ * render, so the engine's worker starts and runs the scenario while the page renders; the App's mount calls it too,
+ * which does nothing when it already ran.
+ */
+export function loadInitialScenario(): void {
+  const s = initialScenario();
+  if (s && useDebugger.getState().status === 'idle') void useDebugger.getState().load(s.source, s.file);
+}
+
 export function App() {
-  const load = useDebugger((s) => s.load);
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const [presentation, setPresentation] = useState(false);
   const togglePresentation = () => setPresentation((p) => !p);
@@ -69,9 +78,8 @@ export function App() {
   }, []);
 
   useEffect(() => {
-    const s = initialScenario();
-    if (s && useDebugger.getState().status === 'idle') void load(s.source, s.file);
-  }, [load]);
+    loadInitialScenario();
+  }, []);
 
   useEffect(() => {
     const ctx: CommandContext = { togglePresentation: () => setPresentation((p) => !p), show: setDialog };
