@@ -187,7 +187,7 @@ export function MemoryMapPanel() {
       </div>
       {answering && <AnswerBanner graded={grade !== null} procName={procName} />}
       <div className="mm-canvas-wrap" ref={wrap}>
-        <canvas ref={canvas} className={`mm-canvas${answering && !grade ? ' answering' : ''}`} data-testid="memory-map-canvas" role="img" aria-label={t('canvasLabel')} />
+        <canvas ref={canvas} className={`mm-canvas${answering && !grade ? ' answering' : ''}`} tabIndex={answering && !grade ? 0 : -1} data-testid="memory-map-canvas" role="img" aria-label={t('canvasLabel')} />
         {!run && <div className="mm-loading">{t('empty')}</div>}
         {error && <div className="mm-error">{t('error', { message: error })}</div>}
         {run && !data && !error && <div className="mm-loading">{t('loading')}</div>}

@@ -143,6 +143,8 @@ export class MemoryMapRenderer {
   private answer: { items: readonly AnswerItem[]; editable: boolean } | null = null;
   private answerGlyphs: Glyph[] = [];
   private painting: { r: number; region: number; start: number; end: number; on: boolean } | null = null;
+  /** Answer mode from the keyboard: the cell the arrow keys are on (index into the geometry's regions, and a page of it). */
+  private keyCursor: { r: number; page: number } | null = null;
   private wheelAccum = 0;
   /** Redraws of the base layer so far (tests and the bench read it). */
   redraws = 0;
@@ -161,6 +163,8 @@ export class MemoryMapRenderer {
     canvas.addEventListener('pointermove', this.onPointerMove);
     canvas.addEventListener('pointerup', this.onPointerUp);
     canvas.addEventListener('pointerleave', this.onPointerLeave);
+    canvas.addEventListener('keydown', this.onKeyDown);
+    canvas.addEventListener('blur', this.onBlur);
   }
 
   destroy(): void {
@@ -170,6 +174,8 @@ export class MemoryMapRenderer {
     this.canvas.removeEventListener('pointermove', this.onPointerMove);
     this.canvas.removeEventListener('pointerup', this.onPointerUp);
     this.canvas.removeEventListener('pointerleave', this.onPointerLeave);
+    this.canvas.removeEventListener('keydown', this.onKeyDown);
+    this.canvas.removeEventListener('blur', this.onBlur);
   }
 
   setLabels(labels: Labels): void {
@@ -249,7 +255,10 @@ export class MemoryMapRenderer {
   /** Predict mode: the marks to draw (null leaves answer mode); `editable` while clicks and drags change them. */
   setAnswer(items: readonly AnswerItem[] | null, editable: boolean): void {
     this.answer = items ? { items, editable } : null;
-    if (!editable) this.painting = null;
+    if (!editable) {
+      this.painting = null;
+      this.keyCursor = null;
+    }
     this.answerGlyphs = this.answer && this.geometry ? glyphs(this.geometry, this.answer.items) : [];
     this.canvas.dataset.answerGlyphs = String(this.answerGlyphs.length);
     this.requestFrame();
@@ -405,6 +414,7 @@ export class MemoryMapRenderer {
     }
     this.drawMarks(!animating);
     this.drawAnswer();
+    this.drawKeyCursor();
     this.drawSelection();
     this.drawHover();
     ctx.setTransform(1, 0, 0, 1, 0, 0);
@@ -940,6 +950,22 @@ export class MemoryMapRenderer {
     }
   }
 
+  /** The keyboard's cell in answer mode: a thick dashed ring around its column. */
+  private drawKeyCursor(): void {
+    const k = this.keyCursor;
+    const g = this.geometry;
+    if (!k || !g || !this.answer?.editable) return;
+    const r = g.regions[k.r];
+    if (!r) return;
+    const { line, x } = pageCell(g, k.page);
+    const ctx = this.ctx;
+    ctx.setLineDash([4, 3]);
+    ctx.lineWidth = 2 * emphasis();
+    ctx.strokeStyle = MAP.selected;
+    ctx.strokeRect(x - 2, lineTop(g, r, line) - 3, g.cellW + 4, bandHeight(g, r) + 6);
+    ctx.setLineDash([]);
+  }
+
   private tick(cx: number, cy: number, r: number): void {
     const ctx = this.ctx;
     ctx.beginPath();
@@ -1115,6 +1141,49 @@ export class MemoryMapRenderer {
       return;
     }
     this.cb.onSelect({ kind: 'page', region: region.index, page: hit.page });
+  };
+
+  /**
+   * Answer mode from the keyboard (the canvas focused): arrows move the cell cursor (Left/Right a cell, Up/Down a
+   * line, PageUp/PageDown a region), Space toggles the cell's pages. The keys are the map's while it answers: they
+   * neither step the run nor play it.
+   */
+  private readonly onKeyDown = (e: KeyboardEvent): void => {
+    const g = this.geometry;
+    if (!this.answer?.editable || !g || g.regions.length === 0 || e.ctrlKey || e.metaKey || e.altKey) return;
+    const moves: Record<string, [number, number]> = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [0, -2], ArrowDown: [0, 2], PageUp: [-1, 0], PageDown: [1, 0] };
+    const k = this.keyCursor ?? { r: 0, page: 0 };
+    const pagesOf = (r: number) => g.regions[r].data.region.pages;
+    if (e.key in moves) {
+      const [dr, dp] = moves[e.key];
+      let { r, page } = k;
+      if (this.keyCursor) {
+        if (dr) {
+          r = Math.max(0, Math.min(g.regions.length - 1, r + dr));
+          page = r === k.r ? page : 0;
+        } else {
+          const step = Math.abs(dp) === 1 ? g.pagesPerCell : g.pagesPerLine;
+          page = Math.max(0, Math.min(pagesOf(r) - 1, page + Math.sign(dp) * step));
+        }
+      }
+      this.keyCursor = { r, page: page - (page % g.pagesPerCell) };
+      this.reveal(g.regions[r].data.region.index, this.keyCursor.page);
+      this.canvas.dataset.keyCursor = `${g.regions[r].data.region.index}:${this.keyCursor.page}`;
+      this.requestFrame();
+    } else if (e.key === ' ') {
+      this.keyCursor = k;
+      const first = k.page - (k.page % g.pagesPerCell);
+      this.cb.onAnswerCell?.(g.regions[k.r].data.region.index, first, Math.min(g.pagesPerCell, pagesOf(k.r) - first));
+      this.requestFrame();
+    } else return;
+    e.preventDefault();
+    e.stopPropagation();
+  };
+
+  private readonly onBlur = (): void => {
+    if (!this.keyCursor) return;
+    this.keyCursor = null;
+    this.requestFrame();
   };
 
   private readonly onPointerLeave = (): void => {
