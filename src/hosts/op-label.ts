@@ -31,6 +31,8 @@ export function opLabel(scenario: Scenario, op: StepSpec): string {
       return firstWords(op.text, 90);
     case 'bookmark':
       return `bookmark: ${op.name}`;
+    case 'ask':
+      return `ask: predict ${op.kind}${op.through === undefined ? '' : ` through ${op.through}`}`;
     case 'cpu.mmap':
     case 'cpu.munmap':
       return `${op.op.slice(4)} ${region(op.region)}`;

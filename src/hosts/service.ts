@@ -34,6 +34,7 @@ import { compareCapture, prepareCapture } from './views/capture';
 import { transitionInfo } from './transition-info';
 import { openSessionText, saveSessionText } from './session';
 import { gradeRequest } from './predict';
+import { resolveAsks } from '../engine/predict/ask';
 
 /** The state view lists at most this many of the cursor step's transitions. */
 const STATE_TRANSITIONS = 200;
@@ -161,8 +162,16 @@ export class EngineService {
         to = forward ? run.nextOut() : run.prevOut();
         break;
       case 'op': {
+        // ops without steps (an `ask`) are passed over
         const op = run.opOf(from);
-        const target = forward ? this.ops[op + 1] : from > this.ops[op]?.firstStep ? this.ops[op] : this.ops[op - 1];
+        const has = (k: number) => (this.ops[k]?.firstStep ?? -1) >= 0;
+        let k = op - 1;
+        if (forward) {
+          k = op + 1;
+          while (k < this.ops.length && !has(k)) k++;
+        } else if (op >= 0 && from > this.ops[op].firstStep) k = op;
+        else while (k >= 0 && !has(k)) k--;
+        const target = this.ops[k];
         to = target ? target.firstStep : forward ? run.stepCount - 1 : 0;
         break;
       }
@@ -298,15 +307,20 @@ function opsOf(run: Run): OpInfo[] {
     if (first[op] < 0) first[op] = s;
     last[op] = s;
   }
-  return sc.steps.map((op, index) => ({
-    index,
-    op: op.op,
-    label: opLabel(sc, op),
-    firstStep: first[index],
-    lastStep: last[index],
-    line: op.loc.line,
-    text: op.op === 'note' ? op.text : op.op === 'bookmark' ? op.name : undefined,
-  }));
+  const asks = resolveAsks(sc, first, last);
+  return sc.steps.map((op, index) => {
+    const ask = asks[index];
+    return {
+      index,
+      op: op.op,
+      label: opLabel(sc, op),
+      firstStep: first[index],
+      lastStep: last[index],
+      line: op.loc.line,
+      text: op.op === 'note' ? op.text : op.op === 'bookmark' ? op.name : undefined,
+      ...(ask ? { ask } : {}),
+    };
+  });
 }
 
 /**

@@ -20,8 +20,8 @@ const SIZES: Record<Kind, number[]> = {
   anonymous: [4 * KiB, 64 * KiB, 256 * KiB, 2 * MiB + 8 * KiB],
   device: [64 * KiB, 256 * KiB, 2 * MiB],
 };
-/** Every op but narration: the scenario format's own list, so a new op joins the mix. */
-const OPS = STEP_OPS.filter((op): op is Exclude<(typeof STEP_OPS)[number], 'note' | 'bookmark'> => op !== 'note' && op !== 'bookmark');
+/** Every op but narration and predict mode's questions: the scenario format's own list, so a new op joins the mix. */
+const OPS = STEP_OPS.filter((op): op is Exclude<(typeof STEP_OPS)[number], 'note' | 'bookmark' | 'ask'> => op !== 'note' && op !== 'bookmark' && op !== 'ask');
 type Op = (typeof OPS)[number];
 /** The kind of region each op needs (null: any). */
 const NEEDS: Record<Op, Kind | null> = {

@@ -44,6 +44,12 @@ describe('the schema view', () => {
     });
     expect(op('note').shortForm).toBe('text');
     expect(op('bookmark').shortForm).toBe('name');
+    expect(op('ask').shortForm).toBe('predict');
+    expect(op('ask').fields).toMatchObject([
+      { name: 'predict', kind: 'enum', values: ['moves', 'tags', 'invalidations'], required: true },
+      { name: 'through', kind: 'text', required: false },
+      { name: 'prompt', kind: 'text', required: false },
+    ]);
     expect(op('gpu.kernel').fields.map((f) => f.name)).toEqual(['gpu', 'access', 'accesses', 'faultWindowPages']);
     expect(op('hmm.migrate').fields.find((f) => f.name === 'to')).toMatchObject({ kind: 'processor', required: true });
     expect(op('hmm.evict').fields.find((f) => f.name === 'chunk')).toMatchObject({ kind: 'number', required: true });

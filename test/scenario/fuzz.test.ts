@@ -52,6 +52,7 @@ steps:
   - { op: gdr.copy, region: D, direction: to-gpu, length: 4KiB }
   - { op: gdr.copy, region: D, direction: from-gpu, offset: 1MiB }
   - { op: gdr.unpin, region: D }
+  - ask: { predict: moves, through: end, prompt: Which pages move? }
   - { op: cpu.read, region: E, pattern: random, count: 4 }
   - op: gpu.kernel
     accesses:
@@ -65,7 +66,7 @@ const TOKENS = [
   'uvmscope', 'regions', 'steps', 'machine', 'policy', 'op', 'gpu.kernel', 'cpu.read', 'region', 'access', 'accesses',
   'pages', 'pattern', 'random', 'strided', 'list', 'size', 'name', 'A', 'F', '4MiB', '1e400', '-1', '0x10', '__proto__',
   ':', ': ', '- ', '\n', '\n  ', '\n    ', '[', ']', '{', '}', ',', '&a ', '*a', '!!str ', '? ', '|', '>', '"', "'", '#',
-  '---', '...', '~', 'null', 'true', '1', '4096', '2MiB', 'note', 'bookmark', '\t', '%YAML 1.2', '<<', '\u00b5s',
+  '---', '...', '~', 'null', 'true', '1', '4096', '2MiB', 'note', 'bookmark', 'ask', 'predict', 'moves', 'through', '\t', '%YAML 1.2', '<<', '\u00b5s',
   'kind', 'file', 'anonymous', 'device', 'managed', 'gpu', 'gpu0', 'gpu1', 'cpu', 'N', 'D', 'E', 'offset', 'length', 'to',
   'chunk', 'direction', 'to-gpu', 'from-gpu', 'cpu.mmap', 'cpu.munmap', 'cpu.msync', 'gaia.map', 'gaia.maquire',
   'gaia.mrelease', 'hmm.migrate', 'hmm.evict', 'gdr.pin', 'gdr.map', 'gdr.copy', 'gdr.unpin', '1TiB', '4294967296',

@@ -253,7 +253,7 @@ describe('the normalised form of each op', () => {
     expect(STEP_OPS).toEqual([
       'gpu.kernel', 'cpu.read', 'cpu.write', 'uvm.prefetch', 'uvm.advise', 'uvm.open', 'cpu.mmap', 'cpu.munmap', 'cpu.msync', 'gaia.map',
       'gaia.maquire', 'gaia.mrelease', 'gaia.inject', 'hmm.migrate', 'hmm.evict', 'gdr.pin', 'gdr.map', 'gdr.copy', 'gdr.unpin', 'note',
-      'bookmark',
+      'bookmark', 'ask',
     ]);
     expect(STEP_REGION_KIND).toEqual({
       'cpu.mmap': 'file', 'cpu.munmap': 'file', 'cpu.msync': 'file', 'gaia.map': 'file', 'gaia.maquire': 'file', 'gaia.mrelease': 'file',
@@ -428,7 +428,7 @@ describe('mistakes in the new ops', () => {
     expect(errors[0]).toContain('did you mean `gaia.maquire`?');
     expect(errors[1]).toContain('did you mean `cpu.mmap`?');
     expect(errors[2]).toContain('did you mean `hmm.migrate`?');
-    expect(errors[3]).toBe('test.yaml:12:5: missing required field `op`: one of ' + STEP_OPS.join(', ') + ' (or the short forms `note: text` and `bookmark: name`); `cpu.mmap` has no short form: write `op: cpu.mmap` and its fields');
+    expect(errors[3]).toBe('test.yaml:12:5: missing required field `op`: one of ' + STEP_OPS.join(', ') + ' (or the short forms `note: text`, `bookmark: name` and `ask: predict`); `cpu.mmap` has no short form: write `op: cpu.mmap` and its fields');
   });
 
   it('reports every mistake of one step in one pass', () => {

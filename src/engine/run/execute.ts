@@ -67,12 +67,15 @@ export function execute(scenario: Scenario, options: ExecuteOptions = {}): Run {
   const total = scenario.steps.length;
   for (let i = 0; i < total; i++) {
     const op = scenario.steps[i];
-    steps.setOp(i);
-    steps.enter(fnScenarioOp.at.op);
-    store.event(K.opBegin, i, 0, 0, 0);
-    pageEvents += runOp(c, platform, op, i);
-    steps.leave();
-    store.maybeCheckpoint();
+    // an `ask` takes no step: it only says where predict mode asks (engine/predict/ask.ts)
+    if (op.op !== 'ask') {
+      steps.setOp(i);
+      steps.enter(fnScenarioOp.at.op);
+      store.event(K.opBegin, i, 0, 0, 0);
+      pageEvents += runOp(c, platform, op, i);
+      steps.leave();
+      store.maybeCheckpoint();
+    }
     if (options.onProgress && options.onProgress(i + 1, total) === false) throw new Cancelled();
   }
   return new Run(scenario, c, pageEvents, platform);

@@ -12,7 +12,7 @@ import { int, size, text } from './fields';
 import { resolveProcessor, type GpuNames } from './machine';
 import type { MapView, Reader } from './reader';
 import { aKind, checkRegionKind, resolveRegion, type RegionTable } from './regions';
-import { GAIA_FAULTS, type AccessSpec, type GpuSpec, type ProcId, type RegionKind, type SourceLoc, type StepSpec } from './types';
+import { ASK_KINDS, GAIA_FAULTS, type AccessSpec, type GpuSpec, type ProcId, type RegionKind, type SourceLoc, type StepSpec } from './types';
 
 export const STEP_OPS = [
   'gpu.kernel',
@@ -36,6 +36,7 @@ export const STEP_OPS = [
   'gdr.unpin',
   'note',
   'bookmark',
+  'ask',
 ] as const;
 export type StepOp = (typeof STEP_OPS)[number];
 
@@ -64,6 +65,7 @@ const STEP_KEYS: Readonly<Record<StepOp, readonly string[]>> = Object.freeze({
   'gdr.unpin': ['op', 'region', 'process'],
   note: ['op', 'text'],
   bookmark: ['op', 'name'],
+  ask: ['op', 'predict', 'through', 'prompt'],
 });
 
 /**
@@ -123,6 +125,11 @@ const PREFETCH_FIELDS = { region: text, to: text, offset: size().optional(), len
 const ADVISE_FIELDS = { region: text, advice: z.enum(ADVICE), target: text.optional() };
 const NOTE_FIELDS = { text };
 const BOOKMARK_FIELDS = { name: z.string().min(1) };
+const ASK_KIND = z.enum(ASK_KINDS, {
+  error: (issue) => (issue.input === undefined ? `what to predict: ${ASK_KINDS.join(', ')}` : undefined),
+});
+const ASK_FIELDS = { predict: ASK_KIND, through: z.string().min(1).optional(), prompt: text.optional() };
+const ASK_KEYS = ['predict', 'through', 'prompt'] as const;
 const RANGE_FIELDS = { offset: size().optional(), length: size({ min: 1 }).optional() };
 const GPU_FIELD = { gpu: text.optional() };
 const MIGRATE_TO = required('where to migrate: cpu or a GPU\'s name');
@@ -141,6 +148,7 @@ const DIRECTION = z.enum(GDR_DIRECTIONS, {
 const SHORT_FORMS: Readonly<Record<string, { field: string; schema: z.ZodType<string> }>> = Object.freeze({
   note: { field: 'text', schema: text },
   bookmark: { field: 'name', schema: BOOKMARK_FIELDS.name },
+  ask: { field: 'predict', schema: ASK_KIND },
 });
 
 export interface StepContext {
@@ -152,6 +160,17 @@ export interface StepContext {
   budget: PageBudget;
   /** Bookmark names already seen, with where, so a second one can point at the first. */
   bookmarks: Map<string, SourceLoc>;
+  /** The `ask` steps read so far, with the nodes to report at once every step is read (checkAsks). */
+  asks?: PendingAsk[];
+}
+
+/** An `ask` step waiting for the steps after it: it needs an op that does something, and its bookmark after that. */
+interface PendingAsk {
+  /** Its index in `steps`. */
+  index: number;
+  node: Node;
+  path: Path;
+  through?: { name: string; node: Node; path: Path };
 }
 
 /** Resolves `gpu`, `to` or `target` to a processor id; null (unreported) when the GPUs themselves were unreadable. */
@@ -431,7 +450,7 @@ function stepOp(c: StepContext, node: Node, path: Path): { op: StepOp; short: bo
     const hint = only !== undefined && (STEP_OPS as readonly string[]).includes(only)
       ? `; \`${only}\` has no short form: write \`op: ${only}\` and its fields`
       : '';
-    const forms = '(or the short forms `note: text` and `bookmark: name`)';
+    const forms = '(or the short forms `note: text`, `bookmark: name` and `ask: predict`)';
     r.error(node, [...path, 'op'], `missing required field \`op\`: one of ${STEP_OPS.join(', ')} ${forms}${hint}`);
     return null;
   }
@@ -458,6 +477,7 @@ export function readStep(c: StepContext, item: Node, path: Path): StepSpec | nul
   const found = stepOp(c, node, path);
   if (!found) return null;
   const { op, short } = found;
+  if (short && op === 'ask') return readAskShort(c, node, path, loc);
   if (short) {
     const form = SHORT_FORMS[op];
     const view = form && r.map(node, path, [op], `a ${op} step`);
@@ -511,7 +531,72 @@ export function readStep(c: StepContext, item: Node, path: Path): StepSpec | nul
       const value = r.field(view, 'name', BOOKMARK_FIELDS.name);
       return value === undefined ? null : bookmark(c, value, r.at(view, 'name'), [...path, 'name'], loc);
     }
+    case 'ask':
+      return readAsk(c, view, node, path, loc);
   }
+}
+
+/** `- ask: moves` or `- ask: { predict: moves, through: bookmark, prompt: text }`. */
+function readAskShort(c: StepContext, node: Node, path: Path, loc: SourceLoc): StepSpec | null {
+  const { r } = c;
+  const outer = r.map(node, path, ['ask'], 'an ask step');
+  if (!outer) return null;
+  const value = r.valueNode(outer, 'ask');
+  if (isMap(r.deref(value))) {
+    const view = r.map(value, [...path, 'ask'], ASK_KEYS, 'a question (a map with predict, through, prompt)');
+    return view ? readAsk(c, view, node, path, loc) : null;
+  }
+  const kind = r.field(outer, 'ask', ASK_KIND);
+  if (kind === undefined) return null;
+  (c.asks ??= []).push({ index: -1, node, path });
+  return { op: 'ask', kind, loc };
+}
+
+function readAsk(c: StepContext, view: MapView, node: Node, path: Path, loc: SourceLoc): StepSpec | null {
+  const { r } = c;
+  const v = r.fields(view, ASK_FIELDS);
+  if (v.predict === undefined || r.anyInvalid(view, v, ASK_KEYS)) return null;
+  const pending: PendingAsk = { index: -1, node, path };
+  if (v.through !== undefined) pending.through = { name: v.through, node: r.at(view, 'through') ?? node, path: [...view.path, 'through'] };
+  (c.asks ??= []).push(pending);
+  return { op: 'ask', kind: v.predict, ...(v.through !== undefined ? { through: v.through } : {}), ...(v.prompt !== undefined ? { prompt: v.prompt } : {}), loc };
+}
+
+/** An op that changes the model: an ask's span ends with one. Notes, bookmarks and asks only narrate. */
+export function actsOnModel(step: StepSpec): boolean {
+  return step.op !== 'note' && step.op !== 'bookmark' && step.op !== 'ask';
+}
+
+/**
+ * Every ask needs an op after it that does something before the end (or before its bookmark), and its bookmark, if
+ * it names one, must come after it. Reports at the ask (or at its `through`); returns false when any was reported.
+ */
+function checkAsks(c: StepContext, steps: readonly StepSpec[], asks: readonly PendingAsk[]): boolean {
+  const { r } = c;
+  let ok = true;
+  for (const ask of asks) {
+    const i = ask.index;
+    const acts = steps.findIndex((s, k) => k > i && actsOnModel(s));
+    if (acts < 0) {
+      r.error(ask.node, ask.path, 'an ask needs an op after it that does something (a kernel, an access, a prefetch…): it asks what that op will do');
+      ok = false;
+      continue;
+    }
+    if (!ask.through) continue;
+    const { name, node, path } = ask.through;
+    const at = steps.findIndex((s) => s.op === 'bookmark' && s.name === name);
+    if (at < 0) {
+      const names = steps.flatMap((s, k) => (s.op === 'bookmark' && k > i ? [s.name] : []));
+      const known = names.length === 0 ? 'no bookmark follows this ask' : `bookmarks after it: ${names.length > 20 ? `${names.slice(0, 20).join(', ')}, …` : names.join(', ')}`;
+      r.error(node, path, `bookmark "${name}" is not defined (${known})${didYouMean(name, names)}`);
+      ok = false;
+    } else if (at < acts) {
+      const where = at < i ? 'comes before this ask' : 'comes before the op it asks about';
+      r.error(node, path, `bookmark "${name}" ${where}: the span runs from the ask to the bookmark, so the bookmark must follow an op that does something`);
+      ok = false;
+    }
+  }
+  return ok;
 }
 
 /** Reads `steps`; returns null when any step was reported. Stops early once the error list is full. */
@@ -524,12 +609,16 @@ export function readSteps(c: StepContext, node: Node | null, path: Path, parent:
   const items = r.seq(node, path, 'a list of steps');
   if (!items) return null;
   const steps: StepSpec[] = [];
+  const asks: PendingAsk[] = [];
   let ok = true;
   for (let i = 0; i < items.length && !r.sink.full; i++) {
     const item = items[i];
+    c.asks = [];
     const step = item ? readStep(c, item, [...path, i]) : null;
+    for (const a of c.asks) asks.push({ ...a, index: steps.length });
     if (step) steps.push(step);
     else ok = false;
   }
-  return ok ? steps : null;
+  c.asks = undefined;
+  return ok && checkAsks(c, steps, asks) ? steps : null;
 }

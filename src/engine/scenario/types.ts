@@ -111,6 +111,10 @@ export type GaiaFault = (typeof GAIA_FAULTS)[number];
 
 export type RegionKind = 'managed' | 'file' | 'anonymous' | 'device';
 
+/** What an `ask` op asks the learner to predict (engine/predict/types.ts says what each counts). */
+export const ASK_KINDS = ['moves', 'tags', 'invalidations'] as const;
+export type AskKind = (typeof ASK_KINDS)[number];
+
 export interface RegionSpec {
   index: number;
   name: string;
@@ -163,6 +167,12 @@ export type StepSpec =
   | { op: 'uvm.advise'; region: number; advice: Advice; target: ProcId | null; loc: SourceLoc }
   | { op: 'note'; text: string; loc: SourceLoc }
   | { op: 'bookmark'; name: string; loc: SourceLoc }
+  /**
+   * Predict mode: ask the learner what the next op will do (`predict`: an ASK_KINDS kind) before it runs. Takes no
+   * step. `through` names a bookmark after it: the span ends at the last step before that bookmark (else at the
+   * next op's that is not a note, a bookmark or an ask). engine/predict/ask.ts resolves it to steps of a run.
+   */
+  | { op: 'ask'; kind: AskKind; through?: string; prompt?: string; loc: SourceLoc }
   // ---- the page-cache side (file and anonymous regions) ----
   /** mmap the file region into the process: a CPU VMA backed by the file's page cache. */
   | { op: 'cpu.mmap'; region: number; loc: SourceLoc }

@@ -7,6 +7,7 @@
 import type { CaptureComparisonView, CaptureCounterRow, CaptureHistogram, CaptureStepRow, Diagnostic, OpInfo } from '../../protocol';
 import { parseCapture } from '../../engine/capture/parse';
 import { buildPlan } from '../../engine/capture/plan';
+import { withoutAsks } from '../../engine/predict/ask';
 import { UM_KINDS, type Capture } from '../../engine/capture/types';
 import { COMPARED_COUNTERS, compareCounters, modelCounters, realCounters, scenarioAsCaptured, type Counters } from '../../engine/capture/compare';
 import { EngineError, execute } from '../../engine/run/execute';
@@ -35,7 +36,9 @@ export function prepareCapture(captureText: string, captureName: string, scenari
   }
   const sc = parseScenario(scenarioText, scenarioName);
   if (!sc.ok) return { ok: false, diagnostics: sc.errors.map((e): Diagnostic => ({ message: e.message, path: e.path || undefined, location: { file: e.source, line: e.line, column: e.col } })) };
-  const plan = buildPlan(sc.scenario, scenarioName);
+  // asks take no step: the plan and the capture number the other ops
+  const asWritten = withoutAsks(sc.scenario);
+  const plan = buildPlan(asWritten, scenarioName);
   if (plan.ok && plan.plan.hash !== capture.header.planHash) {
     return {
       ok: false,
@@ -48,10 +51,10 @@ export function prepareCapture(captureText: string, captureName: string, scenari
       ],
     };
   }
-  const { scenario } = scenarioAsCaptured(sc.scenario, capture.header);
+  const { scenario } = scenarioAsCaptured(asWritten, capture.header);
   try {
     const run = execute(scenario, { onProgress: onProgress ? (done, total) => void onProgress(done, total) : undefined });
-    return { ok: true, run, scenario: sc.scenario, capture };
+    return { ok: true, run, scenario: asWritten, capture };
   } catch (e) {
     if (e instanceof EngineError) return { ok: false, diagnostics: [{ message: e.message, path: e.path, location: { file: scenarioName, line: e.line, column: e.col } }] };
     throw e;
