@@ -54,6 +54,16 @@ describe('a one-thread-per-page grid, as the capture tool launches it', () => {
     expect(changes.join('\n')).toMatch(/one thread per page, 256 a block, on 132 SMs/);
   });
 
+  it('a capture run as a grid-stride loop (--grid-stride, experiments/) is compared with the fault window instead', () => {
+    const p = parseCapture(readFileSync(new URL('experiments/dvp-stride-528x256.jsonl', CAPTURES), 'utf8'));
+    if (!p.ok) throw new Error(p.errors[0].message);
+    const { scenario: s, changes } = scenarioAsCaptured(scenario('demand-vs-prefetch'), p.capture.header);
+    for (const k of s.steps) if (k.op === 'gpu.kernel') expect(k.launch).toBeUndefined();
+    expect(changes.join('\n')).toMatch(/grid-stride loop of 528 × 256 threads/);
+    const c = compareWithCapture(scenario('demand-vs-prefetch'), p.capture);
+    expect(c.counters.filter((r) => r.cls === 'exact' && r.ok !== true)).toEqual([]);
+  });
+
   it('is deterministic (the SMs’ order is seeded)', () => {
     const a = runAsCaptured('demand-vs-prefetch');
     const b = runAsCaptured('demand-vs-prefetch');

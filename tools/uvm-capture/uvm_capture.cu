@@ -3,6 +3,9 @@
 //
 //   uvm-capture <plan.txt> -o <capture.jsonl>     run the plan on GPU 0
 //   uvm-capture <plan.txt> --check                read and check the plan only (no GPU needed)
+//   uvm-capture <plan.txt> -o <capture.jsonl> --grid-stride <blocks> <threads>
+//                                                 every kernel as a grid-stride loop over every 4-byte element of its
+//                                                 pages (numbers.md's kernel shape) instead of one thread per page
 //
 // Exit status: 0 ok, 1 a CUDA or CUPTI call failed during the run, 2 bad usage or a bad plan, 3 refused (the GPU has
 // too little free memory for the plan, or no GPU).
@@ -704,6 +707,32 @@ __global__ void touchPages(const Touch *touches, unsigned long long n, unsigned 
   }
 }
 
+// numbers.md's shape: a grid-stride loop over every 4-byte element of the kernel's pages (element e is word e % 1024 of
+// touch e / 1024), so each page is touched by 1024 threads and the warps in flight sweep the pages together.
+__global__ void touchElementsStride(const Touch *touches, unsigned long long n, unsigned *sink) {
+  const unsigned long long words = n * 1024ull;
+  const unsigned long long stride = static_cast<unsigned long long>(gridDim.x) * blockDim.x;
+  for (unsigned long long e = blockIdx.x * static_cast<unsigned long long>(blockDim.x) + threadIdx.x; e < words; e += stride) {
+    const Touch &t = touches[e >> 10];
+    unsigned *p = reinterpret_cast<unsigned *>(t.addr) + (e & 1023);
+    switch (t.op) {
+      case 0: {
+        unsigned v = *reinterpret_cast<volatile unsigned *>(p);
+        if (v == 0x9e3779b9u) atomicAdd(sink, 1u);
+        break;
+      }
+      case 1:
+        *reinterpret_cast<volatile unsigned *>(p) = static_cast<unsigned>(e) | 1u;
+        break;
+      default:
+        atomicAdd(p, 1u);
+    }
+  }
+}
+
+/** --grid-stride: 0 blocks = one thread per page (touchPages). */
+unsigned gStrideBlocks = 0, gStrideThreads = 0;
+
 volatile unsigned gCpuSink = 0;
 
 class Runner {
@@ -756,7 +785,8 @@ class Runner {
         const unsigned threads = 256;
         const unsigned long long n = k.second;
         const unsigned blocks = static_cast<unsigned>((n + threads - 1) / threads);
-        touchPages<<<blocks, threads>>>(k.first, n, sink_);
+        if (gStrideBlocks > 0) touchElementsStride<<<gStrideBlocks, gStrideThreads>>>(k.first, n, sink_);
+        else touchPages<<<blocks, threads>>>(k.first, n, sink_);
         CUDA_OK(cudaGetLastError());
         CUDA_OK(cudaDeviceSynchronize());
         return;
@@ -1014,7 +1044,9 @@ int capture(const Plan &plan, const std::string &outPath, const std::string &com
 void usage() {
   std::fputs(
       "Usage: uvm-capture <plan.txt> -o <capture.jsonl>   run the plan on GPU 0 under CUPTI\n"
-      "       uvm-capture <plan.txt> --check              read and check the plan only\n",
+      "       uvm-capture <plan.txt> --check              read and check the plan only\n"
+      "       uvm-capture <plan.txt> -o <capture.jsonl> --grid-stride <blocks> <threads>\n"
+      "                                                   every kernel as a grid-stride loop over every element\n",
       stderr);
 }
 
@@ -1030,6 +1062,14 @@ int main(int argc, char **argv) {
     if (a == "-o" && i + 1 < argc) {
       outPath = argv[++i];
       command += std::string(" ") + argv[i];
+    } else if (a == "--grid-stride" && i + 2 < argc) {
+      gStrideBlocks = static_cast<unsigned>(std::strtoul(argv[++i], nullptr, 10));
+      gStrideThreads = static_cast<unsigned>(std::strtoul(argv[++i], nullptr, 10));
+      command += std::string(" ") + argv[i - 1] + " " + argv[i];
+      if (gStrideBlocks == 0 || gStrideThreads == 0 || gStrideThreads > 1024) {
+        usage();
+        return 2;
+      }
     } else if (a == "--check") {
       check = true;
     } else if (a == "-h" || a == "--help") {

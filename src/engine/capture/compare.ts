@@ -126,8 +126,18 @@ export function scenarioAsCaptured(s: Scenario, h: CaptureHeader): { scenario: S
   if (link !== s.machine.link) changes.push(`machine.link ${s.machine.link.kind} → ${linkKind} (the capture's link)`);
 
   // tools/uvm-capture launches every kernel as touchPages<<<ceil(n / 256), 256>>>: one thread per page touch
-  const launch = { threadsPerBlock: CAPTURE_THREADS_PER_BLOCK, multiprocessors: h.machine.multiprocessors > 0 ? h.machine.multiprocessors : 132, threadsPerMultiprocessor: 2048 };
-  if (s.steps.some((st) => st.op === 'gpu.kernel')) changes.push(`gpu.kernel launched as the capture tool does: one thread per page, ${CAPTURE_THREADS_PER_BLOCK} a block, on ${launch.multiprocessors} SMs`);
+  // (unless it ran them as a grid-stride loop, `--grid-stride`: the model's fault window stands for that shape)
+  const stride = /--grid-stride (\d+) (\d+)/.exec(h.command);
+  const launch = stride
+    ? undefined
+    : { threadsPerBlock: CAPTURE_THREADS_PER_BLOCK, multiprocessors: h.machine.multiprocessors > 0 ? h.machine.multiprocessors : 132, threadsPerMultiprocessor: 2048 };
+  if (s.steps.some((st) => st.op === 'gpu.kernel')) {
+    changes.push(
+      launch
+        ? `gpu.kernel launched as the capture tool does: one thread per page, ${CAPTURE_THREADS_PER_BLOCK} a block, on ${launch.multiprocessors} SMs`
+        : `gpu.kernel as the capture ran it, a grid-stride loop of ${stride![1]} × ${stride![2]} threads: the fault window of ${DEFAULT_FAULT_WINDOW_PAGES} pages`,
+    );
+  }
   const planned = captureSteps(s);
   const skipped = new Map(h.skipped.filter((k) => k.step < planned.length).map((k) => [planned[k.step], k]));
   let dropped = 0;
@@ -137,7 +147,7 @@ export function scenarioAsCaptured(s: Scenario, h: CaptureHeader): { scenario: S
       dropped++;
       return { op: 'note', text: `not run by the capture: ${k.why}`, loc: step.loc };
     }
-    if (step.op === 'gpu.kernel') return { ...step, faultWindowPages: DEFAULT_FAULT_WINDOW_PAGES, launch };
+    if (step.op === 'gpu.kernel') return launch ? { ...step, faultWindowPages: DEFAULT_FAULT_WINDOW_PAGES, launch } : { ...step, faultWindowPages: DEFAULT_FAULT_WINDOW_PAGES };
     return step;
   });
   if (dropped > 0) changes.push(`${dropped} step${dropped === 1 ? '' : 's'} the capture could not run left out (${[...skipped.values()].filter((k) => k.op !== 'note' && k.op !== 'bookmark').map((k) => `${k.step} ${k.op}`).join(', ')})`);
