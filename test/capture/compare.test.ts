@@ -11,7 +11,6 @@ import { compareWithCapture, histogramDistance, modelCounters, realCounters, sce
 import { execute } from '../../src/engine/run/execute.js';
 import { parseCapture, type Capture } from '../../src/engine/capture/index.js';
 import { parseScenario, type Scenario } from '../../src/engine/scenario/index.js';
-import { withoutAsks } from '../../src/engine/predict/ask.js';
 import { cli } from '../../src/cli/cli.js';
 import { memoryIo } from '../../src/cli/io.js';
 import { parseTolerances } from '../../src/cli/commands/compare.js';
@@ -36,8 +35,7 @@ function capture(name: string): Capture {
 function scenario(name: string): Scenario {
   const p = parseScenario(readFileSync(new URL(`${name}.yaml`, SCENARIOS), 'utf8'), `${name}.yaml`);
   if (!p.ok) throw new Error(`${name}: ${p.errors[0].message}`);
-  // as the capture commands read it: an `ask` takes no step, and the plan numbers the other ops
-  return withoutAsks(p.scenario);
+  return p.scenario;
 }
 
 describe('the model against the committed captures', () => {

@@ -6,7 +6,6 @@
  */
 import { parseCapture } from '../../engine/capture/parse';
 import { buildPlan } from '../../engine/capture/plan';
-import { withoutAsks } from '../../engine/predict/ask';
 import { COMPARED_COUNTERS, COMPARED_HISTOGRAMS, compareWithCapture, type Comparison, type Tolerance } from '../../engine/capture/compare';
 import type { CompareArgs } from '../args';
 import { readTextFile } from '../files';
@@ -40,10 +39,8 @@ export function compareCommand(args: CompareArgs, io: CliIo): number {
     io.stderr(`uvmscope: ${(e as Error).message}\n`);
     return EXIT.usage;
   }
-  const loaded = loadScenario(args.file, io);
-  if (!loaded) return EXIT.failure;
-  // asks take no step: the plan and the capture number the other ops
-  const scenario = withoutAsks(loaded);
+  const scenario = loadScenario(args.file, io);
+  if (!scenario) return EXIT.failure;
   const read = readTextFile(args.capture);
   if (!read.ok) {
     io.stderr(`uvmscope: ${read.message}\n`);

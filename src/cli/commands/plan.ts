@@ -4,7 +4,6 @@
  * is written atomically and a one-line summary goes to stderr.
  */
 import { buildPlan } from '../../engine/capture/plan';
-import { withoutAsks } from '../../engine/predict/ask';
 import type { PlanArgs } from '../args';
 import { describeFsError, writeFileAtomic } from '../files';
 import { formatBytes } from '../format';
@@ -19,8 +18,7 @@ export function planCommand(args: PlanArgs, io: CliIo): number {
   }
   const scenario = loadScenario(args.file, io);
   if (!scenario) return EXIT.failure;
-  // asks take no step: the plan numbers the other ops
-  const built = buildPlan(withoutAsks(scenario), args.file);
+  const built = buildPlan(scenario, args.file);
   if (!built.ok) {
     io.stderr(`uvmscope: ${args.file}: cannot make a capture plan: ${built.message}\n`);
     return EXIT.failure;

@@ -39,13 +39,3 @@ export function resolveAsks(scenario: Scenario, firstStep: readonly number[], la
     return { kind: op.kind, from, through, ...(op.prompt !== undefined ? { prompt: op.prompt } : {}) };
   });
 }
-
-/**
- * The scenario without its `ask` ops, for what numbers the scenario's steps by their place in the list and runs
- * them elsewhere: a capture plan (engine/capture/plan.ts) and the capture it recorded. An ask takes no step and
- * changes nothing, so the run is the same; without this, adding a question to a scenario would shift every later
- * op's number and part it from its captures.
- */
-export function withoutAsks(scenario: Scenario): Scenario {
-  return scenario.steps.some((s) => s.op === 'ask') ? { ...scenario, steps: scenario.steps.filter((s) => s.op !== 'ask') } : scenario;
-}

@@ -2,4 +2,4 @@
 export * from './types';
 export { checkQuestion, predictTruth } from './truth';
 export { checkMarks, copyQuestion, gradeInRun, gradePrediction, gradeSummary } from './grade';
-export { resolveAsks, withoutAsks } from './ask';
+export { resolveAsks } from './ask';

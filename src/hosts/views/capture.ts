@@ -6,8 +6,7 @@
  */
 import type { CaptureComparisonView, CaptureCounterRow, CaptureHistogram, CaptureStepRow, Diagnostic, OpInfo } from '../../protocol';
 import { parseCapture } from '../../engine/capture/parse';
-import { buildPlan } from '../../engine/capture/plan';
-import { withoutAsks } from '../../engine/predict/ask';
+import { buildPlan, captureSteps } from '../../engine/capture/plan';
 import { UM_KINDS, type Capture } from '../../engine/capture/types';
 import { COMPARED_COUNTERS, compareCounters, modelCounters, realCounters, scenarioAsCaptured, type Counters } from '../../engine/capture/compare';
 import { EngineError, execute } from '../../engine/run/execute';
@@ -36,9 +35,7 @@ export function prepareCapture(captureText: string, captureName: string, scenari
   }
   const sc = parseScenario(scenarioText, scenarioName);
   if (!sc.ok) return { ok: false, diagnostics: sc.errors.map((e): Diagnostic => ({ message: e.message, path: e.path || undefined, location: { file: e.source, line: e.line, column: e.col } })) };
-  // asks take no step: the plan and the capture number the other ops
-  const asWritten = withoutAsks(sc.scenario);
-  const plan = buildPlan(asWritten, scenarioName);
+  const plan = buildPlan(sc.scenario, scenarioName);
   if (plan.ok && plan.plan.hash !== capture.header.planHash) {
     return {
       ok: false,
@@ -51,10 +48,10 @@ export function prepareCapture(captureText: string, captureName: string, scenari
       ],
     };
   }
-  const { scenario } = scenarioAsCaptured(asWritten, capture.header);
+  const { scenario } = scenarioAsCaptured(sc.scenario, capture.header);
   try {
     const run = execute(scenario, { onProgress: onProgress ? (done, total) => void onProgress(done, total) : undefined });
-    return { ok: true, run, scenario: asWritten, capture };
+    return { ok: true, run, scenario: sc.scenario, capture };
   } catch (e) {
     if (e instanceof EngineError) return { ok: false, diagnostics: [{ message: e.message, path: e.path, location: { file: scenarioName, line: e.line, column: e.col } }] };
     throw e;
@@ -105,12 +102,16 @@ export function compareCapture(run: Run, original: Scenario, capture: Capture, c
   const before = (s: number) => (s <= 0 ? 0 : (timeAfter.get(s - 1) ?? 0));
   const after = (s: number) => timeAfter.get(s) ?? 0;
 
+  // the capture numbers the plan's steps, which leave out `ask` ops (they take no step): plan step → scenario op
+  const opOfPlanStep = captureSteps(original);
+  const planStepOf = new Array<number>(original.steps.length).fill(-1);
+  opOfPlanStep.forEach((op, k) => (planStepOf[op] = k));
   const capturedSteps = new Map(capture.steps.map((s) => [s.step, s]));
   const steps: CaptureStepRow[] = original.steps.map((st, i) => {
     const o = ops[i];
-    const k = capturedSteps.get(i);
+    const k = capturedSteps.get(planStepOf[i]);
     const m = pick(model.steps[i]);
-    const r = pick(real.steps.get(i));
+    const r = pick(planStepOf[i] < 0 ? undefined : real.steps.get(planStepOf[i]));
     return {
       step: i,
       op: st.op,
@@ -149,7 +150,7 @@ export function compareCapture(run: Run, original: Scenario, capture: Capture, c
     // the step whose [start, next start) holds the record, as the capture's summary assigns it
     let at = -1;
     for (let k = 0; k < starts.length && starts[k] <= r.start; k++) at = capture.steps[k].step;
-    rec.step[i] = at;
+    rec.step[i] = at < 0 ? -1 : (opOfPlanStep[at] ?? -1);
   });
 
   const c = copies.length;
