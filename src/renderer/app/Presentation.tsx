@@ -24,7 +24,7 @@ export const PRESENTATION_LAYOUT_KEY = 'uvmscope.layout.presentation.v1';
 /** Panels the presentation layout shows; the others wait in the working layout. */
 export const PRESENTATION_PANELS = ['memoryMap', 'pageTree', 'pmm', 'narration', 'code', 'timeline'] as const;
 
-/** The presentation arrangement: memory map large in the centre, narration over code on the right, the timeline strip below. */
+/** The presentation arrangement: memory map large in the centre, narration over code on the right, the timeline below (tall enough for its rows in the presentation's larger type). */
 export function presentationLayout(api: DockviewApi, title: (id: string) => string): void {
   api.clear();
   const add = (id: string, position?: { referencePanel: string; direction: 'within' | 'right' | 'below' }, size: { initialWidth?: number; initialHeight?: number } = {}) =>
@@ -34,7 +34,7 @@ export function presentationLayout(api: DockviewApi, title: (id: string) => stri
   add('pmm', { referencePanel: 'memoryMap', direction: 'within' });
   add('narration', { referencePanel: 'memoryMap', direction: 'right' }, { initialWidth: Math.round(window.innerWidth * 0.32) });
   add('code', { referencePanel: 'narration', direction: 'below' });
-  add('timeline', { referencePanel: 'memoryMap', direction: 'below' }, { initialHeight: Math.round(window.innerHeight * 0.2) });
+  add('timeline', { referencePanel: 'memoryMap', direction: 'below' }, { initialHeight: Math.round(window.innerHeight * 0.3) });
   api.getPanel('memoryMap')?.api.setActive();
 }
 

@@ -22,12 +22,15 @@ import { familyColour } from './families';
 import { useLatestView } from './use-latest-view';
 import './timeline.css';
 import { useResize } from '../../state/use-resize';
+import { useCanvasScale } from './use-canvas-scale';
 
 /** Buckets of the whole-run overview (the time axis's fallback and the rows a run has). */
 const WHOLE_BUCKETS = 1024;
 /** Transitions asked for when zoomed in to steps. */
 const WINDOW_LIMIT = 4000;
 const ZOOM_STEP = 2;
+/** The least height, in the layout's pixels, a larger-drawn canvas keeps: bookmarks and ops, two rows, the axis. */
+const SCALED_MIN_HEIGHT = 92;
 
 interface Drag {
   readonly mode: 'scrub' | 'pan';
@@ -66,16 +69,21 @@ export function TimelinePanel() {
   }, [run]);
 
   useResize(wrap, (el) => setSize({ w: el.clientWidth, h: el.clientHeight }), [run]);
+  // while presenting the canvas draws larger (use-canvas-scale.ts): its layout is in those larger pixels; a short
+  // panel draws less large, keeping room for the ops, two rows and the axis
+  const wanted = useCanvasScale();
+  const scale = size.h > 0 ? Math.max(1, Math.min(wanted, size.h / SCALED_MIN_HEIGHT)) : wanted;
+  const plot = useMemo(() => ({ w: size.w / scale, h: size.h / scale }), [size, scale]);
 
   const whole = useLatestView<{ view: 'overview'; buckets: number }>(run ? { view: 'overview', buckets: WHOLE_BUCKETS } : null);
   const withHits = breakpoints.length > 0;
-  const { rows, hiddenRows } = useMemo(() => pickRows(whole, rowCapacity(size.h, withHits)), [whole, size.h, withHits]);
+  const { rows, hiddenRows } = useMemo(() => pickRows(whole, rowCapacity(plot.h, withHits)), [whole, plot.h, withHits]);
   const hits = useMemo(() => {
     const set = new Set<number>();
     for (const b of breakpoints) if (b.enabled && b.status?.ok) for (const s of b.status.hitSteps) set.add(s);
     return [...set].sort((a, b) => a - b);
   }, [breakpoints]);
-  const layout = useMemo(() => layoutTimeline(size.w, size.h, rows.length, withHits), [size, rows.length, withHits]);
+  const layout = useMemo(() => layoutTimeline(plot.w, plot.h, rows.length, withHits), [plot, rows.length, withHits]);
 
   const { first, last } = visibleSteps(viewport, total);
   const buckets = Math.max(1, Math.min(4096, Math.floor(layout.plotW)));
@@ -140,12 +148,12 @@ export function TimelinePanel() {
     }
     const ctx = bg.getContext('2d');
     if (!ctx) return;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.setTransform(dpr * scale, 0, 0, dpr * scale, 0, 0);
     const t0 = performance.now();
     setHitCount(drawBackground(ctx, scene, layout));
     c.dataset.backgroundMs = (performance.now() - t0).toFixed(3);
     c.dataset.backgrounds = String(Number(c.dataset.backgrounds ?? 0) + 1);
-  }, [scene, layout, size]);
+  }, [scene, layout, size, scale]);
 
   // File → Export: the canvas as shown (PNG, frames), and both layers drawn again into a vector context (SVG)
   const drawn = useRef<{ scene: TimelineScene; layout: typeof layout; cursor: number | null } | null>(null);
@@ -173,7 +181,7 @@ export function TimelinePanel() {
     const ctx = c.getContext('2d');
     if (!ctx) return;
     const dpr = globalThis.devicePixelRatio || 1;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.setTransform(dpr * scale, 0, 0, dpr * scale, 0, 0);
     const t0 = performance.now();
     drawFrame(ctx, bg, scene, layout, shownCursor, hoverStep);
     drawn.current = { scene, layout, cursor: shownCursor };
@@ -185,7 +193,7 @@ export function TimelinePanel() {
       c.dataset.inputMs = (now - inputAt.current).toFixed(3);
       inputAt.current = null;
     }
-  }, [scene, layout, size, shownCursor, hoverStep, hitCount]);
+  }, [scene, layout, size, scale, shownCursor, hoverStep, hitCount]);
 
   // the scrub target is shown until the host's cursor catches up with it (or, should it never, for a moment more)
   useEffect(() => {
@@ -203,6 +211,8 @@ export function TimelinePanel() {
   viewportRef.current = viewport;
   const layoutRef = useRef(layout);
   layoutRef.current = layout;
+  const scaleRef = useRef(scale);
+  scaleRef.current = scale;
   useEffect(() => {
     const c = canvas.current;
     if (!c || !run) return;
@@ -216,9 +226,9 @@ export function TimelinePanel() {
       const rect = c.getBoundingClientRect();
       if (e.shiftKey || Math.abs(dx) > Math.abs(dy)) {
         const d = Math.abs(dx) > Math.abs(dy) ? dx : dy;
-        setViewport(panBy(v, run.totalSteps, (d / l.plotW) * v.span));
+        setViewport(panBy(v, run.totalSteps, (d / scaleRef.current / l.plotW) * v.span));
       } else {
-        const anchor = v.from + ((e.clientX - rect.left - l.plotX) / l.plotW) * v.span;
+        const anchor = v.from + (((e.clientX - rect.left) / scaleRef.current - l.plotX) / l.plotW) * v.span;
         setViewport(zoomAround(v, run.totalSteps, anchor, Math.exp(dy * 0.002)));
       }
     };
@@ -226,8 +236,9 @@ export function TimelinePanel() {
     return () => c.removeEventListener('wheel', onWheel);
   }, [run]);
 
-  const localX = (e: ReactPointerEvent) => e.clientX - e.currentTarget.getBoundingClientRect().left;
-  const localY = (e: ReactPointerEvent) => e.clientY - e.currentTarget.getBoundingClientRect().top;
+  // pointer positions in the layout's pixels (larger while presenting)
+  const localX = (e: ReactPointerEvent) => (e.clientX - e.currentTarget.getBoundingClientRect().left) / scale;
+  const localY = (e: ReactPointerEvent) => (e.clientY - e.currentTarget.getBoundingClientRect().top) / scale;
 
   const onPointerDown = (e: ReactPointerEvent<HTMLCanvasElement>) => {
     if (!run || e.button > 1) return;
@@ -352,9 +363,9 @@ export function TimelinePanel() {
           data-rows={rows.join(',')}
           data-hidden-rows={hiddenRows.join(',')}
           data-hits={hitCount}
-          data-plot-x={layout.plotX}
-          data-plot-w={layout.plotW}
-          data-hits-y={layout.hits.y + layout.hits.h / 2}
+          data-plot-x={layout.plotX * scale}
+          data-plot-w={layout.plotW * scale}
+          data-hits-y={(layout.hits.y + layout.hits.h / 2) * scale}
           onPointerDown={onPointerDown}
           onPointerMove={onPointerMove}
           onPointerUp={endDrag}
@@ -362,7 +373,7 @@ export function TimelinePanel() {
           onPointerLeave={() => setHover(null)}
           onKeyDown={onKeyDown}
         />
-        {hover && <Tooltip step={hover.step} x={hover.x} y={hover.y} width={size.w} overview={overview} window={zoomedToSteps ? win : null} hits={hits} />}
+        {hover && <Tooltip step={hover.step} x={hover.x * scale} y={hover.y * scale} width={size.w} tipWidth={Math.round(340 * Math.sqrt(scale))} overview={overview} window={zoomedToSteps ? win : null} hits={hits} />}
       </div>
     </div>
   );
@@ -381,7 +392,23 @@ function pickRows(whole: OverviewResult | null, capacity: number): { rows: strin
   return { rows: present.filter((r) => kept.has(r.f)).map((r) => r.f), hiddenRows: present.filter((r) => !kept.has(r.f)).map((r) => r.f) };
 }
 
-function Tooltip({ step, x, y, width, overview, window, hits }: { step: number; x: number; y: number; width: number; overview: OverviewResult | null; window: WindowResult | null; hits: readonly number[] }) {
+function Tooltip({
+  step,
+  x,
+  y,
+  width,
+  tipWidth,
+  overview,
+  window,
+  hits,
+}: {
+  step: number;
+  x: number;
+  y: number;
+  width: number;
+  /** The tooltip's widest (timeline.css: wider while presenting). */
+  tipWidth: number;
+  overview: OverviewResult | null; window: WindowResult | null; hits: readonly number[] }) {
   const { t } = useTranslation('timeline');
   const run = useDebugger((s) => s.run);
   if (!run) return null;
@@ -399,7 +426,7 @@ function Tooltip({ step, x, y, width, overview, window, hits }: { step: number; 
   const transitions = window ? window.transitions.filter((tr) => tr.step === step) : [];
   const time = timeAt(overview, step);
   const hit = hits.includes(step);
-  const style = { left: Math.min(x + 14, Math.max(0, width - 340)), top: y + 14 };
+  const style = { left: Math.min(x + 14, Math.max(0, width - tipWidth)), top: y + 14, maxWidth: tipWidth };
   return (
     <div className="timeline-tip" style={style} role="tooltip">
       <div className="timeline-tip-head">
