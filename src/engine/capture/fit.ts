@@ -5,12 +5,12 @@
  *   `time = latency + bytes / bandwidth` is fitted by ordinary least squares over all samples, as the model's
  *   `CopyCost` is written. Its residuals are reported overall (median |real − line|) and per common size (the median
  *   record of that size against the line).
- * - Fault groups: a CUPTI gpu_page_fault record on the H100 lasts up to ~2 ms and holds up to hundreds of copies:
- *   far more than one driver batch, like one service round of the bottom half (up to
- *   `uvm_perf_fault_max_batches_per_service` batches). Consecutive groups overlap in pairs. Reported as distributions
- *   (duration, copies per group, copy time and the rest). The model's per-batch cost cannot be read off a group
- *   without knowing how many batches it held; `batchCostEstimate` divides the time some group was open, less its
- *   copies, by a batch count taken from elsewhere (the model's run of the same scenario), and says so.
+ * - Fault groups: a CUPTI gpu_page_fault record is one service round of the bottom half, which under the captures'
+ *   replay policy (BATCH_FLUSH) is one batch (docs/model.md "Service rounds"); on the H100 it lasts up to ~2 ms and
+ *   holds up to hundreds of copies when a one-thread-per-page grid spreads its faults over many va_blocks. Reported as
+ *   distributions (duration, copies per group, copy time and the rest). `batchCostEstimate` divides the time some
+ *   group was open, less its copies, by the model's batch count for the same scenario; `fitServiceCost` fits that
+ *   time to the model's batches and va_block services (a cost per batch and one per block).
  *
  * Pure TypeScript over parsed captures; nothing here reads files.
  */
