@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { EngineResponse, MemoryMapResult, OkResponse } from '../../src/protocol';
 import { EngineService } from '../../src/hosts/service';
 import { layout, laneTop, regionData } from '../../src/renderer/panels/memory-map/layout';
-import { answerItems, dragRange, glyphs, targetLane, targetShape } from '../../src/renderer/panels/memory-map/answer';
+import { answerLayers, dragRange, glyphs, layersOf, targetLane, targetShape } from '../../src/renderer/panels/memory-map/answer';
 
 const yaml = (name: string) => readFileSync(new URL(`../../assets/scenarios/${name}.yaml`, import.meta.url), 'utf8');
 const ok = (r: EngineResponse): OkResponse => {
@@ -45,7 +45,7 @@ describe('marks on the memory map', () => {
   it('draw one glyph per page at one page a cell, at the page cell in the lane', () => {
     const g = layout(data, 1200, 64, { font: 13 }, 800);
     expect(g.pagesPerCell).toBe(1);
-    const items = answerItems([{ region: 0, page: 70, target: 1 }, { region: 0, page: 71, target: 0 }], null);
+    const items = layersOf([{ region: 0, page: 70, target: 1 }, { region: 0, page: 71, target: 0 }], 'mark');
     const gl = glyphs(g, items);
     expect(gl).toHaveLength(2);
     const r = g.regions[0];
@@ -62,12 +62,22 @@ describe('marks on the memory map', () => {
       missed: [{ region: 0, page: 1, target: 1 }],
       wrong: [{ region: 0, page: per, target: 1 }],
     };
-    const gl = glyphs(g, answerItems([], grade));
+    const gl = glyphs(g, answerLayers([], grade));
     expect(gl).toHaveLength(2);
     expect(gl[0]).toMatchObject({ state: 'missed', pages: 2, x: g.gutter });
     expect(gl[1]).toMatchObject({ state: 'wrong', pages: 1, x: g.gutter + g.cellW });
     // marks past the region's end, or of regions not shown, draw nothing
-    expect(glyphs(g, answerItems([{ region: 0, page: 1 << 30, target: 1 }, { region: 99, page: 0, target: 1 }], null))).toEqual([]);
+    expect(glyphs(g, layersOf([{ region: 0, page: 1 << 20, target: 1 }, { region: 99, page: 0, target: 1 }], 'mark'))).toEqual([]);
+  });
+
+  it('draw the marks of a whole region in one pass (a million pages of bits, a glyph per cell)', () => {
+    const g = layout(data, 1200, 1024, { font: 13 }, 600);
+    const bits = new Uint8Array(1 << 20).fill(1);
+    const t0 = performance.now();
+    const gl = glyphs(g, [{ region: 0, target: 1, state: 'mark', bits }]);
+    expect(performance.now() - t0).toBeLessThan(500);
+    expect(gl).toHaveLength(Math.ceil(map.regions[0].pages / g.pagesPerCell));
+    expect(gl.reduce((n, x) => n + x.pages, 0)).toBe(map.regions[0].pages);
   });
 
   it('cover whole cells from one end of a drag to the other, either way', () => {

@@ -11,7 +11,7 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PredictAnswerRecord, PredictKind } from '../../protocol';
 import { useDebugger } from '../state/store';
-import { askNextOp, check, clearMarks, closeQuestion, PREDICT_KINDS, reveal, rewind, setKind, setTarget, showAnswer, targetsFor, usePredict, type PredictTarget } from '../state/predict';
+import { askNextOp, check, clearMarks, markCount, closeQuestion, PREDICT_KINDS, reveal, rewind, setKind, setTarget, showAnswer, targetsFor, usePredict, type PredictTarget } from '../state/predict';
 import { startPredict } from '../state/predict-tour';
 import { commandFor } from '../keyboard/keymap';
 import { SHAPE_GLYPH, targetShape } from '../panels/memory-map/answer';
@@ -32,7 +32,7 @@ export function PredictBar() {
   const question = usePredict((s) => s.question);
   const source = usePredict((s) => s.source);
   const target = usePredict((s) => s.target);
-  const count = usePredict((s) => s.marks.size);
+  const count = usePredict((s) => markCount(s.marks));
   const grade = usePredict((s) => s.grade);
   const checking = usePredict((s) => s.checking);
   const error = usePredict((s) => s.error);

@@ -20,11 +20,6 @@ export const PREDICT_TAGS: readonly PredictTag[] = ['dirty', 'cpuDirty', 'writeb
 /** The most marks an answer may hold (the protocol's limit). */
 export const MAX_MARKS = 1_000_000;
 
-/** One key per (region, page, target): a page may be marked for several targets (read duplication). */
-export function markKey(region: number, page: number, target: PredictTarget): string {
-  return `${region}:${page}:${target}`;
-}
-
 /** The targets a kind of question offers: processors for moves and invalidations, tags for tags. */
 export function targetsFor(kind: PredictKind, processors: number): PredictTarget[] {
   if (kind === 'tags') return [...PREDICT_TAGS];
@@ -37,38 +32,87 @@ export function defaultTarget(kind: PredictKind, processors: number): PredictTar
   return processors > 1 ? 1 : 0;
 }
 
-export type Marks = ReadonlyMap<string, PredictMark>;
+/**
+ * The learner's marks: per (region, target) the set of pages marked, as one byte per page (a map of a million pages is
+ * a megabyte, copied in well under a millisecond), so that a click on a cell of thousands of pages, or a drag over a
+ * whole region, stays instant however many pages are marked.
+ */
+export interface PageSet {
+  readonly region: number;
+  readonly target: PredictTarget;
+  /** 1 for a marked page (indexed by page; pages past the end are unmarked). */
+  readonly bits: Uint8Array;
+  readonly count: number;
+}
+export type Marks = ReadonlyMap<string, PageSet>;
+
+export function setKey(region: number, target: PredictTarget): string {
+  return `${region}|${target}`;
+}
+
+/** How many pages are marked, all targets together. */
+export function markCount(marks: Marks): number {
+  let n = 0;
+  for (const s of marks.values()) n += s.count;
+  return n;
+}
+
+/** Whether page `page` of `region` is marked with `target`. */
+export function isMarked(marks: Marks, region: number, page: number, target: PredictTarget): boolean {
+  return (marks.get(setKey(region, target))?.bits[page] ?? 0) === 1;
+}
+
+/** Whether every page of [first, first + count) is marked with `target`. */
+export function rangeMarked(marks: Marks, region: number, first: number, count: number, target: PredictTarget): boolean {
+  const set = marks.get(setKey(region, target));
+  if (!set || count <= 0 || first + count > set.bits.length) return false;
+  for (let p = first; p < first + count; p++) if (!set.bits[p]) return false;
+  return true;
+}
+
+/** Mark (or, with `on` false, unmark) pages [first, first + count) of a region for a target. Returns a new map. */
+export function paintMarks(marks: Marks, region: number, first: number, count: number, target: PredictTarget, on: boolean): Map<string, PageSet> {
+  const key = setKey(region, target);
+  const old = marks.get(key);
+  const next = new Map(marks);
+  if (count <= 0 || first < 0) return next;
+  const end = first + count;
+  if (!on && !old) return next;
+  const size = on ? Math.max(old?.bits.length ?? 0, end) : old!.bits.length;
+  const bits = new Uint8Array(size);
+  if (old) bits.set(old.bits);
+  let n = old?.count ?? 0;
+  // the protocol's limit on an answer: marks past it are not made
+  let room = MAX_MARKS - markCount(marks);
+  const stop = Math.min(end, size);
+  for (let p = first; p < stop; p++) {
+    if (on && !bits[p] && room > 0) {
+      bits[p] = 1;
+      n++;
+      room--;
+    } else if (!on && bits[p]) {
+      bits[p] = 0;
+      n--;
+    }
+  }
+  if (n === 0) next.delete(key);
+  else next.set(key, { region, target, bits, count: n });
+  return next;
+}
 
 /**
  * Toggle pages [first, first + count) of a region for a target: when every one of them is marked with it, they are all
  * unmarked; otherwise they are all marked (a cell standing for many pages toggles as one). Returns a new map.
  */
-export function toggleMarks(marks: Marks, region: number, first: number, count: number, target: PredictTarget): Map<string, PredictMark> {
-  const next = new Map(marks);
-  let all = count > 0;
-  for (let p = first; p < first + count && all; p++) if (!next.has(markKey(region, p, target))) all = false;
-  for (let p = first; p < first + count; p++) {
-    const key = markKey(region, p, target);
-    if (all) next.delete(key);
-    else if (next.size < MAX_MARKS) next.set(key, { region, page: p, target });
-  }
-  return next;
-}
-
-/** Mark (or, with `on` false, unmark) pages [first, first + count) of a region for a target. Returns a new map. */
-export function paintMarks(marks: Marks, region: number, first: number, count: number, target: PredictTarget, on: boolean): Map<string, PredictMark> {
-  const next = new Map(marks);
-  for (let p = first; p < first + count; p++) {
-    const key = markKey(region, p, target);
-    if (!on) next.delete(key);
-    else if (next.size < MAX_MARKS) next.set(key, { region, page: p, target });
-  }
-  return next;
+export function toggleMarks(marks: Marks, region: number, first: number, count: number, target: PredictTarget): Map<string, PageSet> {
+  return paintMarks(marks, region, first, count, target, !rangeMarked(marks, region, first, count, target));
 }
 
 /** The marks as a list, in region, page, target order (what is sent and saved). */
 export function marksList(marks: Marks): PredictMark[] {
-  return [...marks.values()].sort((a, b) => a.region - b.region || a.page - b.page || String(a.target).localeCompare(String(b.target)));
+  const out: PredictMark[] = [];
+  for (const set of marks.values()) for (let p = 0; p < set.bits.length; p++) if (set.bits[p]) out.push({ region: set.region, page: p, target: set.target });
+  return out.sort((a, b) => a.region - b.region || a.page - b.page || String(a.target).localeCompare(String(b.target)));
 }
 
 /** The op the learner's own question is about: the first op after the cursor that does something (no note, bookmark or ask). */
@@ -168,8 +212,7 @@ export function paint(region: number, first: number, count: number, on: boolean)
 /** Whether every page of [first, first + count) is marked with the chosen target (a drag from it unpaints). */
 export function allMarked(region: number, first: number, count: number): boolean {
   const { marks, target } = usePredict.getState();
-  for (let p = first; p < first + count; p++) if (!marks.has(markKey(region, p, target))) return false;
-  return count > 0;
+  return rangeMarked(marks, region, first, count, target);
 }
 
 export function clearMarks(): void {

@@ -24,7 +24,7 @@ import './memory-map.css';
 import { useResize } from '../../state/use-resize';
 import { registerExportable } from '../../export/registry';
 import { allMarked, paint, toggleCell, usePredict } from '../../state/predict';
-import { answerItems, SHAPE_GLYPH, targetShape, type AnswerTarget } from './answer';
+import { answerLayers, SHAPE_GLYPH, targetShape, type AnswerTarget } from './answer';
 import { targetColour } from './renderer';
 
 const QUERY = { view: 'memoryMap' } as const;
@@ -152,7 +152,7 @@ export function MemoryMapPanel() {
     const r = renderer.current;
     if (!r) return;
     if (!question) r.setAnswer(null, false);
-    else r.setAnswer(answerItems(marks.values(), grade), !grade && !checking);
+    else r.setAnswer(answerLayers(marks.values(), grade), !grade && !checking);
   }, [question, marks, grade, checking]);
 
   const resident = useMemo(() => {

@@ -14,8 +14,12 @@ export type AnswerTarget = number | PredictTag;
 export type AnswerState = 'mark' | 'right' | 'missed' | 'wrong';
 export type Shape = 'circle' | 'triangle' | 'diamond' | 'square' | 'star';
 
-export interface AnswerItem extends PredictMark {
+/** Pages of a region marked for a target, all in one state: one byte per page (1 = in the layer). */
+export interface AnswerLayer {
+  readonly region: number;
+  readonly target: AnswerTarget;
   readonly state: AnswerState;
+  readonly bits: Uint8Array;
 }
 
 /** The shape of a target: processors circle (CPU), triangle, diamond, square…; tags circle, triangle, diamond. */
@@ -59,33 +63,36 @@ export interface Glyph {
 const RANK: Readonly<Record<AnswerState, number>> = { mark: 0, right: 1, missed: 2, wrong: 3 };
 
 /**
- * The glyphs of the items at a geometry: one per (region, cell, lane, target), at the cell's column in the target's
- * lane, showing the most telling state of its marks. Items of regions not shown are left out.
+ * The glyphs of the layers at a geometry: one per (region, cell, lane, target), at the cell's column in the target's
+ * lane, showing the most telling state of its marks. One pass over each layer's pages, whatever their number; layers
+ * of regions not shown, and pages past a region's end, draw nothing.
  */
-export function glyphs(g: Geometry, items: readonly AnswerItem[]): Glyph[] {
+export function glyphs(g: Geometry, layers: readonly AnswerLayer[]): Glyph[] {
   const byRegion = new Map<number, RegionGeom>();
   for (const r of g.regions) byRegion.set(r.data.region.index, r);
   const cells = new Map<string, { x: number; y: number; target: AnswerTarget; state: AnswerState; pages: number }>();
-  const laneOf = new Map<string, number>();
-  for (const m of items) {
-    const r = byRegion.get(m.region);
-    if (!r || m.page < 0 || m.page >= r.data.region.pages) continue;
-    const lk = `${m.region}:${m.target}`;
-    let lane = laneOf.get(lk);
-    if (lane === undefined) {
-      lane = targetLane(r.data.lanes, m.target);
-      laneOf.set(lk, lane);
+  const per = g.pagesPerCell;
+  for (const layer of layers) {
+    const r = byRegion.get(layer.region);
+    if (!r) continue;
+    const lane = targetLane(r.data.lanes, layer.target);
+    const pages = Math.min(layer.bits.length, r.data.region.pages);
+    for (let first = 0; first < pages; first += per) {
+      const end = Math.min(pages, first + per);
+      let n = 0;
+      for (let p = first; p < end; p++) n += layer.bits[p];
+      if (n === 0) continue;
+      const cell = first / per;
+      const key = `${layer.region}:${cell}:${lane}:${layer.target}`;
+      const had = cells.get(key);
+      if (had) {
+        had.pages += n;
+        if (RANK[layer.state] > RANK[had.state]) had.state = layer.state;
+        continue;
+      }
+      const { line, x } = pageCell(g, first);
+      cells.set(key, { x, y: laneTop(g, r, line, lane), target: layer.target, state: layer.state, pages: n });
     }
-    const cell = Math.floor(m.page / g.pagesPerCell);
-    const key = `${m.region}:${cell}:${lane}:${m.target}`;
-    const had = cells.get(key);
-    if (had) {
-      had.pages++;
-      if (RANK[m.state] > RANK[had.state]) had.state = m.state;
-      continue;
-    }
-    const { line, x } = pageCell(g, m.page);
-    cells.set(key, { x, y: laneTop(g, r, line, lane), target: m.target, state: m.state, pages: 1 });
   }
   return [...cells.values()].map((c) => ({ x: c.x, y: c.y, w: g.cellW, h: g.laneH, target: c.target, state: c.state, pages: c.pages }));
 }
@@ -97,12 +104,25 @@ export function dragRange(startPage: number, endPage: number, perCell: number, p
   return { first: a, count: Math.max(0, b - a) };
 }
 
-/** The items of an answer: marks before the check; after it, the grade's right, missed and wrong marks. */
-export function answerItems(marks: Iterable<PredictMark>, grade: { correct: readonly PredictMark[]; missed: readonly PredictMark[]; wrong: readonly PredictMark[] } | null): AnswerItem[] {
-  if (!grade) return [...marks].map((m) => ({ ...m, state: 'mark' as const }));
-  return [
-    ...grade.correct.map((m) => ({ ...m, state: 'right' as const })),
-    ...grade.missed.map((m) => ({ ...m, state: 'missed' as const })),
-    ...grade.wrong.map((m) => ({ ...m, state: 'wrong' as const })),
-  ];
+/** Marks as layers of one state, one per (region, target). */
+export function layersOf(marks: readonly PredictMark[], state: AnswerState): AnswerLayer[] {
+  const by = new Map<string, { region: number; target: AnswerTarget; pages: number[] }>();
+  for (const m of marks) {
+    if (m.page < 0 || !Number.isInteger(m.page)) continue;
+    const key = `${m.region}|${m.target}`;
+    let e = by.get(key);
+    if (!e) by.set(key, (e = { region: m.region, target: m.target, pages: [] }));
+    e.pages.push(m.page);
+  }
+  return [...by.values()].map((e) => {
+    const bits = new Uint8Array(Math.max(...e.pages) + 1);
+    for (const p of e.pages) bits[p] = 1;
+    return { region: e.region, target: e.target, state, bits };
+  });
+}
+
+/** The layers of an answer: the marks before the check; after it, the grade's right, missed and wrong marks. */
+export function answerLayers(marks: Iterable<{ readonly region: number; readonly target: AnswerTarget; readonly bits: Uint8Array }>, grade: { correct: readonly PredictMark[]; missed: readonly PredictMark[]; wrong: readonly PredictMark[] } | null): AnswerLayer[] {
+  if (!grade) return [...marks].map((m) => ({ region: m.region, target: m.target, state: 'mark' as const, bits: m.bits }));
+  return [...layersOf(grade.correct, 'right'), ...layersOf(grade.missed, 'missed'), ...layersOf(grade.wrong, 'wrong')];
 }

@@ -11,7 +11,7 @@ import type { MemoryMapResult, ObjectRef } from '../../../protocol';
 import { OKABE_ITO, STATE_COLOURS, processorColour } from '../../theme/palette';
 import { MAP } from './colours';
 import { emphasis } from '../../theme/theme';
-import { dragRange, glyphs, targetShape, type AnswerItem, type AnswerTarget, type Glyph, type Shape } from './answer';
+import { dragRange, glyphs, targetShape, type AnswerLayer, type AnswerTarget, type Glyph, type Shape } from './answer';
 import { aggregate, bandHeight, fitZoom, hitTest, laneTop, layout, lineTop, minPagesPerLine, pageCell, PAGES_PER_BLOCK, patchAggregate, regionData, updateRegionData, type Aggregate, type Geometry, type Hit, type RegionData, type RegionGeom } from './layout';
 
 const ANIM_MS = 650;
@@ -140,7 +140,7 @@ export class MemoryMapRenderer {
   private marks: Mark[] = [];
   private drag: { y: number; scroll: number; moved: boolean; onBar: boolean } | null = null;
   /** Predict mode: the answer's marks (null: not answering), their glyphs at this geometry, and a drag painting a range. */
-  private answer: { items: readonly AnswerItem[]; editable: boolean } | null = null;
+  private answer: { layers: readonly AnswerLayer[]; editable: boolean } | null = null;
   private answerGlyphs: Glyph[] = [];
   private painting: { r: number; region: number; start: number; end: number; on: boolean } | null = null;
   /** Answer mode from the keyboard: the cell the arrow keys are on (index into the geometry's regions, and a page of it). */
@@ -253,13 +253,13 @@ export class MemoryMapRenderer {
   }
 
   /** Predict mode: the marks to draw (null leaves answer mode); `editable` while clicks and drags change them. */
-  setAnswer(items: readonly AnswerItem[] | null, editable: boolean): void {
-    this.answer = items ? { items, editable } : null;
+  setAnswer(layers: readonly AnswerLayer[] | null, editable: boolean): void {
+    this.answer = layers ? { layers, editable } : null;
     if (!editable) {
       this.painting = null;
       this.keyCursor = null;
     }
-    this.answerGlyphs = this.answer && this.geometry ? glyphs(this.geometry, this.answer.items) : [];
+    this.answerGlyphs = this.answer && this.geometry ? glyphs(this.geometry, this.answer.layers) : [];
     this.canvas.dataset.answerGlyphs = String(this.answerGlyphs.length);
     this.requestFrame();
   }
@@ -350,7 +350,7 @@ export class MemoryMapRenderer {
     // what was moving was placed for the old geometry
     this.anim = null;
     this.marks = this.changes(false).marks;
-    this.answerGlyphs = this.answer ? glyphs(this.geometry, this.answer.items) : [];
+    this.answerGlyphs = this.answer ? glyphs(this.geometry, this.answer.layers) : [];
     this.clampScroll();
     this.cb.onGeometry(this.geometry, this.scrollY);
   }
