@@ -191,9 +191,11 @@ function rng(seed: number): () => number {
  * threads allow; a finished block's SM takes the next one). Every warp of every resident block issues its access at
  * once; each lane whose page the GPU may not access faults. Per batch:
  * - the bottom half fetches the entries ready: up to `uvm_perf_fault_batch_count` (256) for the kernel's first batch,
- *   `GRID_REFAULT_ENTRIES` after a replay (fetch_fault_buffer_entries);
- * - those entries come from the SMs in a seeded order (rng); each SM reports its current warp's faulting lanes in
- *   lane order, then another of its faulting warps (seeded);
+ *   after a replay `GRID_REFAULT_ENTRIES` and `GRID_REFAULT_PER_SM` per SM with faulting warps
+ *   (fetch_fault_buffer_entries in FAULT_FETCH_MODE_BATCH_READY stops at the first entry not yet written);
+ * - those entries come from the SMs in bursts of 1 to `GRID_BURST_LANES` lanes, in a seeded order (rng); each SM
+ *   reports its current warp's faulting lanes in lane order, then another of its faulting warps (seeded), its faults
+ *   falling in at most `GRID_SM_REGIONS` big pages;
  * - the batch is serviced as any other (serviceFaultBatch: sorted by va_block, the prefetcher per block), then the
  *   buffer is flushed and replayed (UVM_PERF_FAULT_REPLAY_POLICY_BATCH_FLUSH): every stalled lane retries, and those
  *   whose page is now mapped complete, reported or not.
