@@ -392,12 +392,16 @@ export function duplicateTourAt(index: number): number {
   return index + 1;
 }
 
-/** The words a new stop at `step` starts with: a bookmark's name or the op there, and the note in effect. */
+/** The words a new stop at `step` starts with: a bookmark's name or the op there (else `Step n`), and the note in effect. */
 function stopWords(step: number): { title: string; narration: string } {
   const d = useDebugger.getState();
   const mark = useSession.getState().bookmarks.find((b) => b.step === step);
-  const op = d.run?.ops.find((o) => o.firstStep <= step && step <= o.lastStep && o.op !== 'note' && o.op !== 'bookmark');
-  const title = mark?.label ?? op?.label ?? i18n.t('tours:stopTitle', { step });
+  const ops = d.run?.ops ?? [];
+  const here = ops.filter((o) => o.firstStep <= step && step <= o.lastStep && o.op !== 'note');
+  // the scenario's bookmark there by its name, else the op that runs there, else (on a note) the op the note introduces
+  const next = ops.find((o) => o.firstStep > step && o.op !== 'note' && o.op !== 'bookmark');
+  const named = here.find((o) => o.op === 'bookmark')?.text ?? here.find((o) => o.op !== 'bookmark')?.label ?? next?.label;
+  const title = mark?.label ?? named ?? i18n.t('tours:stopTitle', { step });
   const note = d.state?.step === step && d.state.narration ? translateNote(d.state.narration, i18n.language) : '';
   return { title, narration: note };
 }

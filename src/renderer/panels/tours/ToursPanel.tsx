@@ -204,6 +204,9 @@ export function ToursPanel() {
                       tabIndex={i === (stop < 0 ? 0 : stop) ? 0 : -1}
                       className={`tours-stop${i === stop ? ' selected' : ''}${here ? ' walking' : ''}${dragFrom === i ? ' dragging' : ''}`}
                       onClick={() => select(i)}
+                      onFocus={() => {
+                        if (i !== stop) setStopIndex(i);
+                      }}
                       onDoubleClick={() => goToStop(selected, i)}
                       draggable={editable}
                       onDragStart={(e) => {

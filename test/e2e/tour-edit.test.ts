@@ -1,0 +1,171 @@
+/**
+ * Editing a guided tour in real Chromium (the web build), keyboard first: make a tour in the tours panel, add three
+ * steps as stops with Ctrl+Shift+B, write each stop's narration, move one with Alt+Up, delete one and undo it from the
+ * toast; leaving the page asks while the edits are unsaved; save the session, reload, open it, and walk the tour
+ * with N: the caption shows each stop's narration as written. The panel and the caption are shot (UVMSCOPE_SHOTS)
+ * in the normal and the presentation layout.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { consoleErrors, cursorStep, pageErrors, pressSettled, startApp, type AppSession } from './browser';
+
+const SHOTS = process.env.UVMSCOPE_SHOTS;
+
+let app: AppSession;
+beforeAll(async () => {
+  app = await startApp(inject('webDir'));
+}, 60_000);
+afterAll(async () => {
+  await app?.close();
+});
+
+const NARRATION = ['One: the CPU writes the buffer first.', 'Two: the GPU kernel faults the pages over.', 'Three: the CPU reads it back.'];
+
+/** The stops' steps and titles as the panel lists them. */
+const stopSteps = (page: Page) => page.$$eval('[data-testid="tour-stop"] .tours-stop-step', (els) => els.map((e) => Number(/\d+/.exec(e.textContent ?? '')?.[0])));
+
+async function palette(page: Page, text: string): Promise<void> {
+  await page.keyboard.press('F1');
+  await page.waitForSelector('.palette [cmdk-input]');
+  await page.keyboard.type(text);
+  await page.waitForFunction((t) => document.querySelector('.palette [cmdk-item][aria-selected="true"]')?.textContent?.includes(t), text);
+  await page.keyboard.press('Enter');
+}
+
+async function waitStep(page: Page, step: number): Promise<void> {
+  await page.waitForFunction((s) => document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith(`step ${s} `), step, { timeout: 30_000 });
+}
+
+describe('editing a tour in the app', () => {
+  it('three stops with narration, reordered, one deleted and undone, saved, reopened and walked with N', async () => {
+    const context = await app.browser.newContext({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    const consoleErrs: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) consoleErrs.push(m.text());
+    });
+    Object.assign(page, { uvmErrors: errors, uvmConsoleErrors: consoleErrs });
+    await page.goto(`${app.url}?scenario=default`);
+    await page.waitForSelector('[data-testid="cursor-step"]', { timeout: 30_000 });
+
+    // the tours panel: the scenario's own tour is there, read-only
+    await page.click('.dv-tab:has-text("Tours")');
+    await page.waitForSelector('[data-testid="tour-builtin"]');
+    // a new tour, renamed from the keyboard
+    await page.click('[data-testid="tour-new"]');
+    await page.click('[data-testid="tour-rename-button"]');
+    await page.fill('[data-testid="tour-rename"]', 'Lecture 3');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector<HTMLSelectElement>('[data-testid="tour-select"]')?.selectedOptions[0]?.textContent?.startsWith('Lecture 3'));
+
+    // three steps as stops: Ctrl+Shift+B wherever the focus is
+    await page.click('.status-bar');
+    const steps: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await pressSettled(page, 'PageDown', 2);
+      steps.push(await cursorStep(page));
+      await page.keyboard.press('Control+Shift+B');
+      await page.waitForFunction((n) => document.querySelectorAll('[data-testid="tour-stop"]').length === n, i + 1);
+    }
+    expect(await stopSteps(page)).toEqual(steps);
+    // the caption is on the stop just added
+    expect(await page.textContent('[data-testid="tour-where"]')).toContain(`Stop 3 of 3 · step ${steps[2]}`);
+    // each stop's narration, typed in its editor
+    for (let i = 0; i < 3; i++) {
+      await page.click(`[data-testid="tour-stop"] >> nth=${i}`);
+      await page.waitForFunction((n) => document.querySelector('[data-testid="stop-editor"] h3')?.textContent === `Stop ${n}`, i + 1);
+      await page.fill('[data-testid="stop-narration"]', NARRATION[i]);
+    }
+
+    // reorder from the keyboard: the last stop up one (Alt+Up on the focused stop), and back with the button
+    await page.focus('[data-testid="tour-stop"] >> nth=2');
+    await page.keyboard.press('Alt+ArrowUp');
+    await page.waitForFunction((s) => document.querySelectorAll('[data-testid="tour-stop"] .tours-stop-step')[1]?.textContent?.includes(String(s)), steps[2]);
+    expect(await stopSteps(page)).toEqual([steps[0], steps[2], steps[1]]);
+    // the focus went with the stop: Alt+Down puts it back
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-selected'))).toBe('true');
+    await page.keyboard.press('Alt+ArrowDown');
+    await page.waitForFunction((s) => document.querySelectorAll('[data-testid="tour-stop"] .tours-stop-step')[2]?.textContent?.includes(String(s)), steps[2]);
+    expect(await stopSteps(page)).toEqual(steps);
+
+    // delete the middle stop with Delete; the toast's Undo brings it back where it was
+    await page.focus('[data-testid="tour-stop"] >> nth=1');
+    await page.keyboard.press('Delete');
+    await page.waitForSelector('[data-testid="tour-toast"]');
+    expect(await stopSteps(page)).toEqual([steps[0], steps[2]]);
+    expect(await page.textContent('[data-testid="tour-toast"]')).toContain('Deleted the stop');
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/tour-edit-toast.png` });
+    await page.click('[data-testid="tour-undo"]');
+    await page.waitForSelector('[data-testid="tour-toast"]', { state: 'detached' });
+    expect(await stopSteps(page)).toEqual(steps);
+
+    // unsaved: leaving asks (dismissed, the page and the edits stay)
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.type());
+      void d.dismiss();
+    });
+    const asked = page.waitForEvent('dialog');
+    void page.evaluate(() => window.location.reload()).catch(() => undefined);
+    await asked;
+    expect(dialogs).toEqual(['beforeunload']);
+    expect(await stopSteps(page)).toEqual(steps);
+
+    // walk from the start, so the saved cursor is the first stop's step
+    await page.click('[data-testid="tour-walk"]');
+    await waitStep(page, steps[0]);
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/tour-edit.png` });
+
+    const download = page.waitForEvent('download');
+    await page.click('.status-bar');
+    await palette(page, 'Save session');
+    const file = await download;
+    const path = join(mkdtempSync(join(tmpdir(), 'uvmscope-tour-')), file.suggestedFilename());
+    await file.saveAs(path);
+    const saved = JSON.parse(readFileSync(path, 'utf8'));
+    const lecture = saved.tours.find((t: { title: string }) => t.title === 'Lecture 3');
+    expect(lecture.stops.map((s: { step: number }) => s.step)).toEqual(steps);
+    expect(lecture.stops.map((s: { narration: string }) => s.narration)).toEqual(NARRATION);
+    expect(saved.view.settings['tour.selected']).toBe(saved.tours.indexOf(lecture));
+
+    // saved: reloading does not ask; the autosave's offer is discarded, the saved file opened
+    await page.reload({ timeout: 30_000 });
+    await page.waitForSelector('[data-testid="cursor-step"]', { timeout: 30_000 });
+    expect(dialogs).toEqual(['beforeunload']);
+    const offer = await page.waitForSelector('[data-testid="restore-offer"]', { timeout: 5000 }).catch(() => null);
+    if (offer) await page.click('[data-testid="restore-discard"]');
+    await page.click('.status-bar');
+    const chooser = page.waitForEvent('filechooser');
+    await page.keyboard.press('Control+O');
+    await (await chooser).setFiles(path);
+    await waitStep(page, steps[0]);
+    await page.waitForSelector('[data-testid="session-verdict"][data-match="true"]');
+
+    // the edited tour is the one N walks: the caption shows each stop's narration as written
+    await page.waitForFunction((t) => document.querySelector('[data-testid="tour-caption"]')?.textContent?.includes(t), NARRATION[0]);
+    expect(await page.textContent('[data-testid="tour-bar"]')).toContain('Lecture 3');
+    await page.click('.status-bar');
+    for (const i of [1, 2]) {
+      await page.keyboard.press('n');
+      await waitStep(page, steps[i]);
+      await page.waitForFunction((t) => document.querySelector('[data-testid="tour-caption"]')?.textContent?.includes(t), NARRATION[i]);
+      expect(await page.textContent('[data-testid="tour-where"]')).toContain(`Stop ${i + 1} of 3 · step ${steps[i]}`);
+    }
+
+    // presenting: the caption in large type; the panel shown from the palette still edits
+    await page.keyboard.press('F12');
+    await page.waitForSelector('html.presenting');
+    await palette(page, 'Show panel: Tours');
+    await page.waitForSelector('[data-testid="tours-panel"]');
+    expect(await stopSteps(page)).toEqual(steps);
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/tour-edit-presenting.png` });
+    expect(pageErrors(page)).toEqual([]);
+    expect(consoleErrors(page)).toEqual([]);
+    await context.close();
+  }, 180_000);
+});
