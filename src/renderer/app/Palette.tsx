@@ -14,7 +14,7 @@ import { PLAY_GRANULARITIES, PLAY_SPEEDS, usePlayer } from '../state/player';
 import { keysFor, type KeyCommand } from '../keyboard/keymap';
 import { BUILTIN_SCENARIOS } from '../scenarios';
 import { PANELS } from '../panels/registry';
-import { openSessionFile, showNoteEditor, toggleBookmark, useSession, walkTour } from '../state/session';
+import { addStopAtCursor, openSessionFile, showNoteEditor, toggleBookmark, useSession, walkTour } from '../state/session';
 import { EXAMPLE_SESSIONS } from '../sessions';
 import { runCommand, type CommandContext } from './commands';
 import { closeOverlay, openOverlay } from './overlays';
@@ -57,6 +57,7 @@ function sessionEntries(ctx: CommandContext, t: TFunction<'session'>): Entry[] {
     { id: 'file.saveSession', group: 'file', label: t('palette.save'), run: () => void runCommand('file.saveSession', ctx) },
     { id: 'session.bookmark', group: 'debug', label: t('palette.bookmark'), keys: kindKeys('bookmark'), run: () => void toggleBookmark() },
     { id: 'session.note', group: 'debug', label: t('palette.note'), movesFocus: true, run: () => showNoteEditor(true) },
+    { id: 'session.tourStop', group: 'debug', label: t('tours:palette.addStop'), keys: kindKeys('tourStop'), run: () => void addStopAtCursor() },
     ...bookmarks.map(
       (b): Entry => ({
         id: `session.bookmark.${b.step}`,
