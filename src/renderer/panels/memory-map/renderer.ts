@@ -912,6 +912,11 @@ export class MemoryMapRenderer {
         ctx.fillRect(x - 1, y - 1, w + 2, h + 2);
         ctx.fillStyle = colour;
         ctx.fillRect(x, y, w, h);
+        // writeback shares the dirty lane: its runs carry a line through the middle, so they differ in more than colour
+        if (a.target === 'writeback' && h >= 4) {
+          ctx.fillStyle = ink;
+          ctx.fillRect(x, y + h / 2 - 0.75, w, 1.5);
+        }
         if (a.state === 'right') {
           // right: ringed green outside the ink ring
           ctx.lineWidth = 2 * em;
