@@ -64,6 +64,19 @@ describe('a one-thread-per-page grid, as the capture tool launches it', () => {
     expect(c.counters.filter((r) => r.cls === 'exact' && r.ok !== true)).toEqual([]);
   });
 
+  it('a single warp reports all its faulting lanes in its first batch (thrashing’s 16 KiB flag: 4 faults, one batch)', () => {
+    const text = ['uvmscope: 1', 'name: one warp', 'regions:', '  - { name: flag, size: 16KiB }', 'steps:', '  - { op: cpu.write, region: flag }', '  - { op: gpu.kernel, gpu: gpu0, access: { region: flag, op: write } }'].join('\n');
+    const p = parseScenario(text, 'one-warp.yaml');
+    if (!p.ok) throw new Error(p.errors[0].message);
+    const launch = { threadsPerBlock: 256, multiprocessors: 132, threadsPerMultiprocessor: 2048 };
+    const s = { ...p.scenario, steps: p.scenario.steps.map((st) => (st.op === 'gpu.kernel' ? { ...st, launch } : st)) };
+    const run = execute(s, {});
+    run.seek(run.stepCount - 1);
+    expect(batches(run)).toEqual([{ raw: 4, regions: 1 }]);
+    // the faulted 16 KiB and the 48 KiB the prefetcher adds to fill the big page
+    expect(modelCounters(run).steps[1].htod_transfers).toEqual({ 16384: 1, 49152: 1 });
+  });
+
   it('is deterministic (the SMs’ order is seeded)', () => {
     const a = runAsCaptured('demand-vs-prefetch');
     const b = runAsCaptured('demand-vs-prefetch');
