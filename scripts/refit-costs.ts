@@ -1,8 +1,10 @@
 /**
  * `npx tsx scripts/refit-costs.ts [--json] [--min-size-records N] [--no-model] [captures…]`: the cost model's copy
  * lines refitted from real captures (src/engine/capture/fit.ts), their residuals, the current defaults' residuals over
- * the same records, the GPU fault groups, and the per-batch cost the groups imply for the model's batch count of each
- * captured scenario (run as captured, as `uvmscope compare` does; --no-model skips it). Without captures on the command
+ * the same records, the GPU fault groups, the per-batch cost the groups imply for the model's batch count of each
+ * captured scenario (run as captured, as `uvmscope compare` does; --no-model skips it), and the least-squares split of
+ * the GPU-fault service time into a cost per batch and one per va_block serviced (fitServiceCost; the grid's
+ * GRID_BATCH_SHARE / GRID_BLOCK_SHARE in src/engine/uvm/gpufault.ts come from it). Without captures on the command
  * line it reads every test/fixtures/captures/*.jsonl. docs/model.md "Costs" quotes its output.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
