@@ -55,6 +55,9 @@ export const predict = {
     right: 'right',
     missed: 'missed',
     wrong: 'wrong',
+    tipTitle: 'Your answer here',
+    tipItem: '{{what}} ({{count}} of {{pages}})',
+    tipNone: 'no mark',
   },
   palette: {
     predictNext: 'Predict the next op…',

@@ -50,6 +50,9 @@ export const predict = {
     right: '正确',
     missed: '遗漏',
     wrong: '错误',
+    tipTitle: '你在此处的答案',
+    tipItem: '{{what}}（{{pages}} 页中 {{count}} 页）',
+    tipNone: '未标记',
   },
   palette: {
     predictNext: '预测下一个操作…',

@@ -195,7 +195,7 @@ export function MemoryMapPanel() {
       </div>
       {data && <Legend data={data} procName={procName} />}
       {data && resident && <Summary data={data} resident={resident} procName={procName} />}
-      {hover && data && <PageTip hit={hover.hit} x={hover.x} y={hover.y} data={data} procName={procName} />}
+      {hover && data && <PageTip hit={hover.hit} x={hover.x} y={hover.y} data={data} procName={procName} extra={answering ? <TipMarks hit={hover.hit} procName={procName} /> : null} />}
     </div>
   );
 }
@@ -245,6 +245,31 @@ function AnswerBanner({ graded, procName }: { graded: boolean; procName: (p: num
           )}
         </>
       )}
+    </div>
+  );
+}
+
+/** Predict mode's line in the hover card: the pages of the cell marked, by target; after the check, right, missed and wrong. */
+function TipMarks({ hit, procName }: { hit: Hit; procName: (p: number) => string }) {
+  const { t } = useTranslation('predict');
+  const marks = usePredict((s) => s.marks);
+  const grade = usePredict((s) => s.grade);
+  const layers = useMemo(() => answerLayers(marks.values(), grade), [marks, grade]);
+  if (hit.cell < 0 || hit.header) return null;
+  const counts = new Map<string, number>();
+  for (const l of layers) {
+    if (l.region !== hit.region) continue;
+    let n = 0;
+    for (let p = hit.page; p < Math.min(l.bits.length, hit.page + hit.pages); p++) n += l.bits[p];
+    if (!n) continue;
+    const name = typeof l.target === 'number' ? procName(l.target) : t(`target.${l.target}`);
+    const key = grade ? `${t(`map.${l.state}`)}: ${name}` : name;
+    counts.set(key, (counts.get(key) ?? 0) + n);
+  }
+  const parts = [...counts].map(([k, n]) => t('map.tipItem', { what: k, count: n, pages: hit.pages }));
+  return (
+    <div className="mm-tip-marks" data-testid="mm-tip-marks">
+      {t('map.tipTitle')}: {parts.length ? parts.join(' · ') : t('map.tipNone')}
     </div>
   );
 }

@@ -2,7 +2,7 @@
  * The memory map's hover card: the page (or the cell of pages) under the pointer — region, offset, addresses, its
  * va_block — and what each processor has of it: residency, mapping, the GPU's PTE, the page cache.
  */
-import { useLayoutEffect, useRef, useState } from 'react';
+import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   CACHE_CHANGED,
@@ -35,7 +35,8 @@ import { formatBytes, formatVa } from './format';
 
 const PAGE = 4096;
 
-export function PageTip({ hit, x, y, data, procName }: { hit: Hit; x: number; y: number; data: MemoryMapResult; procName: (p: number) => string }) {
+/** `extra`: more lines at the end (predict mode's marks on these pages). */
+export function PageTip({ hit, x, y, data, procName, extra }: { hit: Hit; x: number; y: number; data: MemoryMapResult; procName: (p: number) => string; extra?: ReactNode }) {
   const { t } = useTranslation('memory');
   const ref = useRef<HTMLDivElement>(null);
   const [pos, setPos] = useState({ left: x + 14, top: y + 14 });
@@ -54,6 +55,7 @@ export function PageTip({ hit, x, y, data, procName }: { hit: Hit; x: number; y:
   return (
     <div className="mm-tip" ref={ref} style={{ left: pos.left, top: pos.top }} role="tooltip" data-testid="mm-tip">
       {body}
+      {extra}
     </div>
   );
 
