@@ -123,5 +123,20 @@ describe('the tours a saved session carries', () => {
     expect(saved[0]).toBe(TOURS[0]);
     expect(saved[1]).toEqual({ title: 'Step 4', stops: [{ step: 4, title: 'Step 4', narration: '' }] });
     expect(toursToSave(Array.from({ length: 120 }, () => TOURS[1]), String).length).toBe(100);
+    // a question asks from its stop, through a later step, with a prompt of words or none
+    const asking: readonly SessionTour[] = [
+      {
+        title: 'q',
+        stops: [
+          { ...stop(5), ask: { kind: 'moves', from: 5, through: 9 } },
+          { ...stop(6), ask: { kind: 'tags', from: 2, through: 9, prompt: ' ' } },
+          { ...stop(7), ask: { kind: 'moves', from: 7, through: 7 } },
+        ],
+      },
+    ];
+    const q = toursToSave(asking, String)[0].stops;
+    expect(q[0]).toBe(asking[0].stops[0]);
+    expect(q[1].ask).toEqual({ kind: 'tags', from: 6, through: 9 });
+    expect('ask' in q[2]).toBe(false);
   });
 });

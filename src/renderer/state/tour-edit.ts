@@ -120,20 +120,35 @@ export function defaultAsk(kind: PredictKind, step: number, ops: readonly OpInfo
   return through === null ? null : { kind, from: step, through };
 }
 
+/** A stop's question as the format wants it: asked from the stop's own step, through a later one, a prompt with words or none. */
+function askToSave(stop: TourStopInfo): TourStopInfo {
+  const q = stop.ask;
+  if (!q) return stop;
+  if (q.through <= stop.step) {
+    const { ask: _dropped, ...rest } = stop;
+    void _dropped;
+    return rest;
+  }
+  if (q.from === stop.step && (q.prompt === undefined || q.prompt.trim() !== '')) return stop;
+  const { prompt, ...rest } = q;
+  return { ...stop, ask: { ...rest, from: stop.step, ...(prompt?.trim() ? { prompt } : {}) } };
+}
+
 /** The session format's caps on tours (docs/session-format.md). */
 export const TOURS_LIMIT = 100;
 export const STOPS_LIMIT = 1000;
 
 /**
  * The tours as a saved session carries them: the format wants every tour to have a stop and every title words, so a
- * tour still empty is left out and an emptied title reads `untitled(step)`; at most the format's counts.
+ * tour still empty is left out, an emptied title reads `untitled(step)` and a question starts at its stop; at most the
+ * format's counts.
  */
 export function toursToSave(tours: readonly SessionTour[], untitled: (step: number) => string): readonly SessionTour[] {
   return tours
     .filter((t) => t.stops.length > 0)
     .slice(0, TOURS_LIMIT)
     .map((t) => {
-      const stops = t.stops.slice(0, STOPS_LIMIT).map((s) => (s.title.trim() ? s : { ...s, title: clip(untitled(s.step), STOP_TITLE_LIMIT) }));
+      const stops = t.stops.slice(0, STOPS_LIMIT).map((s) => askToSave(s.title.trim() ? s : { ...s, title: clip(untitled(s.step), STOP_TITLE_LIMIT) }));
       const title = t.title.trim() ? t.title : clip(untitled(t.stops[0].step), TOUR_TITLE_LIMIT);
       return stops.every((s, i) => s === t.stops[i]) && stops.length === t.stops.length && title === t.title ? t : { title, stops };
     });
