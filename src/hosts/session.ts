@@ -34,6 +34,7 @@ export function openSessionText(text: string, fileName: string, options: Execute
     bookmarks: s.bookmarks,
     notes: s.notes,
     tours: s.tours,
+    ...(s.answers.length > 0 ? { answers: s.answers } : {}),
     view: { layout: s.view.layout, settings: s.view.settings },
   };
   return {
@@ -75,7 +76,9 @@ export function saveSessionText(run: Run, request: Pick<SaveSessionRequest, 'sou
       breakpoints: user.breakpoints.map((b) => ({ id: b.id, spec: b.spec, enabled: b.enabled })),
       bookmarks: user.bookmarks.map((b) => ({ step: b.step, label: b.label })),
       notes: user.notes.map((n) => ({ ...(n.step !== undefined ? { step: n.step } : {}), ...(n.object !== undefined ? { object: { ...n.object } } : {}), text: n.text })),
-      tours: user.tours.map((t) => ({ title: t.title, stops: t.stops.map((x) => ({ step: x.step, title: x.title, narration: x.narration })) })),
+      tours: user.tours.map((t) => ({ title: t.title, stops: t.stops.map((x) => ({ step: x.step, title: x.title, narration: x.narration, ...(x.ask ? { ask: { ...x.ask } } : {}) })) })),
+      // the writer re-reads what it wrote: a malformed answer comes back as a located error, not a bad file
+      answers: (user.answers ?? []).map((a) => ({ question: { ...a.question }, answer: a.answer.map((m) => ({ ...m })), counts: { ...a.counts } })),
       view: { layout: (user.view?.layout ?? null) as JsonObject | null, settings: { ...(user.view?.settings ?? {}) } },
     },
     'session.uvmsession',

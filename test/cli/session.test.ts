@@ -76,7 +76,7 @@ describe('uvmscope replay', () => {
     expect(r.status).toBe(1);
     expect(r.out).toBe('');
     expect(r.err).toMatch(/bad\.uvmsession:\d+:\d+: bookmarks\[0\]\.step: expected an integer, got the number 1\.5\n$/);
-    expect(runCli(['replay', tmp.path('newer.uvmsession')]).err).toMatch(/newer\.uvmsession:3:14: version: version 9 is newer than this build of UVMScope reads \(version 1\)/);
+    expect(runCli(['replay', tmp.path('newer.uvmsession')]).err).toMatch(/newer\.uvmsession:3:14: version: version 9 is newer than this build of UVMScope reads \(version 2\)/);
     const scenario = runCli(['replay', tmp.path('broken-scenario.uvmsession')]);
     expect(scenario.status).toBe(1);
     expect(scenario.err).toMatch(/: scenario\.text: the embedded scenario does not parse: busy line \d+, column \d+ \(steps\[0\]\.op\): /);

@@ -106,11 +106,12 @@ describe('EngineService sessions', () => {
     ok(service.handle({ type: 'seek', id: 2, step: 5 }));
     const text = example('gaia-maquire-tour');
     const cases: [string, RegExp][] = [
-      ['{"format":"uvmsession","version":1,"__proto__":{"x":1}}', /__proto__/],
+      ['{"format":"uvmsession","version":2,"__proto__":{"x":1}}', /__proto__/],
       [`${'['.repeat(10_000)}`, /nested deeper than 64/],
       [text.replace('"cursor": ', '"cursr": '), /unknown field `cursr`/],
       [text.slice(0, 500), /the file ends/],
-      [text.replace('"version": 1', '"version": 9'), /version 9 is newer/],
+      [text.replace('"version": 2', '"version": 9'), /version 9 is newer/],
+      [text.replace('"answers": []', '"answers": [{ "question": { "kind": "moves", "from": 5, "through": 9 }, "answer": [{ "region": 0, "page": -3, "target": 1 }], "counts": { "correct": 0, "missed": 0, "wrong": 1 } }]'), /answers\[0\]\.answer\[0\]\.page|expected at least 0/],
       ['not json at all', /./],
     ];
     for (const [bad, why] of cases) {
@@ -124,6 +125,34 @@ describe('EngineService sessions', () => {
     }
     // the scenario loaded before is still there, cursor and all
     expect(ok(service.handle({ type: 'state', id: 4 })).state.step).toBe(5);
+  }, 60_000);
+
+  it('keeps predict mode through a save and an open: a stop that asks, and the graded answers', () => {
+    const service = new EngineService();
+    const run = ok(service.handle({ type: 'load', id: 1, source: scenario('gaia-maquire'), fileName: 'gaia-maquire.yaml' })).run!;
+    const question = run.ops.find((o) => o.op === 'ask')!.ask!;
+    const answer = [{ region: 0, page: 256, target: 1 }, { region: 0, page: 700, target: 0 }];
+    const graded = ok(service.handle({ type: 'grade', id: 2, question, answer })).grade!;
+    const user = {
+      ...emptyUser(),
+      cursor: question.from,
+      tours: [{ title: 'T', stops: [{ step: question.from, title: 'before maquire', narration: 'what goes?', ask: { ...question, prompt: 'Which copies go?' } }] }],
+      answers: [{ question, answer, counts: graded.counts }],
+    };
+    const saved = ok(service.handle({ type: 'saveSession', id: 3, source: scenario('gaia-maquire'), fileName: 'gaia-maquire.yaml', user }));
+    const doc = JSON.parse(saved.sessionText!);
+    expect(doc.version).toBe(2);
+    // the digests cover the question's span: a replay proves the steps it grades
+    expect(doc.digests.steps.count).toBe(question.through + 1);
+    const r = ok(new EngineService().handle({ type: 'openSession', id: 1, text: saved.sessionText!, fileName: 's.uvmsession' }));
+    expect(r.session!.replay.match).toBe(true);
+    expect(r.session!.user.tours).toEqual(user.tours);
+    expect(r.session!.user.answers).toEqual([{ question, answer, counts: { correct: 1, missed: 511, wrong: 1 } }]);
+    // an answer the writer refuses comes back located
+    const bad = service.handle({ type: 'saveSession', id: 4, source: scenario('gaia-maquire'), fileName: 'gaia-maquire.yaml', user: { ...user, answers: [{ question, answer: [{ region: 0, page: 1, target: 'dirty' as const }], counts: graded.counts }] } });
+    expect(bad).toMatchObject({ type: 'error', diagnostics: [{ path: 'answers[0].answer[0].target' }] });
+    const far = service.handle({ type: 'saveSession', id: 5, source: scenario('gaia-maquire'), fileName: 'gaia-maquire.yaml', user: { ...user, answers: [{ question: { ...question, through: run.totalSteps + 3 }, answer, counts: graded.counts }] } });
+    expect(far).toMatchObject({ type: 'error', diagnostics: [{ path: 'answers[0].question.through', message: expect.stringMatching(/past the run's last step/) }] });
   }, 60_000);
 
   it('refuses to save a bookmark past the run, located, and without a run says so', () => {

@@ -27,7 +27,23 @@ const FULL = sessionText(SMALL, {
     { step: 4, text: 'four' },
     { object: { kind: 'page', region: 0, page: 3 }, text: 'a page' },
   ],
-  tours: [{ title: 'tour', stops: [{ step: 1, title: 'one', narration: 'the first' }, { step: 5, title: 'five', narration: 'the fifth' }] }],
+  tours: [
+    {
+      title: 'tour',
+      stops: [
+        { step: 1, title: 'one', narration: 'the first', ask: { kind: 'moves', from: 1, through: 4 } },
+        { step: 5, title: 'five', narration: 'the fifth' },
+      ],
+    },
+  ],
+  answers: [
+    {
+      question: { kind: 'moves', from: 1, through: 4, prompt: 'Which pages move?' },
+      answer: [{ region: 0, page: 0, target: 1 }, { region: 0, page: 1, target: 0 }],
+      counts: { correct: 1, missed: 1, wrong: 1 },
+    },
+    { question: { kind: 'tags', from: 2, through: 6 }, answer: [{ region: 0, page: 1, target: 'dirty' }], counts: { correct: 0, missed: 0, wrong: 1 } },
+  ],
   view: { layout: { grid: { orientation: 'HORIZONTAL', root: { type: 'leaf', data: { views: ['scenario'] } } } }, settings: { presentation: false, palette: 'okabe-ito' } },
 });
 
@@ -159,7 +175,7 @@ describe('parseSession under fuzzing', () => {
     );
   }, 30_000);
 
-  it('refuses hostile documents with a located message', () => {
+  it('refuses hostile documents with a located message', { timeout: 60_000 }, () => {
     const doc = JSON.parse(FULL) as Record<string, Json>;
     const withLayout = (layoutText: string) => FULL.replace('"layout": {', `"layout": {"evil": ${layoutText}, "x": {`).replace(/("x": \{[\s\S]*?)("settings")/, '$1$2');
     const hostile: [string, string][] = [
@@ -183,8 +199,22 @@ describe('parseSession under fuzzing', () => {
       ['empty', ''],
       ['whitespace', ' \n\t '],
       ['BOM only', '\uFEFF'],
-      ['version as an object', FULL.replace('"version": 1', '"version": {"major": 1}')],
-      ['huge version', FULL.replace('"version": 1', '"version": 1e300')],
+      ['version as an object', FULL.replace('"version": 2', '"version": {"major": 2}')],
+      ['huge version', FULL.replace('"version": 2', '"version": 1e300')],
+      // predict mode's answers and questions (version 2)
+      ['an answer of too many marks', JSON.stringify({ ...doc, answers: [{ question: { kind: 'moves', from: 1, through: 4 }, answer: Array.from({ length: SESSION_LIMITS.marksPerAnswer + 1 }, () => ({ region: 0, page: 0, target: 1 })), counts: { correct: 0, missed: 0, wrong: 0 } }] })],
+      ['too many answers', JSON.stringify({ ...doc, answers: Array.from({ length: SESSION_LIMITS.answers + 1 }, () => ({ question: { kind: 'moves', from: 1, through: 4 }, answer: [], counts: { correct: 0, missed: 0, wrong: 0 } })) })],
+      ['a negative page', FULL.replace('"page": 0, "target": 1', '"page": -1, "target": 1')],
+      ['a fractional region', FULL.replace('"region": 0, "page": 0, "target": 1', '"region": 0.5, "page": 0, "target": 1')],
+      ['__proto__ in a mark', FULL.replace('"page": 0, "target": 1', '"page": 0, "__proto__": {"polluted": true}, "target": 1')],
+      ['a tag in a moves answer', FULL.replace('"page": 0, "target": 1', '"page": 0, "target": "dirty"')],
+      ['an unknown tag', FULL.replace('"target": "dirty"', '"target": "accessed"')],
+      ['a processor id past any machine', FULL.replace('"page": 0, "target": 1', '"page": 0, "target": 64')],
+      ['a question that ends where it starts', FULL.replace('"from": 1, "through": 4, "prompt"', '"from": 4, "through": 4, "prompt"')],
+      ['an unknown kind of question', FULL.replace('"kind": "tags"', '"kind": "copies"')],
+      ['a stop that asks from another step', FULL.replace('"ask": { "kind": "moves", "from": 1,', '"ask": { "kind": "moves", "from": 0,')],
+      ['negative counts', FULL.replace('"correct": 1, "missed": 1', '"correct": -1, "missed": 1')],
+      ['an extra field in a question', FULL.replace('"kind": "tags",', '"kind": "tags", "answerKey": [1],')],
       ['huge cursor', FULL.replace('"cursor": 6', '"cursor": 1e300')],
       ['lone surrogate key', FULL.replace('"cursor"', '"\\ud800"')],
     ];

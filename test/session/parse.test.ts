@@ -155,17 +155,17 @@ describe('parseSession: refusals name the field and point at it', () => {
     expect(firstError('[]')).toMatchObject({ line: 1, col: 1, message: expect.stringMatching(/^expected a session: a JSON object with format, version, engine, scenario, cursor, .*; got an array \(0 items\)$/) });
     expect(firstError('{"uvmscope": 1}').message).toBe('not a UVMScope session: no `format` field (a session has "format": "uvmsession")');
     expect(firstError(edited(GOOD, ['format'], 'uvmscenario'))).toMatchObject({ path: 'format', message: 'not a UVMScope session: `format` is the string "uvmscenario", expected "uvmsession"' });
-    expect(firstError(edited(GOOD, ['version'], DELETE)).message).toBe('missing required field `version`: the format version, 1 for this build');
-    expect(firstError(edited(GOOD, ['version'], '1')).message).toBe('expected the format version, an integer (1 for this build); got the string "1"');
+    expect(firstError(edited(GOOD, ['version'], DELETE)).message).toBe('missing required field `version`: the format version, 2 for this build');
+    expect(firstError(edited(GOOD, ['version'], '1')).message).toBe('expected the format version, an integer (2 for this build); got the string "1"');
     expect(firstError('{"format": "uvmsession", "version": 1, ')).toMatchObject({ line: 1, col: 40, message: expect.stringMatching(/cut short/) });
   });
 
   it('refuses a newer version, naming it, before reading any other field', () => {
-    const text = edited(edited(GOOD, ['version'], 2), ['newField'], { anything: true });
+    const text = edited(edited(GOOD, ['version'], 3), ['newField'], { anything: true });
     const errors = errorsOf(text);
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ path: 'version', message: 'version 2 is newer than this build of UVMScope reads (version 1); open it with a newer UVMScope' });
-    expect({ line: errors[0].line, col: errors[0].col }).toEqual(position(text, '2', text.indexOf('"version"') + 10));
+    expect(errors[0]).toMatchObject({ path: 'version', message: 'version 3 is newer than this build of UVMScope reads (version 2); open it with a newer UVMScope' });
+    expect({ line: errors[0].line, col: errors[0].col }).toEqual(position(text, '3', text.indexOf('"version"') + 10));
   });
 
   it('refuses a file over 16 MiB before parsing it', () => {
@@ -198,19 +198,40 @@ describe('migration', () => {
     return out;
   };
 
+  /** GOOD as version 1 wrote it: no `answers` (and no question on a tour stop). */
+  function v1(): string {
+    const { answers: _none, ...rest } = JSON.parse(GOOD) as Record<string, unknown>;
+    return JSON.stringify({ ...rest, version: 1 }, null, 2);
+  }
+
   function v0(): string {
-    const doc = JSON.parse(GOOD) as Record<string, unknown>;
+    const doc = JSON.parse(v1()) as Record<string, unknown>;
     const { bookmarks, cursor, ...rest } = doc;
     return JSON.stringify({ ...rest, version: 0, marks: bookmarks, at: cursor }, null, 2);
   }
 
-  it('has no migrations yet: version 1 is the first format', () => {
-    expect(Object.keys(MIGRATIONS)).toEqual([]);
-    expect(firstError(v0())).toMatchObject({ path: 'version', message: 'version 0 is older than any session format this build can read or migrate (it reads version 1)' });
+  it('migrates version 1 (before predict mode) to version 2: an empty answers list, everything else as it was', () => {
+    expect(Object.keys(MIGRATIONS)).toEqual(['1']);
+    expect(SESSION_VERSION).toBe(2);
+    const r = parseSession(v1(), 'v1.uvmsession');
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.migratedFrom).toBe(1);
+    expect(r.session).toEqual(parsed(GOOD).session);
+    expect(r.session.answers).toEqual([]);
+    // the migration keeps the writer's key order: answers after tours
+    expect(Object.keys(MIGRATIONS[1](JSON.parse(v1()) as JsonObject))).toEqual(Object.keys(JSON.parse(GOOD) as object));
+    // a version-1 document that already has answers is not what version 1 wrote
+    const odd = JSON.stringify({ ...(JSON.parse(v1()) as object), answers: [] });
+    expect(firstError(odd)).toMatchObject({ path: 'version', message: 'cannot migrate this version 1 session: the step from version 1 failed (a version-1 session has no `answers`)' });
+  });
+
+  it('refuses a version older than any migration', () => {
+    expect(firstError(v0())).toMatchObject({ path: 'version', message: 'version 0 is older than any session format this build can read or migrate (it reads version 2)' });
   });
 
   it('runs the chain from the file version to the current one', () => {
-    const r = parseSession(v0(), 'old.uvmsession', { migrations: { 0: v0to1 } });
+    const r = parseSession(v0(), 'old.uvmsession', { migrations: { ...MIGRATIONS, 0: v0to1 } });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.migratedFrom).toBe(0);
@@ -225,7 +246,7 @@ describe('migration', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors[0].message).toBe('cannot migrate this version 0 session: the step from version 0 failed (no marks)');
     const sloppy: Migration = (doc) => ({ ...doc, version: 1 });
-    const s = parseSession(v0(), 'old.uvmsession', { migrations: { 0: sloppy } });
+    const s = parseSession(v0(), 'old.uvmsession', { migrations: { ...MIGRATIONS, 0: sloppy } });
     expect(s.ok).toBe(false);
     if (!s.ok) expect(s.errors.map((e) => e.path)).toEqual(expect.arrayContaining(['cursor', 'marks', 'at']));
   });

@@ -1,8 +1,9 @@
 /**
  * The `.uvmsession` document (DESIGN.md, "Session format"; docs/session-format.md): a versioned JSON object that
  * holds the scenario itself (its YAML text), the engine version that saved it, where the user was (the cursor and
- * the steps they visited), their breakpoints, bookmarks, notes and tours, the panel layout and view settings, and the
- * digests that let a replay prove it reached the same state or say where it diverged.
+ * the steps they visited), their breakpoints, bookmarks, notes and tours (whose stops may ask the learner to
+ * predict), the answers they gave in predict mode, the panel layout and view settings, and the digests that let a
+ * replay prove it reached the same state or say where it diverged.
  *
  * This file is the format: its types, its schema (zod) and its limits. parse.ts reads a document, write.ts makes
  * one, replay.ts checks one against the engine.
@@ -16,7 +17,7 @@ import type { JsonLimits, JsonObject } from './json';
 /** The value of the `format` field: what says a JSON file is a session. */
 export const SESSION_FORMAT = 'uvmsession';
 /** The format version this build writes and reads (older versions are migrated, see parse.ts). */
-export const SESSION_VERSION = 1;
+export const SESSION_VERSION = 2;
 export const SESSION_EXTENSION = '.uvmsession';
 /** The fingerprint algorithm of `digests.steps` (replay.ts). */
 export const FINGERPRINT_ALGORITHM = 'state-changes-fnv1a32';
@@ -54,6 +55,12 @@ export const SESSION_LIMITS = Object.freeze({
   notes: 10_000,
   tours: 100,
   stopsPerTour: 1_000,
+  /** Predict mode's graded answers, in the order they were given. */
+  answers: 1_000,
+  /** The marks one answer records (the JSON reader's longest array). */
+  marksPerAnswer: 100_000,
+  /** The largest processor id a mark names (the CPU is 0; the model has at most a few GPUs). */
+  maxProcessor: 63,
   /** The steps the user visited, most recent last; a writer keeps the last ones. */
   path: 10_000,
   checkpoints: 1_024,
@@ -95,11 +102,39 @@ export interface SessionNote {
   text: string;
 }
 
-/** One stop of a tour: a step and what to say there. */
+/** Predict mode's kinds of question (engine/predict/types.ts says what each counts). */
+export const QUESTION_KINDS = ['moves', 'tags', 'invalidations'] as const;
+/** The page-cache tags a `tags` answer names. */
+export const MARK_TAGS = ['dirty', 'cpuDirty', 'writeback'] as const;
+
+/** A predict question: the protocol's PredictQuestion. The state after `from` is shown; the state after `through` predicted. */
+export interface SessionQuestion {
+  kind: (typeof QUESTION_KINDS)[number];
+  from: number;
+  through: number;
+  prompt?: string;
+}
+
+/** A page and what happens to it: a processor id for moves and invalidations, a tag for tags (the protocol's PredictMark). */
+export interface SessionMark {
+  region: number;
+  page: number;
+  target: number | (typeof MARK_TAGS)[number];
+}
+
+/** A graded answer: the question, the learner's marks and how they fared (the protocol's PredictAnswerRecord). */
+export interface SessionAnswer {
+  question: SessionQuestion;
+  answer: SessionMark[];
+  counts: { correct: number; missed: number; wrong: number };
+}
+
+/** One stop of a tour: a step and what to say there, and, when the stop asks, the question (from is the stop's step). */
 export interface TourStop {
   step: number;
   title: string;
   narration: string;
+  ask?: SessionQuestion;
 }
 
 /** A guided tour: stops in the order they are visited (not necessarily in step order). */
@@ -171,6 +206,8 @@ export interface Session {
   bookmarks: SessionBookmark[];
   notes: SessionNote[];
   tours: SessionTour[];
+  /** Predict mode's graded answers, oldest first (version 2). */
+  answers: SessionAnswer[];
   view: SessionView;
   digests: SessionDigests;
 }
@@ -203,7 +240,25 @@ const note = z
   .strictObject({ step: step.optional(), object: objectRef.optional(), text: text.min(1) })
   .refine((n) => n.step !== undefined || n.object !== undefined, { message: 'a note is pinned to a `step`, an `object` or both; it has neither' });
 
-const tourStop = z.strictObject({ step, title: label, narration: text });
+const question = z.strictObject({
+  kind: z.enum(QUESTION_KINDS),
+  from: step,
+  through: step,
+  prompt: z.string().min(1).max(L.textChars).optional(),
+});
+const count = z.number().int().min(0).max(L.maxStep);
+const mark = z.strictObject({
+  region: index,
+  page: index,
+  target: z.union([z.number().int().min(0).max(L.maxProcessor), z.enum(MARK_TAGS)]),
+});
+const answer = z.strictObject({
+  question,
+  answer: z.array(mark).max(L.marksPerAnswer),
+  counts: z.strictObject({ correct: count, missed: count, wrong: count }),
+});
+
+const tourStop = z.strictObject({ step, title: label, narration: text, ask: question.optional() });
 const tour = z.strictObject({ title: label, stops: z.array(tourStop).min(1).max(L.stopsPerTour) });
 
 const settingKey = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'a setting name is a letter, then letters, digits, `_`, `.` or `-` (at most 64)');
@@ -235,7 +290,7 @@ const digests = z.strictObject({
   steps: fingerprints.nullable().default(null),
 });
 
-/** The version-1 document's schema; cross-field rules (the cursor against the digests…) are in parse.ts. */
+/** The version-2 document's schema; cross-field rules (the cursor against the digests…) are in parse.ts. */
 export const sessionSchema = z.strictObject({
   format: z.literal(SESSION_FORMAT),
   version: z.literal(SESSION_VERSION),
@@ -251,6 +306,7 @@ export const sessionSchema = z.strictObject({
   bookmarks: z.array(z.strictObject({ step, label })).max(L.bookmarks).default([]),
   notes: z.array(note).max(L.notes).default([]),
   tours: z.array(tour).max(L.tours).default([]),
+  answers: z.array(answer).max(L.answers).default([]),
   view: view.default({ layout: null, settings: {} }),
   digests,
 });

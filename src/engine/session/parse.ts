@@ -37,10 +37,23 @@ export function formatSessionError(e: SessionError): string {
 export type Migration = (doc: JsonObject) => JsonObject;
 
 /**
- * The migrations, by the version they read. Version 1 is the first format: there is nothing to migrate yet. The
- * next format adds `1: (doc) => ({ ...v2 fields })` here and bumps SESSION_VERSION; test/session tests the chain.
+ * The migrations, by the version they read; test/session tests the chain.
+ *   1 → 2: version 2 added predict mode: tour stops may carry `ask` and the session `answers`. A version-1 document
+ *   has neither, so it only gains an empty `answers` list (after `tours`, where a writer puts it).
  */
-export const MIGRATIONS: Readonly<Record<number, Migration>> = Object.freeze({});
+export const MIGRATIONS: Readonly<Record<number, Migration>> = Object.freeze({
+  1: (doc: JsonObject): JsonObject => {
+    const out: JsonObject = {};
+    for (const [key, value] of Object.entries(doc)) {
+      if (key === 'answers') throw new Error('a version-1 session has no `answers`');
+      Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+      if (key === 'tours') out.answers = [];
+    }
+    if (!Object.hasOwn(out, 'answers')) out.answers = [];
+    out.version = 2;
+    return out;
+  },
+});
 
 export interface ParsedSession {
   session: Session;
@@ -181,6 +194,25 @@ function crossFieldChecks(s: Session, fail: (path: Path, message: string) => voi
     const first = ids.get(b.id);
     if (first !== undefined) fail(['breakpoints', i, 'id'], `id ${b.id} is also breakpoints[${first}]'s: ids are unique`);
     else ids.set(b.id, i);
+  });
+  const ask = (q: Session['answers'][number]['question'], path: Path): void => {
+    if (q.through <= q.from) fail([...path, 'through'], `the question ends at step ${q.through}, not after it starts (from ${q.from}): through must be greater than from`);
+  };
+  s.tours.forEach((t, ti) =>
+    t.stops.forEach((stop, i) => {
+      if (!stop.ask) return;
+      ask(stop.ask, ['tours', ti, 'stops', i, 'ask']);
+      if (stop.ask.from !== stop.step) fail(['tours', ti, 'stops', i, 'ask', 'from'], `a stop asks from its own step (${stop.step}), got ${stop.ask.from}`);
+    }),
+  );
+  s.answers.forEach((a, i) => {
+    ask(a.question, ['answers', i, 'question']);
+    const tags = a.question.kind === 'tags';
+    const bad = a.answer.findIndex((m) => (typeof m.target === 'string') !== tags);
+    if (bad >= 0) {
+      const want = tags ? 'a tag (dirty, cpuDirty, writeback)' : 'a processor id (0 = the CPU)';
+      fail(['answers', i, 'answer', bad, 'target'], `a ${a.question.kind} answer marks ${want}, got ${JSON.stringify(a.answer[bad].target)}`);
+    }
   });
   const horizon = Math.max(s.cursor, (s.digests.steps?.count ?? 0) - 1);
   let prev = -1;

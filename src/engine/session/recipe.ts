@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { findNextHit, MAX_SPEC_LENGTH, parseBreakpointSpec, validateBreakpoint } from '../run/breakpoints';
 import type { Run } from '../run/run';
 import { fnScenarioOp } from '../uvm/code';
-import { SESSION_LIMITS, type SessionBookmark, type SessionNote, type SessionTour, type TourStop } from './format';
+import { QUESTION_KINDS, SESSION_LIMITS, type SessionBookmark, type SessionNote, type SessionTour, type TourStop } from './format';
 import { grouped } from './json';
 import { pathToString, type Path, type SessionError } from './parse';
 import { writeSession, type SessionScenarioSource, type WriteResult } from './write';
@@ -38,7 +38,26 @@ const recipeSchema = z.strictObject({
   breakpoints: z.array(z.union([z.string().min(1).max(MAX_SPEC_LENGTH), z.strictObject({ spec: z.string().min(1).max(MAX_SPEC_LENGTH), enabled: z.boolean().default(true) })])).max(L.breakpoints).default([]),
   bookmarks: z.array(z.strictObject({ at: place, label })).max(L.bookmarks).default([]),
   notes: z.array(z.strictObject({ at: place, text })).max(L.notes).default([]),
-  tours: z.array(z.strictObject({ title: label, stops: z.array(z.strictObject({ at: place, title: label, narration: text })).min(1).max(L.stopsPerTour) })).max(L.tours).default([]),
+  tours: z
+    .array(
+      z.strictObject({
+        title: label,
+        stops: z
+          .array(
+            z.strictObject({
+              at: place,
+              title: label,
+              narration: text,
+              /** The stop asks the learner to predict from its step through `through` (a place after it). */
+              ask: z.strictObject({ predict: z.enum(QUESTION_KINDS), through: place, prompt: text.optional() }).optional(),
+            }),
+          )
+          .min(1)
+          .max(L.stopsPerTour),
+      }),
+    )
+    .max(L.tours)
+    .default([]),
   view: z.strictObject({ settings: z.record(z.string().max(64), z.union([z.string().max(L.labelChars), z.number(), z.boolean()])).default({}) }).optional(),
 });
 
@@ -129,7 +148,19 @@ export function sessionFromRecipe(parsed: ParsedRecipe, run: Run, scenario: Sess
   const notes: SessionNote[] = recipe.notes.map((n, i) => ({ step: noteSteps[i], text: n.text }));
   const tours: SessionTour[] = recipe.tours.map((t, ti) => {
     const steps = resolveList(t.stops, ['tours', ti, 'stops']);
-    return { title: t.title, stops: t.stops.map((s, i): TourStop => ({ step: steps[i], title: s.title, narration: s.narration })) };
+    return {
+      title: t.title,
+      stops: t.stops.map((s, i): TourStop => {
+        const stop: TourStop = { step: steps[i], title: s.title, narration: s.narration };
+        if (!s.ask) return stop;
+        // the question runs from the stop's step through a place after it (a breakpoint's next hit after the stop)
+        const path = ['tours', ti, 'stops', i, 'ask', 'through'];
+        const through = resolvePlace(run, s.ask.through, stop.step, (m) => fail(path, m));
+        if (through === null) return stop;
+        if (through <= stop.step) fail(path, `the question must end after the stop's step ${grouped(stop.step)}; \`${String(s.ask.through)}\` is step ${grouped(through)}`);
+        return { ...stop, ask: { kind: s.ask.predict, from: stop.step, through, ...(s.ask.prompt !== undefined ? { prompt: s.ask.prompt } : {}) } };
+      }),
+    };
   });
   let cursor = run.stepCount - 1;
   if (recipe.cursor !== undefined) cursor = resolvePlace(run, recipe.cursor, -1, (m) => fail(['cursor'], m)) ?? cursor;
@@ -166,7 +197,8 @@ export function resolvePlace(run: Run, at: Place, prev: number, fail: (message: 
     const n = Number(op[1]);
     const entry = opEntries(run)[n];
     if (entry !== undefined) return entry;
-    fail(`the scenario has no op ${n} (it has ${run.scenario.steps.length}, numbered from 0)`);
+    if (run.scenario.steps[n]?.op === 'ask') fail(`op ${n} is an \`ask\`, which takes no step: name the op after it`);
+    else fail(`the scenario has no op ${n} (it has ${run.scenario.steps.length}, numbered from 0)`);
     return null;
   }
   const bm = /^bookmark\s+(.+)$/.exec(word);
@@ -179,7 +211,9 @@ export function resolvePlace(run: Run, at: Place, prev: number, fail: (message: 
       return null;
     }
     const entries = opEntries(run);
-    if (entries[i] !== undefined) return (entries[i + 1] ?? run.stepCount) - 1;
+    // the bookmark's last step: the step before the next op that has one (an `ask` has none)
+    const next = entries.slice(i + 1).find((e) => e !== undefined);
+    if (entries[i] !== undefined) return (next ?? run.stepCount) - 1;
     fail(`bookmark ${JSON.stringify(name)} has no step in the run`);
     return null;
   }

@@ -14,8 +14,10 @@ import {
   SESSION_LIMITS,
   SESSION_VERSION,
   type Session,
+  type SessionAnswer,
   type SessionBookmark,
   type SessionBreakpoint,
+  type SessionQuestion,
   type SessionNote,
   type SessionTour,
   type SessionView,
@@ -34,7 +36,14 @@ export interface SessionUserState {
   bookmarks?: readonly SessionBookmark[];
   notes?: readonly SessionNote[];
   tours?: readonly SessionTour[];
+  /** Predict mode's graded answers, oldest first. */
+  answers?: readonly SessionAnswer[];
   view?: Partial<SessionView>;
+}
+
+/** A question with only its own fields, in the order a writer emits them. */
+function question(q: SessionQuestion): SessionQuestion {
+  return { kind: q.kind, from: q.from, through: q.through, ...(q.prompt !== undefined ? { prompt: q.prompt } : {}) };
 }
 
 /** The scenario as the user loaded it: the text is embedded verbatim. */
@@ -60,7 +69,9 @@ export function buildSession(run: Run, scenario: SessionScenarioSource, user: Se
     ...path,
     ...(user.bookmarks ?? []).map((b) => b.step),
     ...(user.notes ?? []).flatMap((n) => (n.step === undefined ? [] : [n.step])),
-    ...(user.tours ?? []).flatMap((t) => t.stops.map((s) => s.step)),
+    ...(user.tours ?? []).flatMap((t) => t.stops.flatMap((s) => (s.ask ? [s.step, s.ask.through] : [s.step]))),
+    // a question's span is proved too: the steps it grades
+    ...(user.answers ?? []).map((a) => a.question.through),
   ];
   const horizon = Math.min(run.stepCount - 1, named.reduce((a, b) => (Number.isInteger(b) && b > a ? b : a), cursor));
   try {
@@ -85,7 +96,15 @@ export function buildSession(run: Run, scenario: SessionScenarioSource, user: Se
     breakpoints: (user.breakpoints ?? []).map((b) => ({ id: b.id, spec: b.spec, enabled: b.enabled })),
     bookmarks: (user.bookmarks ?? []).map((b) => ({ step: b.step, label: b.label })),
     notes: (user.notes ?? []).map((n) => ({ ...(n.step !== undefined ? { step: n.step } : {}), ...(n.object !== undefined ? { object: { ...n.object } } : {}), text: n.text })),
-    tours: (user.tours ?? []).map((t) => ({ title: t.title, stops: t.stops.map((s) => ({ step: s.step, title: s.title, narration: s.narration })) })),
+    tours: (user.tours ?? []).map((t) => ({
+      title: t.title,
+      stops: t.stops.map((s) => ({ step: s.step, title: s.title, narration: s.narration, ...(s.ask ? { ask: question(s.ask) } : {}) })),
+    })),
+    answers: (user.answers ?? []).map((a) => ({
+      question: question(a.question),
+      answer: a.answer.map((m) => ({ region: m.region, page: m.page, target: m.target })),
+      counts: { correct: a.counts.correct, missed: a.counts.missed, wrong: a.counts.wrong },
+    })),
     view: {
       layout: user.view?.layout ?? null,
       settings: Object.fromEntries(Object.entries(user.view?.settings ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
@@ -128,7 +147,14 @@ export function* stepFields(s: Session): Generator<{ path: (string | number)[]; 
     const step = s.notes[i].step;
     if (step !== undefined) yield { path: ['notes', i, 'step'], step };
   }
-  for (let t = 0; t < s.tours.length; t++) for (let i = 0; i < s.tours[t].stops.length; i++) yield { path: ['tours', t, 'stops', i, 'step'], step: s.tours[t].stops[i].step };
+  for (let t = 0; t < s.tours.length; t++) {
+    for (let i = 0; i < s.tours[t].stops.length; i++) {
+      const stop = s.tours[t].stops[i];
+      yield { path: ['tours', t, 'stops', i, 'step'], step: stop.step };
+      if (stop.ask) yield { path: ['tours', t, 'stops', i, 'ask', 'through'], step: stop.ask.through };
+    }
+  }
+  for (let i = 0; i < s.answers.length; i++) yield { path: ['answers', i, 'question', 'through'], step: s.answers[i].question.through };
 }
 
 const WIDTH = 100;
