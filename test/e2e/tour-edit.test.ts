@@ -1,7 +1,7 @@
 /**
  * Editing a guided tour in real Chromium (the web build), keyboard first: make a tour in the tours panel, add three
  * steps as stops with Ctrl+Shift+B, write each stop's narration, move one with Alt+Up, delete one and undo it from the
- * toast; leaving the page asks while the edits are unsaved; save the session, reload, open it, and walk the tour
+ * toast; leaving the page asks while the edits are unsaved; save the session (Ctrl+S), reload, open it, and walk the tour
  * with N: the caption shows each stop's narration as written. The panel and the caption are shot (UVMSCOPE_SHOTS)
  * in the normal and the presentation layout.
  */
@@ -121,10 +121,12 @@ describe('editing a tour in the app', () => {
     await waitStep(page, steps[0]);
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/tour-edit.png` });
 
+    // Ctrl+S saves what is unsaved: only the tours were edited, so the session
     const download = page.waitForEvent('download');
     await page.click('.status-bar');
-    await palette(page, 'Save session');
+    await page.keyboard.press('Control+S');
     const file = await download;
+    expect(file.suggestedFilename()).toBe('default.uvmsession');
     const path = join(mkdtempSync(join(tmpdir(), 'uvmscope-tour-')), file.suggestedFilename());
     await file.saveAs(path);
     const saved = JSON.parse(readFileSync(path, 'utf8'));

@@ -4,7 +4,7 @@
  */
 import type { MenuCommand, MenuCommandDetail } from '../../protocol';
 import { useDebugger } from '../state/store';
-import { documentToSave, openDocument, useDocument } from '../state/document';
+import { documentToSave, isDirty, openDocument, useDocument } from '../state/document';
 import { fileFromDrop, openFile, saveFile } from '../files';
 import { BUILTIN_SCENARIOS, DEFAULT_SCENARIO } from '../scenarios';
 import { looksLikeSession, openSessionFile, saveSessionAs, showExamples } from '../state/session';
@@ -57,6 +57,10 @@ export async function runCommand(command: MenuCommand, ctx: CommandContext, deta
         await openScenario(await openFile());
         break;
       case 'file.save':
+        // only the session's tours were edited: Save keeps those (the session file), as the close prompt's Save promises
+        if (useDocument.getState().sessionEdited && !isDirty(useDocument.getState())) await saveSessionAs();
+        else await saveDocument();
+        break;
       case 'file.saveAs':
         await saveDocument();
         break;
