@@ -17,6 +17,7 @@ import {
   isEditable,
   moveStopAt,
   openSessionFile,
+  readAutosave,
   renameTourAt,
   sessionText,
   shownStopWords,
@@ -25,6 +26,7 @@ import {
   updateStopAt,
   useSession,
   walkTour,
+  type KeyValueStorage,
 } from '../../../src/renderer/state/session';
 import { engineDouble } from './engine-double';
 
@@ -130,5 +132,19 @@ describe('editing tours in the app', () => {
     walkTour(1);
     await until(() => useDebugger.getState().state?.step === 120);
     expect(useSession.getState().tour).toEqual({ index: 1, stop: 2 });
+  }, 60_000);
+
+  it('an edit goes into the autosave', async () => {
+    stop?.();
+    const map = new Map<string, string>();
+    const storage: KeyValueStorage = { getItem: (k) => map.get(k) ?? null, setItem: (k, v) => void map.set(k, v), removeItem: (k) => void map.delete(k) };
+    stop = startSessions(storage, 20);
+    createTour('Autosaved');
+    await seek(50);
+    addStopAtCursor();
+    updateStopAt(1, 0, { narration: 'kept through a crash' });
+    await until(() => readAutosave(storage)?.text.includes('kept through a crash') === true);
+    const tours = JSON.parse(readAutosave(storage)!.text).tours as { title: string; stops: { step: number }[] }[];
+    expect(tours.find((t) => t.title === 'Autosaved')?.stops.map((x) => x.step)).toEqual([50]);
   }, 60_000);
 });
