@@ -28,7 +28,7 @@ import {
   toggleMarks,
   usePredict,
 } from '../../../src/renderer/state/predict';
-import { userState } from '../../../src/renderer/state/session';
+import { openSessionFile, sessionText, userState } from '../../../src/renderer/state/session';
 import { scenarioTour } from '../../../src/renderer/state/scenario-tour';
 import { gradeWords } from '../../../src/renderer/app/predict-words';
 import { gradeSummary } from '../../../src/engine/predict/grade';
@@ -150,6 +150,24 @@ describe('predict mode over the engine', () => {
     expect(answers[0].answer).toHaveLength(33);
     // the session saved now carries the answer
     expect(userState().answers).toEqual(answers);
+  });
+
+  it('a saved session carries the answers, and opening it brings them back', async () => {
+    const maquire = useDebugger.getState().run!.ops.find((o) => o.op === 'gaia.maquire')!;
+    ask({ kind: 'invalidations', from: maquire.firstStep - 1, through: maquire.lastStep }, 'learner');
+    setTarget(1);
+    toggleCell(0, 256, 16);
+    const grade = await check();
+    const text = await sessionText();
+    const saved = JSON.parse(text) as { answers: { counts: unknown; answer: unknown[] }[] };
+    expect(saved.answers).toHaveLength(1);
+    expect(saved.answers[0].counts).toEqual(grade!.counts);
+    expect(saved.answers[0].answer).toHaveLength(16);
+    closeQuestion();
+    setAnswers([]);
+    expect(await openSessionFile(text, 'answered.uvmsession')).toBe(true);
+    expect(usePredict.getState().answers).toHaveLength(1);
+    expect(usePredict.getState().answers[0].counts).toEqual(grade!.counts);
   });
 
   it("Show answer grades an empty answer: everything missed, nothing wrong", async () => {
