@@ -160,8 +160,11 @@ describe('editing a tour in the app', () => {
     }
 
     // presenting: the caption in large type; the panel shown from the palette still edits
+    expect(await page.getAttribute('[data-testid="timeline-canvas"]', 'data-scale')).toBe('1');
     await page.keyboard.press('F12');
     await page.waitForSelector('html.presenting');
+    // the timeline draws its labels larger, as the other panels' type is
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="timeline-canvas"]')?.getAttribute('data-scale')) === 1.5);
     await palette(page, 'Show panel: Tours');
     await page.waitForSelector('[data-testid="tours-panel"]');
     expect(await stopSteps(page)).toEqual(steps);

@@ -363,6 +363,7 @@ export function TimelinePanel() {
           data-rows={rows.join(',')}
           data-hidden-rows={hiddenRows.join(',')}
           data-hits={hitCount}
+          data-scale={scale}
           data-plot-x={layout.plotX * scale}
           data-plot-w={layout.plotW * scale}
           data-hits-y={(layout.hits.y + layout.hits.h / 2) * scale}
