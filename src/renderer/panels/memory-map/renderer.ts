@@ -822,7 +822,7 @@ export class MemoryMapRenderer {
       const cx = gl.x + gl.w / 2;
       const cy = gl.y + gl.h / 2;
       // a glyph a little larger than a small cell, so a mark is seen at any zoom
-      const r = Math.max(2.5, Math.min(gl.w, gl.h + 4, 16) / 2);
+      const r = Math.max(3, Math.min(gl.w + 3, gl.h + 6, 18) / 2);
       const colour = targetColour(gl.target);
       if (gl.state === 'mark' || gl.state === 'right') {
         shapePath(ctx, targetShape(gl.target), cx, cy, r);
