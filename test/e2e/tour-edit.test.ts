@@ -93,6 +93,14 @@ describe('editing a tour in the app', () => {
     await page.waitForFunction((s) => document.querySelectorAll('[data-testid="tour-stop"] .tours-stop-step')[2]?.textContent?.includes(String(s)), steps[2]);
     expect(await stopSteps(page)).toEqual(steps);
 
+    // or by dragging: the first stop dropped on the last, then the last dropped back on the first
+    await page.dragAndDrop('[data-testid="tour-stop"] >> nth=0', '[data-testid="tour-stop"] >> nth=2');
+    await page.waitForFunction((s) => document.querySelectorAll('[data-testid="tour-stop"] .tours-stop-step')[2]?.textContent?.includes(String(s)), steps[0]);
+    expect(await stopSteps(page)).toEqual([steps[1], steps[2], steps[0]]);
+    await page.dragAndDrop('[data-testid="tour-stop"] >> nth=2', '[data-testid="tour-stop"] >> nth=0');
+    await page.waitForFunction((s) => document.querySelectorAll('[data-testid="tour-stop"] .tours-stop-step')[0]?.textContent?.includes(String(s)), steps[0]);
+    expect(await stopSteps(page)).toEqual(steps);
+
     // delete the middle stop with Delete; the toast's Undo brings it back where it was
     await page.focus('[data-testid="tour-stop"] >> nth=1');
     await page.keyboard.press('Delete');
