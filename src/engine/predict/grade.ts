@@ -2,19 +2,15 @@
  * Grading a predict answer: the answer's marks and the truth's compared as sets (a mark given twice counts once),
  * sorted into right (in both), missed (truth only) and wrong (answer only).
  *
- * A mark is packed into one number (region, page, target) so a million of them sort and merge in tens of
- * milliseconds; the lists a grade carries hold at most MAX_GRADE_LIST marks each, the counts are the whole.
+ * Marks are packed into numbers (keys.ts) so a million of them sort and merge in tens of milliseconds; the truth is
+ * built packed (truth.ts truthKeys). The lists a grade carries hold at most MAX_GRADE_LIST marks each, the counts
+ * are the whole.
  */
 
 import type { Run } from '../run/run';
-import { checkQuestion, predictTruth } from './truth';
-import { MAX_ANSWER_MARKS, MAX_GRADE_LIST, PREDICT_TAGS, PredictError, type PredictGrade, type PredictMark, type PredictQuestion, type PredictTag } from './types';
-
-/** Targets a packed mark has room for: processor ids 0..31, or a tag's index. */
-const TARGETS = 32;
-const PAGES = 2 ** 32;
-/** Regions a packed mark has room for: region × PAGES × TARGETS stays below 2^53. */
-const MAX_REGION = 2 ** 16 - 1;
+import { KEY_MAX_REGION, KEY_PAGES, KEY_TARGETS, keysOf, unpackMark } from './keys';
+import { checkQuestion, truthKeys } from './truth';
+import { MAX_ANSWER_MARKS, MAX_GRADE_LIST, PREDICT_TAGS, PredictError, type PredictCounts, type PredictGrade, type PredictMark, type PredictQuestion, type PredictTag } from './types';
 
 function isTag(v: unknown): v is PredictTag {
   return (PREDICT_TAGS as readonly unknown[]).includes(v);
@@ -29,15 +25,15 @@ export function checkMarks(question: PredictQuestion, marks: unknown, at = 'answ
   if (!Array.isArray(marks)) throw new PredictError(at, 'expected a list of marks {region, page, target}');
   if (marks.length > MAX_ANSWER_MARKS) throw new PredictError(at, `${marks.length} marks; at most ${MAX_ANSWER_MARKS.toLocaleString('en-US')}`);
   const regions = run?.ctx.m.regions;
-  const procs = run?.ctx.m.procs ?? TARGETS;
+  const procs = run?.ctx.m.procs ?? KEY_TARGETS;
   const tags = question.kind === 'tags';
   for (let i = 0; i < marks.length; i++) {
     const m: unknown = marks[i];
     const where = `${at}[${i}]`;
     if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new PredictError(where, 'expected a mark {region, page, target}');
     const { region, page, target } = m as Record<string, unknown>;
-    if (typeof region !== 'number' || !Number.isInteger(region) || region < 0 || region > MAX_REGION) throw new PredictError(`${where}.region`, `expected a region's index, got ${JSON.stringify(region) ?? 'undefined'}`);
-    if (typeof page !== 'number' || !Number.isInteger(page) || page < 0 || page >= PAGES) throw new PredictError(`${where}.page`, `expected a page index (a whole number ≥ 0), got ${JSON.stringify(page) ?? 'undefined'}`);
+    if (typeof region !== 'number' || !Number.isInteger(region) || region < 0 || region > KEY_MAX_REGION) throw new PredictError(`${where}.region`, `expected a region's index, got ${JSON.stringify(region) ?? 'undefined'}`);
+    if (typeof page !== 'number' || !Number.isInteger(page) || page < 0 || page >= KEY_PAGES) throw new PredictError(`${where}.page`, `expected a page index (a whole number ≥ 0), got ${JSON.stringify(page) ?? 'undefined'}`);
     if (regions) {
       const r = regions[region];
       if (!r) throw new PredictError(`${where}.region`, `no region ${region} (regions 0..${regions.length - 1})`);
@@ -51,32 +47,10 @@ export function checkMarks(question: PredictQuestion, marks: unknown, at = 'answ
   }
 }
 
-function pack(m: PredictMark): number {
-  const t = typeof m.target === 'number' ? m.target : PREDICT_TAGS.indexOf(m.target);
-  return (m.region * PAGES + m.page) * TARGETS + t;
-}
-
-function unpack(key: number, tags: boolean): PredictMark {
-  const t = key % TARGETS;
-  const rp = (key - t) / TARGETS;
-  const page = rp % PAGES;
-  return { region: (rp - page) / PAGES, page, target: tags ? PREDICT_TAGS[t] : t };
-}
-
-/** The marks packed, sorted and each once. */
-function keys(marks: readonly PredictMark[]): Float64Array {
-  const k = new Float64Array(marks.length);
-  for (let i = 0; i < marks.length; i++) k[i] = pack(marks[i]);
-  k.sort();
-  let n = 0;
-  for (let i = 0; i < k.length; i++) if (i === 0 || k[i] !== k[i - 1]) k[n++] = k[i];
-  return k.subarray(0, n);
-}
-
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
 /** One line for people: `5 of 6 pages right; 1 missed, 2 wrong`. */
-export function gradeSummary(counts: { correct: number; missed: number; wrong: number }): string {
+export function gradeSummary(counts: PredictCounts): string {
   const { correct, missed, wrong } = counts;
   const truth = correct + missed;
   if (truth === 0 && wrong === 0) return 'Right: nothing happens here';
@@ -87,22 +61,21 @@ export function gradeSummary(counts: { correct: number; missed: number; wrong: n
   return `${head}; ${tail}`;
 }
 
-/**
- * Sorts the answer's marks against the truth's. Throws a located PredictError for a mark of the wrong shape (no run
- * here: checkMarks with the run says whether a region or page exists).
- */
-export function gradePrediction(question: PredictQuestion, answer: readonly PredictMark[], truth: readonly PredictMark[]): PredictGrade {
-  checkMarks(question, answer);
+/** The question with only its own fields (a request's object may carry more). */
+export function copyQuestion(q: PredictQuestion): PredictQuestion {
+  return { kind: q.kind, from: q.from, through: q.through, ...(q.prompt !== undefined ? { prompt: q.prompt } : {}) };
+}
+
+/** Merges the answer's keys with the truth's (both ascending, each once). */
+function gradeKeys(question: PredictQuestion, a: Float64Array, t: Float64Array): PredictGrade {
   const tags = question.kind === 'tags';
-  const a = keys(answer);
-  const t = keys(truth);
   const correct: PredictMark[] = [];
   const missed: PredictMark[] = [];
   const wrong: PredictMark[] = [];
   const counts = { correct: 0, missed: 0, wrong: 0 };
-  const add = (list: PredictMark[], key: number, which: 'correct' | 'missed' | 'wrong') => {
+  const add = (list: PredictMark[], key: number, which: keyof PredictCounts) => {
     counts[which]++;
-    if (list.length < MAX_GRADE_LIST) list.push(unpack(key, tags));
+    if (list.length < MAX_GRADE_LIST) list.push(unpackMark(key, tags));
   };
   let i = 0;
   let j = 0;
@@ -118,14 +91,18 @@ export function gradePrediction(question: PredictQuestion, answer: readonly Pred
   return { question: copyQuestion(question), correct, missed, wrong, summary: gradeSummary(counts), counts };
 }
 
-/** The question with only its own fields (a request's object may carry more). */
-export function copyQuestion(q: PredictQuestion): PredictQuestion {
-  return { kind: q.kind, from: q.from, through: q.through, ...(q.prompt !== undefined ? { prompt: q.prompt } : {}) };
+/**
+ * Sorts the answer's marks against the truth's. Throws a located PredictError for a mark of the wrong shape (no run
+ * here: checkMarks with the run says whether a region or page exists).
+ */
+export function gradePrediction(question: PredictQuestion, answer: readonly PredictMark[], truth: readonly PredictMark[]): PredictGrade {
+  checkMarks(question, answer);
+  return gradeKeys(question, keysOf(answer), keysOf(truth));
 }
 
 /** Checks the question and the answer against the run, computes the truth and grades; the cursor stays. */
 export function gradeInRun(run: Run, question: unknown, answer: unknown): PredictGrade {
   checkQuestion(run, question);
   checkMarks(question, answer, 'answer', run);
-  return gradePrediction(question, answer, predictTruth(run, question));
+  return gradeKeys(question, keysOf(answer), truthKeys(run, question));
 }

@@ -22,6 +22,7 @@
 
 import type { Run } from '../run/run';
 import { CACHE_CPU_DIRTY, CACHE_DIRTY, CACHE_ON_GPU, CACHE_WRITEBACK, MAP_EVICTED, MAP_RESIDENT, regionPages, type RegionPages } from '../run/views-memory';
+import { KeyList, packMark, unpackMark } from './keys';
 import { PREDICT_KINDS, PREDICT_TAGS, PredictError, type PredictMark, type PredictQuestion, type PredictTag } from './types';
 
 /** Bits of a file page's cache byte per tag a `tags` question is about, in PREDICT_TAGS order. */
@@ -50,6 +51,15 @@ function sharedGpus(run: Run): number[] {
 
 /** The marks of the question's span; see the file's comment for what each kind counts. */
 export function predictTruth(run: Run, question: PredictQuestion): PredictMark[] {
+  const keys = truthKeys(run, question);
+  const tags = question.kind === 'tags';
+  const out: PredictMark[] = new Array<PredictMark>(keys.length);
+  for (let i = 0; i < keys.length; i++) out[i] = unpackMark(keys[i], tags);
+  return out;
+}
+
+/** The truth as packed marks (keys.ts), ascending, each once: what grading merges without a million objects. */
+export function truthKeys(run: Run, question: PredictQuestion): Float64Array {
   checkQuestion(run, question);
   const cursor = run.cursor;
   let before: RegionPages[];
@@ -67,7 +77,7 @@ export function predictTruth(run: Run, question: PredictQuestion): PredictMark[]
     run.seek(cursor);
   }
   const procs = run.ctx.m.procs;
-  const out: PredictMark[] = [];
+  const out = new KeyList();
   for (let k = 0; k < before.length; k++) {
     const a = before[k];
     const b = after[k];
@@ -78,7 +88,7 @@ export function predictTruth(run: Run, question: PredictQuestion): PredictMark[]
       for (let i = 0; i < a.pages; i++) {
         const cleared = a.cache[i] & ~b.cache[i];
         if (!cleared) continue;
-        for (const tag of PREDICT_TAGS) if (cleared & TAG_BITS[tag]) out.push({ region, page: i, target: tag });
+        for (let t = 0; t < PREDICT_TAGS.length; t++) if (cleared & TAG_BITS[PREDICT_TAGS[t]]) out.push(packMark(region, i, t));
       }
       continue;
     }
@@ -95,10 +105,10 @@ export function predictTruth(run: Run, question: PredictQuestion): PredictMark[]
         const x = sa[base + p] & MAP_RESIDENT;
         const y = sb[base + p] & MAP_RESIDENT;
         const hit = moves ? y && !x : (x && !y) || (p > 0 && (sb[base + p] & ~sa[base + p] & MAP_EVICTED) !== 0);
-        if (hit || (p === gpu && cacheGpu)) out.push({ region, page: i, target: p });
+        if (hit || (p === gpu && cacheGpu)) out.push(packMark(region, i, p));
       }
-      if (cacheGpu && gpu >= procs) out.push({ region, page: i, target: gpu });
+      if (cacheGpu && gpu >= procs) out.push(packMark(region, i, gpu));
     }
   }
-  return out;
+  return out.sorted();
 }
