@@ -176,95 +176,97 @@ export function ToursPanel() {
         </button>
       </div>
       <div className="tours-body">
-        {tours.length === 0 && <p className="tours-hint">{t('none', { key: addKey })}</p>}
-        {tour && !editable && (
-          <p className="tours-hint tours-builtin" data-testid="tour-builtin">
-            {t('builtin')}
-          </p>
-        )}
-        {tour && (
-          <>
-            <h3>{t('stops')}</h3>
-            {tour.stops.length === 0 ? (
-              <p className="tours-hint">{t('noStops', { key: addKey })}</p>
-            ) : (
-              <ol className="tours-stops" role="listbox" aria-label={t('stops')} onKeyDown={onListKey} data-testid="tour-stops">
-                {tour.stops.map((s, i) => {
-                  const words = shownStopWords(tour.title, i, s, i18n.language);
-                  const here = walk?.index === selected && walk.stop === i;
-                  return (
-                    <li
-                      key={i}
-                      ref={(el) => {
-                        rows.current[i] = el;
-                      }}
-                      role="option"
-                      aria-selected={i === stop}
-                      aria-label={t('stop.label', { n: i + 1, title: words.title, step: s.step })}
-                      tabIndex={i === (stop < 0 ? 0 : stop) ? 0 : -1}
-                      className={`tours-stop${i === stop ? ' selected' : ''}${here ? ' walking' : ''}${dragFrom === i ? ' dragging' : ''}`}
-                      onClick={() => select(i)}
-                      onFocus={() => {
-                        if (i !== stop) setStopIndex(i);
-                      }}
-                      onDoubleClick={() => goToStop(selected, i)}
-                      draggable={editable}
-                      onDragStart={(e) => {
-                        setDragFrom(i);
-                        e.dataTransfer.effectAllowed = 'move';
-                        e.dataTransfer.setData('text/plain', String(i));
-                      }}
-                      onDragOver={(e) => {
-                        if (dragFrom !== null) e.preventDefault();
-                      }}
-                      onDrop={(e) => {
-                        e.preventDefault();
-                        if (dragFrom !== null) move(dragFrom, i);
-                        setDragFrom(null);
-                      }}
-                      onDragEnd={() => setDragFrom(null)}
-                      data-testid="tour-stop"
-                    >
-                      {editable && (
-                        <span className="tours-grip" aria-hidden="true" title={t('stop.drag')}>
-                          ⋮⋮
-                        </span>
-                      )}
-                      <span className="tours-n">{i + 1}</span>
-                      <span className="tours-stop-text">
-                        <span className="tours-stop-title">{words.title || '—'}</span>
-                        <span className="tours-stop-step">
-                          {t('stop.step', { step: s.step })}
-                          {s.ask && <span className="tours-asks"> · {t('stop.asks')}</span>}
-                          {here && <span className="tours-here"> · {t('stop.walking')}</span>}
-                        </span>
-                      </span>
-                      <span className="tours-stop-tools">
-                        <button type="button" tabIndex={-1} onClick={(e) => (e.stopPropagation(), goToStop(selected, i))} aria-label={t('stop.goTo')} title={t('stop.goTo')}>
-                          ▶
-                        </button>
+        <div className="tours-list-part">
+          {tours.length === 0 && <p className="tours-hint">{t('none', { key: addKey })}</p>}
+          {tour && !editable && (
+            <p className="tours-hint tours-builtin" data-testid="tour-builtin">
+              {t('builtin')}
+            </p>
+          )}
+          {tour && (
+            <>
+              <h3>{t('stops')}</h3>
+              {tour.stops.length === 0 ? (
+                <p className="tours-hint">{t('noStops', { key: addKey })}</p>
+              ) : (
+                <ol className="tours-stops" role="listbox" aria-label={t('stops')} onKeyDown={onListKey} data-testid="tour-stops">
+                  {tour.stops.map((s, i) => {
+                    const words = shownStopWords(tour.title, i, s, i18n.language);
+                    const here = walk?.index === selected && walk.stop === i;
+                    return (
+                      <li
+                        key={i}
+                        ref={(el) => {
+                          rows.current[i] = el;
+                        }}
+                        role="option"
+                        aria-selected={i === stop}
+                        aria-label={t('stop.label', { n: i + 1, title: words.title, step: s.step })}
+                        tabIndex={i === (stop < 0 ? 0 : stop) ? 0 : -1}
+                        className={`tours-stop${i === stop ? ' selected' : ''}${here ? ' walking' : ''}${dragFrom === i ? ' dragging' : ''}`}
+                        onClick={() => select(i)}
+                        onFocus={() => {
+                          if (i !== stop) setStopIndex(i);
+                        }}
+                        onDoubleClick={() => goToStop(selected, i)}
+                        draggable={editable}
+                        onDragStart={(e) => {
+                          setDragFrom(i);
+                          e.dataTransfer.effectAllowed = 'move';
+                          e.dataTransfer.setData('text/plain', String(i));
+                        }}
+                        onDragOver={(e) => {
+                          if (dragFrom !== null) e.preventDefault();
+                        }}
+                        onDrop={(e) => {
+                          e.preventDefault();
+                          if (dragFrom !== null) move(dragFrom, i);
+                          setDragFrom(null);
+                        }}
+                        onDragEnd={() => setDragFrom(null)}
+                        data-testid="tour-stop"
+                      >
                         {editable && (
-                          <>
-                            <button type="button" tabIndex={-1} onClick={(e) => (e.stopPropagation(), move(i, i - 1))} disabled={i === 0} aria-label={t('stop.up')} title={t('stop.up')}>
-                              ↑
-                            </button>
-                            <button type="button" tabIndex={-1} onClick={(e) => (e.stopPropagation(), move(i, i + 1))} disabled={i === tour.stops.length - 1} aria-label={t('stop.down')} title={t('stop.down')}>
-                              ↓
-                            </button>
-                            <button type="button" tabIndex={-1} className="tours-danger" onClick={(e) => (e.stopPropagation(), remove(i))} aria-label={t('stop.remove')} title={t('stop.remove')}>
-                              ✕
-                            </button>
-                          </>
+                          <span className="tours-grip" aria-hidden="true" title={t('stop.drag')}>
+                            ⋮⋮
+                          </span>
                         )}
-                      </span>
-                    </li>
-                  );
-                })}
-              </ol>
-            )}
-            {editable && stop >= 0 && <StopEditor tourIndex={selected} index={stop} stop={tour.stops[stop]} />}
-          </>
-        )}
+                        <span className="tours-n">{i + 1}</span>
+                        <span className="tours-stop-text">
+                          <span className="tours-stop-title">{words.title || '—'}</span>
+                          <span className="tours-stop-step">
+                            {t('stop.step', { step: s.step })}
+                            {s.ask && <span className="tours-asks"> · {t('stop.asks')}</span>}
+                            {here && <span className="tours-here"> · {t('stop.walking')}</span>}
+                          </span>
+                        </span>
+                        <span className="tours-stop-tools">
+                          <button type="button" tabIndex={-1} onClick={(e) => (e.stopPropagation(), goToStop(selected, i))} aria-label={t('stop.goTo')} title={t('stop.goTo')}>
+                            ▶
+                          </button>
+                          {editable && (
+                            <>
+                              <button type="button" tabIndex={-1} onClick={(e) => (e.stopPropagation(), move(i, i - 1))} disabled={i === 0} aria-label={t('stop.up')} title={t('stop.up')}>
+                                ↑
+                              </button>
+                              <button type="button" tabIndex={-1} onClick={(e) => (e.stopPropagation(), move(i, i + 1))} disabled={i === tour.stops.length - 1} aria-label={t('stop.down')} title={t('stop.down')}>
+                                ↓
+                              </button>
+                              <button type="button" tabIndex={-1} className="tours-danger" onClick={(e) => (e.stopPropagation(), remove(i))} aria-label={t('stop.remove')} title={t('stop.remove')}>
+                                ✕
+                              </button>
+                            </>
+                          )}
+                        </span>
+                      </li>
+                    );
+                  })}
+                </ol>
+              )}
+            </>
+          )}
+        </div>
+        {tour && editable && stop >= 0 && <StopEditor tourIndex={selected} index={stop} stop={tour.stops[stop]} />}
       </div>
     </div>
   );
