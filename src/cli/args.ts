@@ -59,7 +59,17 @@ export interface SessionArgs {
   output?: string;
 }
 
+export interface PredictArgs {
+  command: 'predict';
+  /** The scenario. */
+  file: string;
+  json: boolean;
+  /** One question, all three given; none: every `ask` of the scenario. */
+  question?: { kind: string; from: number; through: number };
+}
+
 export type Command =
+  | PredictArgs
   | RunArgs
   | ValidateArgs
   | PlanArgs
@@ -70,7 +80,7 @@ export type Command =
   | { command: 'help'; topic?: CommandName }
   | { command: 'version' };
 
-export const COMMANDS = ['run', 'validate', 'plan', 'compare', 'replay', 'session'] as const;
+export const COMMANDS = ['run', 'validate', 'plan', 'compare', 'replay', 'session', 'predict'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** Bad usage: the message says what was wrong; the caller adds the usage text and exits 2. */
@@ -104,6 +114,7 @@ const OPTIONS: Record<CommandName, Record<string, OptionSpec>> = {
   compare: { '--json': {}, '--tolerance': { value: 'NAME=N or NAME=N%, comma-separated' } },
   replay: { '--json': {} },
   session: { '-o': { value: 'a file name' }, '--output': { value: 'a file name' } },
+  predict: { '--json': {}, '--from': { value: 'a step' }, '--through': { value: 'a step' }, '--kind': { value: 'moves, tags or invalidations' } },
 };
 
 /** What each command's one file is, for "needs …" messages. */
@@ -114,6 +125,7 @@ const NOUNS: Record<CommandName, string> = {
   compare: 'a scenario file and a capture of it',
   replay: 'a session file (.uvmsession)',
   session: 'a session recipe (.yaml)',
+  predict: 'a scenario file',
 };
 
 const HELP = new Set(['--help', '-h']);
@@ -186,6 +198,7 @@ function parseCommand(command: CommandName, argv: readonly string[]): Command {
   if (positional.length > 1) throw new UsageError(`${command} takes one file; unexpected ${quote(positional[1])}`, command);
   const file = positional[0];
   if (command === 'validate') return { command, file };
+  if (command === 'predict') return predictArgs(file, values);
   if (command === 'replay') return { command, file, json: values.has('--json') };
   if (command === 'plan' || command === 'session') {
     if (values.has('-o') && values.has('--output')) throw new UsageError('-o and --output are the same option; give one', command);
@@ -202,6 +215,21 @@ function parseCommand(command: CommandName, argv: readonly string[]): Command {
   const until = text('--until');
   if (trace !== undefined) out.trace = trace;
   if (until !== undefined) out.until = until;
+  return out;
+}
+
+/** `predict`: --from, --through and --kind together (one question), or none (the scenario's asks). */
+function predictArgs(file: string, values: ReadonlyMap<string, string | true>): PredictArgs {
+  const out: PredictArgs = { command: 'predict', file, json: values.has('--json') };
+  const given = ['--from', '--through', '--kind'].filter((k) => values.has(k));
+  if (given.length === 0) return out;
+  if (given.length < 3) throw new UsageError(`--from, --through and --kind go together (one question); ${given.join(' and ')} without the others`, 'predict');
+  const step = (name: string): number => {
+    const v = String(values.get(name));
+    if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new UsageError(`${name} takes a step, a whole number ≥ 0 (got ${quote(v)})`, 'predict');
+    return Number(v);
+  };
+  out.question = { kind: String(values.get('--kind')), from: step('--from'), through: step('--through') };
   return out;
 }
 
@@ -258,6 +286,7 @@ Commands:
   compare <scenario> <capture>  the model's run against a real capture, counter by counter
   replay <session>           replay a saved session: does it reach the state it saved?
   session <recipe.yaml>      make a session (bookmarks, notes, a tour) from a recipe
+  predict <scenario.yaml>    what a predict question's answer is: the scenario's asks, or --from/--through/--kind
 
 Options:
   -h, --help                 show this help (uvmscope <command> --help for a command's)
@@ -338,6 +367,20 @@ assets/sessions are made with
 
 Options:
   -o, --output <file>        write the session to this file, atomically (default: standard output)
+  -h, --help                 show this help
+`,
+  predict: `Usage: uvmscope predict <scenario.yaml> [--from N --through M --kind K] [--json]
+
+Prints the answer to predict-mode questions, for writing tours and checking a scenario's asks: which pages become
+resident where (moves), which page-cache tags clear (tags) or which copies are dropped (invalidations) between the
+state right after step N and the state right after step M. Without --from/--through/--kind, every \`ask\` of the
+scenario (docs/scenario-format.md, "Asking the learner to predict"). Pages are listed as runs per region and target.
+
+Options:
+  --from <step>              the state the learner sees (right after this step)
+  --through <step>           the state to predict (right after this step; after --from)
+  --kind <kind>              moves, tags or invalidations
+  --json                     print one JSON object (the questions, each with its truth as page runs)
   -h, --help                 show this help
 `,
 };

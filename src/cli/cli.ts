@@ -5,6 +5,7 @@
 import { ENGINE_VERSION } from '../engine/version';
 import { parseArgs, USAGE, UsageError, type Command } from './args';
 import { planCommand } from './commands/plan';
+import { predictCommand } from './commands/predict';
 import { replayCommand } from './commands/replay';
 import { compareCommand } from './commands/compare';
 import { runCommand } from './commands/run';
@@ -41,6 +42,8 @@ export function cli(argv: readonly string[], io: CliIo): number {
         return replayCommand(command, io);
       case 'session':
         return sessionCommand(command, io);
+      case 'predict':
+        return predictCommand(command, io);
     }
   } catch (e) {
     return internalError(e, io);
