@@ -81,6 +81,12 @@ describe('editing a tour in the app', () => {
       await page.waitForFunction((n) => document.querySelector('[data-testid="stop-editor"] h3')?.textContent === `Stop ${n}`, i + 1);
       await page.fill('[data-testid="stop-narration"]', NARRATION[i]);
     }
+    // the last stop asks the learner which page-cache tags clear, through the end of the op after it
+    await page.check('[data-testid="stop-ask"]');
+    await page.selectOption('[data-testid="stop-ask-kind"]', 'tags');
+    const through = Number(await page.inputValue('[data-testid="stop-ask-through"]'));
+    expect(through).toBeGreaterThan(steps[2]);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="tour-stop"] .tours-asks').length === 1);
 
     // reorder from the keyboard: the last stop up one (Alt+Up on the focused stop), and back with the button
     await page.focus('[data-testid="tour-stop"] >> nth=2');
@@ -141,6 +147,7 @@ describe('editing a tour in the app', () => {
     const lecture = saved.tours.find((t: { title: string }) => t.title === 'Lecture 3');
     expect(lecture.stops.map((s: { step: number }) => s.step)).toEqual(steps);
     expect(lecture.stops.map((s: { narration: string }) => s.narration)).toEqual(NARRATION);
+    expect(lecture.stops.map((s: { ask?: unknown }) => s.ask ?? null)).toEqual([null, null, { kind: 'tags', from: steps[2], through }]);
     expect(saved.view.settings['tour.selected']).toBe(saved.tours.indexOf(lecture));
 
     // saved: reloading does not ask; the autosave's offer is discarded, the saved file opened
