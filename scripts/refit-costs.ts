@@ -9,7 +9,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { blockServices, modelCounters, scenarioAsCaptured } from '../src/engine/capture/compare';
+import { modelCounters, scenarioAsCaptured, serviceSample } from '../src/engine/capture/compare';
 import {
   batchCostEstimate,
   COPY_DIRECTIONS,
@@ -66,25 +66,13 @@ const perCapture = captures.map(({ name, capture }) => {
   if (!noModel && groups.length > 0 && existsSync(yaml)) {
     const parsed = parseScenario(readFileSync(yaml, 'utf8'), yaml);
     if (parsed.ok) {
-      const asCaptured = scenarioAsCaptured(parsed.scenario, capture.header).scenario;
-      const run = execute(asCaptured, {});
+      const run = execute(scenarioAsCaptured(parsed.scenario, capture.header).scenario, {});
       run.seek(run.stepCount - 1);
       modelBatches = modelCounters(run).total.gpu_fault_groups;
-      // the same run with no per-batch cost: what the model charges besides it, less the copies
-      const free = execute({ ...asCaptured, machine: { ...asCaptured.machine, costs: { ...asCaptured.machine.costs, faultBatchNs: 0 } } }, {});
-      free.seek(free.stepCount - 1);
-      const counts = modelCounters(free);
-      let modelNs = 0;
-      counts.steps.forEach((c, i) => {
-        if (asCaptured.steps[i].op !== 'gpu.kernel') return;
-        modelNs += c.time_ns;
-        for (const d of COPY_DIRECTIONS) for (const [b, n] of Object.entries(c[`${d}_transfers`])) modelNs -= n * lineNs(asCaptured.machine.link[d], Number(b));
-      });
-      service = { name, restNs: 0, modelNs, batches: modelBatches, blocks: blockServices(free) };
+      service = serviceSample(name, parsed.scenario, capture);
     }
   }
   const estimate = modelBatches === null ? null : batchCostEstimate(capture, modelBatches);
-  if (service && estimate) service.restNs = estimate.groupNs - estimate.copyNs;
   return { name, stats: faultGroupStats(groups), estimate, service };
 });
 const allGroups = captures.flatMap(({ capture }) => faultGroups(capture));

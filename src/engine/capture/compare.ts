@@ -23,6 +23,7 @@ import type { Scenario, StepSpec } from '../scenario/types';
 import { Cause, copyCause, copyDirection, K } from '../uvm/kinds';
 import { summarizeCapture, type CaptureCounters } from './summary';
 import { captureSteps } from './plan';
+import { batchCostEstimate, COPY_DIRECTIONS, lineNs, type ServiceSample } from './fit';
 import type { Capture, CaptureHeader } from './types';
 
 const CHUNK = 2 * 1024 * 1024;
@@ -222,6 +223,28 @@ export function blockServices(run: Run): number {
     } else if (kind === K.gpuFault) blocks.add(store.objOf(t));
   }
   return total + blocks.size;
+}
+
+/**
+ * One capture's sample for fitServiceCost (capture/fit.ts): the model run as captured with `faultBatchNs` = 0, its
+ * kernels' simulated time less their copies on the link's lines (`modelNs`: the TLB invalidates, maps and unmaps it
+ * charges per block), its batches and va_block services, and the capture's GPU-fault service time (`restNs`: the time
+ * some fault group was open, less the copies in it).
+ */
+export function serviceSample(name: string, s: Scenario, capture: Capture): ServiceSample {
+  const asCaptured = scenarioAsCaptured(s, capture.header).scenario;
+  const free = execute({ ...asCaptured, machine: { ...asCaptured.machine, costs: { ...asCaptured.machine.costs, faultBatchNs: 0 } } }, {});
+  free.seek(free.stepCount - 1);
+  const counts = modelCounters(free);
+  let modelNs = 0;
+  counts.steps.forEach((c, i) => {
+    if (asCaptured.steps[i].op !== 'gpu.kernel') return;
+    modelNs += c.time_ns;
+    for (const d of COPY_DIRECTIONS) for (const [b, n] of Object.entries(c[`${d}_transfers`])) modelNs -= n * lineNs(asCaptured.machine.link[d], Number(b));
+  });
+  const batches = counts.total.gpu_fault_groups;
+  const estimate = batchCostEstimate(capture, batches);
+  return { name, restNs: estimate.groupNs - estimate.copyNs, modelNs, batches, blocks: blockServices(free) };
 }
 
 /** The capture's counters in the comparison's terms. */

@@ -156,13 +156,13 @@ export const GRID_SM_REGIONS = 8;
 
 /**
  * A grid's batch costs `faultBatchNs` × (GRID_BATCH_SHARE + GRID_BLOCK_SHARE × its va_blocks): with the default
- * 100 µs, 51.2 µs + 14.8 µs a va_block, the least-squares fit of the 14 captures' GPU-fault service time (the time
+ * 100 µs, 50.0 µs + 15.0 µs a va_block, the least-squares fit of the 14 captures' GPU-fault service time (the time
  * some fault group was open, less its copies and less what the model already charges per block) to the model's
  * batches and va_block services (scripts/refit-costs.ts). The grid-stride window keeps `faultBatchNs` a batch,
  * numbers.md's 118 µs a group (docs/model.md, "Fault groups, and the per-batch cost").
  */
-export const GRID_BATCH_SHARE = 0.512;
-export const GRID_BLOCK_SHARE = 0.148;
+export const GRID_BATCH_SHARE = 0.5;
+export const GRID_BLOCK_SHARE = 0.15;
 
 /** Warp width (threads per warp). */
 const WARP = 32;
