@@ -80,6 +80,23 @@ describe('marks on the memory map', () => {
     expect(gl.reduce((n, x) => n + x.pages, 0)).toBe(map.regions[0].pages);
   });
 
+  it("show the wrong marks whole when the grade's lists are cut short: the answer less the right ones", () => {
+    const bits = new Uint8Array(10).fill(1);
+    const grade = {
+      correct: [0, 1, 2].map((page) => ({ region: 0, page, target: 1 })),
+      missed: [{ region: 0, page: 20, target: 1 }],
+      wrong: [{ region: 0, page: 3, target: 1 }],
+      counts: { correct: 3, missed: 1, wrong: 7 },
+    };
+    const layers = answerLayers([{ region: 0, target: 1, bits }], grade);
+    const wrong = layers.filter((l) => l.state === 'wrong');
+    expect(wrong).toHaveLength(1);
+    expect([...wrong[0].bits]).toEqual([0, 0, 0, 1, 1, 1, 1, 1, 1, 1]);
+    // a right list cut short too: only what is listed
+    const cut = answerLayers([{ region: 0, target: 1, bits }], { ...grade, counts: { ...grade.counts, correct: 5 } });
+    expect([...cut.find((l) => l.state === 'wrong')!.bits]).toEqual([0, 0, 0, 1]);
+  });
+
   it('cover whole cells from one end of a drag to the other, either way', () => {
     expect(dragRange(5, 2, 1, 100)).toEqual({ first: 2, count: 4 });
     expect(dragRange(17, 70, 16, 100)).toEqual({ first: 16, count: 64 });

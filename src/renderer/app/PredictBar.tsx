@@ -113,7 +113,7 @@ export function PredictBar() {
             ))}
           </div>
           <span className="predict-count" data-testid="predict-count" aria-live="polite">
-            {t('marked', { count })}
+            {t('marked', { count, n: fmt(count) })}
           </span>
           {grade && (
             <span className="predict-summary" data-testid="predict-summary" aria-live="polite">

@@ -202,10 +202,23 @@ export function MemoryMapPanel() {
 
 /** Predict mode's banner over the map: it is in answer mode, what the marks look like, and after the check the grade's signs. */
 function AnswerBanner({ graded, procName }: { graded: boolean; procName: (p: number) => string }) {
-  const { t } = useTranslation('predict');
+  const { t, i18n } = useTranslation('predict');
+  const locale = i18n.language.startsWith('zh') ? 'zh-CN' : 'en-US';
   const kind = usePredict((s) => s.question?.kind);
   const target = usePredict((s) => s.target);
+  const grade = usePredict((s) => s.grade);
   const targetName = (x: AnswerTarget) => (typeof x === 'number' ? procName(x) : t(`target.${x}`));
+  // the grade's lists stop at 100,000 marks each (the counts are whole): say when the map shows only part
+  const partial = grade
+    ? (['right', 'missed', 'wrong'] as const)
+        .map((what) => {
+          const list = what === 'right' ? grade.correct : grade[what];
+          const total = what === 'right' ? grade.counts.correct : grade.counts[what];
+          return { what, shown: list.length, total };
+        })
+        // wrong ones show whole when the right list is (answer.ts answerLayers)
+        .filter((p) => p.shown < p.total && !(p.what === 'wrong' && grade.correct.length === grade.counts.correct))
+    : [];
   const glyph = (x: AnswerTarget) => (
     <span className="mm-answer-glyph" style={{ color: targetColour(x) }} aria-hidden="true">
       {SHAPE_GLYPH[targetShape(x)]}
@@ -233,6 +246,11 @@ function AnswerBanner({ graded, procName }: { graded: boolean; procName: (p: num
             </span>
             {t('map.wrong')}
           </span>
+          {partial.map((p) => (
+            <span key={p.what} className="mm-answer-partial" data-testid="mm-answer-partial">
+              {t('map.partial', { shown: p.shown.toLocaleString(locale), total: p.total.toLocaleString(locale), what: t(`map.${p.what}`) })}
+            </span>
+          ))}
         </>
       ) : (
         <>

@@ -121,8 +121,31 @@ export function layersOf(marks: readonly PredictMark[], state: AnswerState): Ans
   });
 }
 
-/** The layers of an answer: the marks before the check; after it, the grade's right, missed and wrong marks. */
-export function answerLayers(marks: Iterable<{ readonly region: number; readonly target: AnswerTarget; readonly bits: Uint8Array }>, grade: { correct: readonly PredictMark[]; missed: readonly PredictMark[]; wrong: readonly PredictMark[] } | null): AnswerLayer[] {
+/**
+ * The layers of an answer: the marks before the check; after it, the grade's right, missed and wrong marks. The
+ * grade's lists stop at 100,000 marks each: when its right list is whole, the wrong ones are the answer's marks less
+ * the right ones, so they show whole too (the missed ones can only be shown as listed).
+ */
+export function answerLayers(
+  marks: Iterable<{ readonly region: number; readonly target: AnswerTarget; readonly bits: Uint8Array }>,
+  grade: { correct: readonly PredictMark[]; missed: readonly PredictMark[]; wrong: readonly PredictMark[]; counts?: { readonly correct: number; readonly wrong: number } } | null,
+): AnswerLayer[] {
   if (!grade) return [...marks].map((m) => ({ region: m.region, target: m.target, state: 'mark' as const, bits: m.bits }));
-  return [...layersOf(grade.correct, 'right'), ...layersOf(grade.missed, 'missed'), ...layersOf(grade.wrong, 'wrong')];
+  const right = layersOf(grade.correct, 'right');
+  const wholeRight = !grade.counts || grade.correct.length === grade.counts.correct;
+  if (!wholeRight || !grade.counts || grade.wrong.length === grade.counts.wrong) return [...right, ...layersOf(grade.missed, 'missed'), ...layersOf(grade.wrong, 'wrong')];
+  const rightBy = new Map(right.map((l) => [`${l.region}|${l.target}`, l.bits]));
+  const wrong: AnswerLayer[] = [];
+  for (const m of marks) {
+    const r = rightBy.get(`${m.region}|${m.target}`);
+    const bits = new Uint8Array(m.bits.length);
+    let any = 0;
+    for (let p = 0; p < bits.length; p++) {
+      const w = m.bits[p] && !(r && r[p]) ? 1 : 0;
+      bits[p] = w;
+      any |= w;
+    }
+    if (any) wrong.push({ region: m.region, target: m.target, state: 'wrong', bits });
+  }
+  return [...right, ...layersOf(grade.missed, 'missed'), ...wrong];
 }
