@@ -12,6 +12,11 @@ import { KEY_MAX_REGION, KEY_PAGES, KEY_TARGETS, keysOf, unpackMark } from './ke
 import { checkQuestion, truthKeys } from './truth';
 import { MAX_ANSWER_MARKS, MAX_GRADE_LIST, PREDICT_TAGS, PredictError, type PredictCounts, type PredictGrade, type PredictMark, type PredictQuestion, type PredictTag } from './types';
 
+/** `answer[3].page`: built only for an error, so a million marks make no million strings. */
+function fieldOf(at: string, i: number, field = ''): string {
+  return `${at}[${i}]${field}`;
+}
+
 function isTag(v: unknown): v is PredictTag {
   return (PREDICT_TAGS as readonly unknown[]).includes(v);
 }
@@ -29,20 +34,19 @@ export function checkMarks(question: PredictQuestion, marks: unknown, at = 'answ
   const tags = question.kind === 'tags';
   for (let i = 0; i < marks.length; i++) {
     const m: unknown = marks[i];
-    const where = `${at}[${i}]`;
-    if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new PredictError(where, 'expected a mark {region, page, target}');
+    if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new PredictError(fieldOf(at, i), 'expected a mark {region, page, target}');
     const { region, page, target } = m as Record<string, unknown>;
-    if (typeof region !== 'number' || !Number.isInteger(region) || region < 0 || region > KEY_MAX_REGION) throw new PredictError(`${where}.region`, `expected a region's index, got ${JSON.stringify(region) ?? 'undefined'}`);
-    if (typeof page !== 'number' || !Number.isInteger(page) || page < 0 || page >= KEY_PAGES) throw new PredictError(`${where}.page`, `expected a page index (a whole number ≥ 0), got ${JSON.stringify(page) ?? 'undefined'}`);
+    if (typeof region !== 'number' || !Number.isInteger(region) || region < 0 || region > KEY_MAX_REGION) throw new PredictError(fieldOf(at, i, '.region'), `expected a region's index, got ${JSON.stringify(region) ?? 'undefined'}`);
+    if (typeof page !== 'number' || !Number.isInteger(page) || page < 0 || page >= KEY_PAGES) throw new PredictError(fieldOf(at, i, '.page'), `expected a page index (a whole number ≥ 0), got ${JSON.stringify(page) ?? 'undefined'}`);
     if (regions) {
       const r = regions[region];
-      if (!r) throw new PredictError(`${where}.region`, `no region ${region} (regions 0..${regions.length - 1})`);
-      if (page >= r.pages) throw new PredictError(`${where}.page`, `page ${page} is past the end of region "${r.name}" (${r.pages} pages)`);
+      if (!r) throw new PredictError(fieldOf(at, i, '.region'), `no region ${region} (regions 0..${regions.length - 1})`);
+      if (page >= r.pages) throw new PredictError(fieldOf(at, i, '.page'), `page ${page} is past the end of region "${r.name}" (${r.pages} pages)`);
     }
     if (tags) {
-      if (!isTag(target)) throw new PredictError(`${where}.target`, `expected a tag (${PREDICT_TAGS.join(', ')}), got ${JSON.stringify(target) ?? 'undefined'}`);
+      if (!isTag(target)) throw new PredictError(fieldOf(at, i, '.target'), `expected a tag (${PREDICT_TAGS.join(', ')}), got ${JSON.stringify(target) ?? 'undefined'}`);
     } else if (typeof target !== 'number' || !Number.isInteger(target) || target < 0 || target >= procs) {
-      throw new PredictError(`${where}.target`, `expected a processor id (0 = cpu${run ? `, 1..${procs - 1} the GPUs` : ''}), got ${JSON.stringify(target) ?? 'undefined'}`);
+      throw new PredictError(fieldOf(at, i, '.target'), `expected a processor id (0 = cpu${run ? `, 1..${procs - 1} the GPUs` : ''}), got ${JSON.stringify(target) ?? 'undefined'}`);
     }
   }
 }
