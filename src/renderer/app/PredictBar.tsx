@@ -125,8 +125,8 @@ export function PredictBar() {
               {t('error', { message: error })}
             </span>
           )}
+          {answers.length > 0 && <AnswerHistory answers={answers} />}
         </div>
-        {answers.length > 0 && <AnswerHistory answers={answers} />}
       </div>
       <div className="predict-controls">
         {!grade ? (

@@ -49,7 +49,8 @@ export const predict = {
     item: '{{kind}}, steps {{from}} → {{through}}: {{correct}} right, {{missed}} missed, {{wrong}} wrong',
   },
   map: {
-    banner: 'Answer mode: click a cell to mark its pages, drag to mark a range (or Tab to the map: arrows move, Space marks)',
+    banner: 'Answer mode: click or drag on the cells',
+    bannerHelp: 'Answer mode: click a cell to mark its pages, drag to mark a range (or Tab to the map: arrows move, Space marks)',
     bannerGraded: 'Your answer, graded',
     legendMark: 'marked',
     right: 'right',

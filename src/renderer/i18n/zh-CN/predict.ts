@@ -44,7 +44,8 @@ export const predict = {
     item: '{{kind}}，第 {{from}} → {{through}} 步：对 {{correct}}，漏 {{missed}}，错 {{wrong}}',
   },
   map: {
-    banner: '作答模式：点击格子标记其中的页，拖动可标记一段范围（或用 Tab 进入内存图：方向键移动，空格标记）',
+    banner: '作答模式：点击或拖动格子',
+    bannerHelp: '作答模式：点击格子标记其中的页，拖动可标记一段范围（或用 Tab 进入内存图：方向键移动，空格标记）',
     bannerGraded: '你的答案（已评判）',
     legendMark: '已标记',
     right: '正确',

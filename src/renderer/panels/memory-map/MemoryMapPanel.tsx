@@ -187,7 +187,7 @@ export function MemoryMapPanel() {
       </div>
       {answering && <AnswerBanner graded={grade !== null} procName={procName} />}
       <div className="mm-canvas-wrap" ref={wrap}>
-        <canvas ref={canvas} className={`mm-canvas${answering && !grade ? ' answering' : ''}`} tabIndex={answering && !grade ? 0 : -1} data-testid="memory-map-canvas" role="img" aria-label={t('canvasLabel')} />
+        <canvas ref={canvas} className={`mm-canvas${answering && !grade ? ' answering' : ''}`} tabIndex={answering && !grade ? 0 : -1} data-testid="memory-map-canvas" role="img" aria-label={answering && !grade ? t('predict:map.bannerHelp') : t('canvasLabel')} />
         {!run && <div className="mm-loading">{t('empty')}</div>}
         {error && <div className="mm-error">{t('error', { message: error })}</div>}
         {run && !data && !error && <div className="mm-loading">{t('loading')}</div>}
@@ -229,7 +229,7 @@ function AnswerBanner({ graded, procName }: { graded: boolean; procName: (p: num
       <span className="mm-answer-badge">{t('label')}</span>
       {graded ? (
         <>
-          <span>{t('map.bannerGraded')}</span>
+          <span className="mm-answer-text">{t('map.bannerGraded')}</span>
           <span className="mm-answer-key">
             <span className="mm-answer-right" aria-hidden="true">
               ✓
@@ -254,7 +254,9 @@ function AnswerBanner({ graded, procName }: { graded: boolean; procName: (p: num
         </>
       ) : (
         <>
-          <span>{t('map.banner')}</span>
+          <span className="mm-answer-text" title={t('map.bannerHelp')}>
+            {t('map.banner')}
+          </span>
           {kind && (
             <span className="mm-answer-key">
               {glyph(target)}
