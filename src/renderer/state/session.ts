@@ -609,8 +609,13 @@ export function startSessions(storage: KeyValueStorage | null, delay = AUTOSAVE_
       changed();
     }
   });
+  // a graded prediction is a change the autosave keeps (predict mode)
+  const offAnswers = usePredict.subscribe((s, prev) => {
+    if (s.answers !== prev.answers && s.answers.length > 0) changed();
+  });
   return () => {
     off();
+    offAnswers();
     changeListeners.delete(schedule);
     if (timer) clearTimeout(timer);
   };
