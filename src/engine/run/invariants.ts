@@ -5,7 +5,7 @@
  *  I1  a page lives on more than one processor only when it is read-duplicated;
  *  I2  a read-duplicated page is writable nowhere;
  *  I3  every mapping points at a copy the processor can reach (the CPU maps only CPU-resident pages; a GPU maps its
- *      own copy or sysmem);
+ *      own copy, sysmem or a peer GPU's copy);
  *  I4  mappings are cumulative by protection: atomic ⊆ write ⊆ read;
  *  I5  a GPU-resident page has a GPU chunk behind it; a CPU-resident page has CPU memory allocated;
  *  I6  a page marked evicted from a GPU is not resident there;
@@ -141,7 +141,8 @@ function checkBlock(run: Run, b: number, say: (msg: string) => void): void {
     if (!dupWritable.isEmpty()) say(`I2 block ${b}: page ${dupWritable.first()} is read-duplicated but writable by ${m.gpuName(p)}`);
     // I3
     const reachable = resident[p].clone();
-    if (p !== 0) reachable.or(resident[0]);
+    // copies on processors it can map (va_space->can_access: sysmem for a GPU, and a peer GPU's vidmem)
+    for (let q = 0; q < m.procs; q++) if (q !== p && run.ctx.canAccess(p, q)) reachable.or(resident[q]);
     const dangling = r.clone().andNot(reachable);
     if (!dangling.isEmpty()) say(`I3 block ${b}: ${m.gpuName(p)} maps page ${dangling.first()} but no copy it can reach holds it`);
   }

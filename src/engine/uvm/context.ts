@@ -65,12 +65,16 @@ export class Ctx {
 
   /**
    * Whether `proc` can map memory that lives on `loc` (va_space->can_access). On an x86 host with PCIe GPUs the CPU
-   * maps only sysmem, a GPU maps sysmem and its own vidmem; peer mappings between GPUs are not modelled.
+   * maps only sysmem and a GPU maps sysmem and its own vidmem. Two GPUs are peers: uvm_va_space.c's enable_peers sets
+   * can_access, accessible_from and (peer copies being supported) can_copy_from both ways for the pair, so each GPU
+   * maps the other's vidmem (aperture PEER) and copies between them go device to device. (Without peer access the
+   * driver would stage every GPU-to-GPU copy through the CPU, block_copy_resident_pages; the model's machines have
+   * it: docs/model.md, "Two GPUs".)
    */
   canAccess(proc: number, loc: number): boolean {
     if (loc < 0) return false;
     if (loc === 0) return true;
-    return proc === loc;
+    return proc !== 0;
   }
 
   /** canAccess as a value, for callbacks on hot paths. */

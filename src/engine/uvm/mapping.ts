@@ -16,6 +16,7 @@ import { PROT_ATOMIC, PROT_COUNT, PROT_READ, PROT_WRITE } from './layout';
 import { Aperture, LEVEL_PTE_4K, LEVEL_PTE_64K } from './pagetree';
 import { allocGpuRoot } from './evict';
 import { blockUnmapCpu } from './unmapcpu';
+import { closestResident } from './residency';
 
 /** Protection a processor gets for `prot`: the CPU's atomic is its write. */
 function effectiveProt(proc: number, prot: number): number {
@@ -131,11 +132,13 @@ export function tlbInvalidate(c: Ctx, gpu: number, downgrade: boolean): void {
   c.m.spend(c.costs.tlbInvalidateNs);
 }
 
-/** Where GPU `gpu`'s mapping of a page points: its own copy (VID), else sysmem (SYS), else a peer. */
+/**
+ * Where GPU `gpu`'s mapping of a page points (block_gpu_get_processor_to_map: the closest resident processor): its
+ * own copy (VID), else a peer GPU's (PEER: PCIe peers come before sysmem), else sysmem (SYS).
+ */
 export function apertureOf(c: Ctx, block: number, gpu: number, page: number): number {
-  if (c.m.isResident(block, gpu, page)) return Aperture.vid;
-  if (c.m.isResident(block, 0, page)) return Aperture.sys;
-  return Aperture.peer;
+  const at = closestResident(c, c.m.residentProcs(block, page), gpu);
+  return at === gpu ? Aperture.vid : at === 0 ? Aperture.sys : Aperture.peer;
 }
 
 /**
@@ -148,14 +151,18 @@ export function updateGpuPtes(c: Ctx, block: number, gpu: number): void {
   const L = m.layout;
   const a = m.blocks;
   const n = m.blockPages[block];
-  // a page's PTE is decided by (read, write, atomic, resident here, resident on the CPU): pages are "alike" when
-  // each of those five masks is all-ones or all-zeros over them, and mapped when the read mask is set
+  // a page's PTE is decided by (read, write, atomic, resident here, resident on the CPU, on each peer): pages are
+  // "alike" when each of those masks is all-ones or all-zeros over them, and mapped when the read mask is set
+  // a peer's residency decides too: a page on a peer GPU is mapped there (PEER) before sysmem
+  const peers: number[] = [];
+  for (let p = 1; p < m.procs; p++) if (p !== gpu && c.canAccess(gpu, p)) peers.push(p);
   const masks = [
     L.mappedBase(block, gpu, PROT_READ),
     L.mappedBase(block, gpu, PROT_WRITE),
     L.mappedBase(block, gpu, PROT_ATOMIC),
     L.residentBase(block, gpu),
     L.residentBase(block, 0),
+    ...peers.map((p) => L.residentBase(block, p)),
   ];
   const uniformOver = (w: number, bits: number): boolean => {
     for (const base of masks) {
@@ -165,13 +172,17 @@ export function updateGpuPtes(c: Ctx, block: number, gpu: number): void {
     return true;
   };
   const readBase = masks[0];
-  // the aperture the pages of a uniform span use: VID if resident here, else SYS if on the CPU, else a peer
-  const apertureAt = (w: number, bits: number): number =>
-    a[masks[3] + w] & bits ? Aperture.vid : a[masks[4] + w] & bits ? Aperture.sys : Aperture.peer;
+  // the processor the pages of a uniform span are mapped to: this GPU (VID), else the first peer holding them (PEER),
+  // else the CPU (SYS)
+  const holderAt = (w: number, bits: number): number => {
+    if (a[masks[3] + w] & bits) return gpu;
+    for (let i = 0; i < peers.length; i++) if (a[masks[5 + i] + w] & bits) return peers[i];
+    return 0;
+  };
   let use2m = false;
   if (n === PAGES_PER_BLOCK) {
     use2m = true;
-    const first = [a[masks[0]], a[masks[1]], a[masks[2]], a[masks[3]], a[masks[4]]];
+    const first = masks.map((base) => a[base]);
     for (let w = 0; w < MW && use2m; w++) {
       if (a[readBase + w] !== 0xffffffff) use2m = false;
       for (let k = 0; k < masks.length && use2m; k++) {
@@ -180,8 +191,9 @@ export function updateGpuPtes(c: Ctx, block: number, gpu: number): void {
       }
     }
     if (use2m) {
-      const ap = apertureAt(0, 1);
-      use2m = ap === Aperture.vid ? m.blockWord(block, L.gpuChunk, gpu) !== 0 : ap === Aperture.sys ? m.blockWord(block, L.cpuChunk2m) === 1 : false;
+      // is_block_phys_contig: one 2 MiB chunk where the pages live, this GPU's, a peer's (mapped over PEER) or the CPU's
+      const h = holderAt(0, 1);
+      use2m = h === 0 ? m.blockWord(block, L.cpuChunk2m) === 1 : m.blockWord(block, L.gpuChunk, h) !== 0;
     }
   }
   let big = 0;
@@ -194,8 +206,10 @@ export function updateGpuPtes(c: Ctx, block: number, gpu: number): void {
       const bits = ((span === 16 ? 0xffff : (1 << span) - 1) << ((r & 1) * 16)) >>> 0;
       const mappedBits = (a[readBase + w] & bits) >>> 0;
       if (mappedBits === 0) continue;
-      // a 64K PTE needs the whole 64 KiB mapped alike, and not through a peer (not modelled)
-      const alike = span === PAGES_PER_BIG_PAGE && mappedBits === bits && uniformOver(w, bits) && apertureAt(w, bits) !== Aperture.peer;
+      // a 64K PTE needs the whole 64 KiB mapped alike (block_gpu_compute_new_pte_state: only sysmem has a further
+      // condition, a CPU chunk of at least 64 KiB, which the model's CPU chunks always are; vidmem, local or a peer's,
+      // is in 2 MiB chunks)
+      const alike = span === PAGES_PER_BIG_PAGE && mappedBits === bits && uniformOver(w, bits);
       if (alike) big |= 1 << r;
       else any4k = true;
     }

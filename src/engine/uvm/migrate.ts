@@ -4,7 +4,8 @@
  *
  * Order (research/uvm-driver.md §9, §10): unmap every processor mapping the pages that move (or, when duplicating,
  * revoke their write access); populate memory at the destination; copy each contiguous run of pages with one cause
- * from each source (one CUPTI migration record per run, block_copy_resident_pages_between); pages resident nowhere
+ * from each source, closest to the destination first (one CUPTI migration record per run,
+ * block_copy_resident_pages_between); pages resident nowhere
  * become resident without a copy; then update residency. Physical memory is kept when data leaves.
  */
 
@@ -15,6 +16,7 @@ import { Cause, K, packCopy } from './kinds';
 import { PAGES_PER_BIG_PAGE, PAGES_PER_BLOCK } from './model';
 import { revokeWrite, unmapPages } from './mapping';
 import { populateGpu } from './evict';
+import { closestOrder } from './residency';
 
 export interface ResidentRequest {
   dest: number;
@@ -66,8 +68,11 @@ export function makeResident(c: Ctx, block: number, req: ResidentRequest): boole
   if (!toCopy.isEmpty()) {
     steps.at(fnMakeResident.at.copy);
     const remaining = toCopy.clone();
-    for (let src = 0; src < m.procs; src++) {
-      if (src === dest) continue;
+    // block_copy_resident_pages_mask: the sources in for_each_closest_id order from the destination (a GPU takes a
+    // read-duplicated page from its peer before the CPU)
+    let holders = 0;
+    for (let p = 0; p < m.procs; p++) if (p !== dest && toCopy.intersectsHeap(m.blocks, L.residentBase(block, p))) holders |= 1 << p;
+    for (const src of closestOrder(c, holders, dest)) {
       const from = remaining.clone().andHeap(m.blocks, L.residentBase(block, src));
       if (from.isEmpty()) continue;
       // GAIA: UVM pages of a file shared with the GPU are filled from the page cache before their first copy

@@ -7,7 +7,8 @@
  * 4. the page is resident nowhere: the preferred location if set and reachable, else the requester;
  * 5. the requester is in accessed_by and can reach the current copy: stay (map remotely);
  * 6. (atomics with native access to the holder: not on PCIe);
- * 7. a preferred location reachable by the requester: there (so a GPU touching CPU-preferred data maps it remotely);
+ * 7. the page is not on the requester and the preferred location is reachable by it: there (so a GPU touching
+ *    CPU-preferred data maps it remotely, and a GPU touching data preferred on its peer maps the peer's memory);
  * 8. otherwise the requester.
  */
 
@@ -37,14 +38,34 @@ export function selectResidency(c: Ctx, block: number, page: number, requester: 
   }
   const closest = closestResident(c, holders, requester);
   if (m.accessedBy(region) & (1 << requester) && c.canAccess(requester, closest)) return { dest: closest, readDup: false };
-  if (preferred >= 0 && c.canAccess(requester, preferred)) return { dest: preferred, readDup: false };
+  // the preferred location only when the page is not already on the requester (a write or atomic fault on a page the
+  // requester holds but maps read-only keeps it there)
+  if (closest !== requester && preferred >= 0 && c.canAccess(requester, preferred)) return { dest: preferred, readDup: false };
   return { dest: requester, readDup: false };
 }
 
-/** uvm_va_block_page_get_closest_resident: the requester's own copy, else the CPU's, else the lowest GPU. */
+/**
+ * uvm_va_block_page_get_closest_resident, by uvm_processor_mask_find_closest_id (uvm_va_space.c): the requester's own
+ * copy; else, among the holders the requester can access, a GPU peer before the CPU (PCIe peers are preferred to
+ * sysmem; no NVLink here); else the first holder by id.
+ */
 export function closestResident(c: Ctx, holders: number, requester: number): number {
   if (holders & (1 << requester)) return requester;
-  if (holders & 1) return 0;
-  for (let p = 1; p < c.m.procs; p++) if (holders & (1 << p)) return p;
+  if (holders === 0) return -1;
+  for (let p = 1; p < c.m.procs; p++) if (holders & (1 << p) && c.canAccess(requester, p)) return p;
+  if (holders & 1 && c.canAccess(requester, 0)) return 0;
+  for (let p = 0; p < c.m.procs; p++) if (holders & (1 << p)) return p;
   return -1;
+}
+
+/** Processors holding a page, closest to `to` first (for_each_closest_id): where a copy to `to` is taken from. */
+export function closestOrder(c: Ctx, holders: number, to: number): number[] {
+  const out: number[] = [];
+  let left = holders & ~(1 << to);
+  while (left !== 0) {
+    const p = closestResident(c, left, to);
+    out.push(p);
+    left &= ~(1 << p);
+  }
+  return out;
 }
