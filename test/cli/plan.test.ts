@@ -146,6 +146,9 @@ describe('buildPlan', () => {
       'gaia-maquire.yaml',
       'gaia-two-gpus.yaml',
       'gdr-private-address-space.yaml',
+      'two-gpus-handover.yaml',
+      'two-gpus-preferred.yaml',
+      'two-gpus-read-mostly.yaml',
       'two-gpus.yaml',
     ]);
   });
