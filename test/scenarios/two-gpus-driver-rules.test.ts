@@ -84,3 +84,26 @@ describe('two GPUs: driver rules', () => {
     expect(g1.pte?.bigPages).toEqual([0, 1, 2, 3]);
   });
 });
+
+describe('two GPUs: advice', () => {
+  it('a preferred location set on a read-mostly range keeps the preferred GPU remote mappings (read duplication first)', () => {
+    // gpu1 maps the CPU's copies through accessed-by; making gpu1 the preferred location does not unmap them
+    const r = run(`  - { op: cpu.write, region: buf }
+  - { op: uvm.advise, region: buf, advice: read-mostly }
+  - { op: uvm.advise, region: buf, advice: accessed-by, target: gpu1 }
+  - { op: uvm.advise, region: buf, advice: preferred-location, target: gpu1 }
+`);
+    const g1 = blockView(r, 0).processors[2];
+    expect(pagesOf(g1.resident)).toBe(0);
+    expect(pagesOf(g1.mappedRead)).toBe(512);
+    expect(pagesOf(g1.pte?.apertures.SYS)).toBe(512);
+  });
+
+  it('without read-mostly the preferred GPU drops its remote mappings', () => {
+    const r = run(`  - { op: cpu.write, region: buf }
+  - { op: uvm.advise, region: buf, advice: accessed-by, target: gpu1 }
+  - { op: uvm.advise, region: buf, advice: preferred-location, target: gpu1 }
+`);
+    expect(pagesOf(blockView(r, 0).processors[2].mappedRead)).toBe(0);
+  });
+});

@@ -105,7 +105,9 @@ export function advise(c: Ctx, region: number, advice: Advice, target: number | 
       steps.at(fnAdvise.at.preferred);
       const t = target ?? 0;
       m.setPolicy(region, POLICY_PREFERRED, t + 1);
-      // preferred_location_unmap_remote_pages: the preferred processor drops mappings of pages living elsewhere
+      // preferred_location_unmap_remote_pages: the preferred processor drops mappings of pages living elsewhere,
+      // unless the range is read-mostly (read duplication takes precedence: nothing is unmapped)
+      if (m.readDupEnabled(region)) break;
       for (const { block, pages } of all) {
         const remote = pages.clone().andNotHeap(m.blocks, m.layout.residentBase(block, t));
         unmapPages(c, block, t, remote);
