@@ -80,6 +80,8 @@ describe('predict mode', () => {
     expect(await page.textContent('[data-testid="predict-question"]')).toContain('Which copies will be invalidated?');
     expect(await page.textContent('[data-testid="predict-span"]')).toBe(`steps ${question.from.toLocaleString('en-US')} → ${question.through.toLocaleString('en-US')}`);
     expect(await page.textContent('[data-testid="mm-answer-banner"]')).toContain('Answer mode');
+    // the stop's narration would tell what happens next: it waits for the answer
+    expect(await page.textContent('[data-testid="tour-caption"] .tour-narration')).toContain('Predict first');
     expect(await page.getAttribute('[data-testid="memory-map-canvas"]', 'class')).toContain('answering');
 
     // the GPU is the target chosen; the lane of gpu0's vidmem is where its marks go
@@ -121,6 +123,8 @@ describe('predict mode', () => {
     const grade = hostGrade(question, answer);
     expect(grade.counts.correct + grade.counts.wrong).toBe(answer.length);
     expect(await page.textContent('[data-testid="predict-summary"]')).toBe(grade.summary);
+    expect(await page.$('[data-testid="tour-held"]')).toBeNull();
+    expect(await page.textContent('[data-testid="tour-caption"] .tour-narration')).toContain('maquire');
     expect(await page.textContent('[data-testid="mm-answer-banner"]')).toContain('graded');
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/predict-graded.png` });
     // go and watch it happen: the cursor goes to the question's last step

@@ -170,6 +170,12 @@ describe('editing a tour in the app', () => {
     for (const i of [1, 2]) {
       await page.keyboard.press('n');
       await waitStep(page, steps[i]);
+      if (i === 2) {
+        // the last stop asks: its narration waits until the question is answered or closed (Escape closes it)
+        await page.waitForSelector('[data-testid="tour-held"]');
+        await page.waitForSelector('[data-testid="predict-bar"]');
+        await page.keyboard.press('Escape');
+      }
       await page.waitForFunction((t) => document.querySelector('[data-testid="tour-caption"]')?.textContent?.includes(t), NARRATION[i]);
       expect(await page.textContent('[data-testid="tour-where"]')).toContain(`Stop ${i + 1} of 3 · step ${steps[i]}`);
     }

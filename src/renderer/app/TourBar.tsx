@@ -3,12 +3,15 @@ import { useTranslation } from 'react-i18next';
 import { useDebugger } from '../state/store';
 import { closeTour, shownStopWords, useSession, walkTour } from '../state/session';
 import { translateTourTitle } from '../i18n/narration';
+import { sameQuestion, usePredict } from '../state/predict';
 
 export function TourBar() {
   const { t, i18n } = useTranslation('session');
   const tours = useSession((s) => s.tours);
   const tour = useSession((s) => s.tour);
   const cursor = useDebugger((s) => s.state?.step);
+  const question = usePredict((s) => s.question);
+  const graded = usePredict((s) => s.grade !== null);
   if (!tour) return null;
   const current = tours[tour.index];
   if (!current) return null;
@@ -19,6 +22,8 @@ export function TourBar() {
   const total = current.stops.length;
   // the presenter stepped away from the stop: the caption stays, saying so, and N goes on from it
   const away = stop !== null && cursor !== undefined && cursor !== stop.step;
+  // a stop that asks holds its narration (which tells what happens next) until the learner has answered or closed the question
+  const held = Boolean(stop?.ask && question && sameQuestion(question, stop.ask) && !graded);
   return (
     <section className={`tour-bar${away ? ' away' : ''}`} aria-label={t('tour.label')} data-testid="tour-bar">
       <span className="tour-badge">{t('tour.label')}</span>
@@ -34,7 +39,13 @@ export function TourBar() {
               </span>
               {away && <span className="tour-away">{t('tour.away', { step: cursor })}</span>}
             </div>
-            <p className="tour-narration">{shown?.narration}</p>
+            {held ? (
+              <p className="tour-narration tour-held" data-testid="tour-held">
+                {t('tour.held')}
+              </p>
+            ) : (
+              <p className="tour-narration">{shown?.narration}</p>
+            )}
           </>
         ) : (
           <div className="tour-heading">

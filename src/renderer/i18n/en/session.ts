@@ -15,6 +15,8 @@ export const session = {
     stop: 'Stop {{n}} of {{total}} · step {{step}}',
     notStarted: '{{total}} stops: press N to start',
     away: 'the cursor is at step {{step}}: N goes on to the next stop',
+    /** A stop that asks: its narration would give the answer away, so it waits for one. */
+    held: 'Predict first: mark the pages on the memory map, then Check (or Show answer). The narration follows.',
     prev: 'Previous stop',
     next: 'Next stop',
     close: 'Close the tour',

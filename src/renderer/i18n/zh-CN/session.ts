@@ -21,6 +21,7 @@ export const session = {
     close: '关闭导览',
     keys: 'N 下一站 · Shift+N 上一站',
     away: '光标在第 {{step}} 步：按 N 继续前往下一站',
+    held: '先预测：在内存映射图上标出页面，然后点“检查”（或“显示答案”）。讲解随后出现。',
   },
   bookmark: {
     default: '第 {{step}} 步',
