@@ -4,8 +4,12 @@
  * the same records, the GPU fault groups, the per-batch cost the groups imply for the model's batch count of each
  * captured scenario (run as captured, as `uvmscope compare` does; --no-model skips it), and the least-squares split of
  * the GPU-fault service time into a cost per batch and one per va_block serviced (fitServiceCost; the grid's
- * GRID_BATCH_SHARE / GRID_BLOCK_SHARE in src/engine/uvm/gpufault.ts come from it). Without captures on the command
- * line it reads every test/fixtures/captures/*.jsonl. docs/model.md "Costs" quotes its output.
+ * `faultGridBatchNs` / `faultGridBlockNs` defaults in src/engine/scenario/defaults.ts come from it), then the
+ * candidate service-cost models (per batch, per va_block, per fault entry: fitServiceTerms) with every capture's
+ * residual. Without captures on the command line it reads every test/fixtures/captures/*.jsonl; a capture whose file
+ * name is not a built-in scenario's (test/fixtures/captures/experiments/*) is run as the scenario its header names
+ * (`source`). docs/model.md "Costs" quotes its output, for the 14 captures and for them with the experiments:
+ * `npx tsx scripts/refit-costs.ts test/fixtures/captures/*.jsonl test/fixtures/captures/experiments/*.jsonl`.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -17,6 +21,8 @@ import {
   faultGroupStats,
   fitCopies,
   fitServiceCost,
+  fitServiceTerms,
+  type ServiceTerm,
   type ServiceSample,
   copySamples,
   lineNs,
@@ -62,7 +68,8 @@ const perCapture = captures.map(({ name, capture }) => {
   const groups = faultGroups(capture);
   let modelBatches: number | null = null;
   let service: ServiceSample | null = null;
-  const yaml = join('assets/scenarios', `${name}.yaml`);
+  const own = join('assets/scenarios', `${name}.yaml`);
+  const yaml = existsSync(own) ? own : join('assets/scenarios', basename(capture.header.source));
   if (!noModel && groups.length > 0 && existsSync(yaml)) {
     const parsed = parseScenario(readFileSync(yaml, 'utf8'), yaml);
     if (parsed.ok) {
@@ -83,10 +90,16 @@ const pooled = est.reduce(
   { groupNs: 0, copyNs: 0, batches: 0 },
 );
 const pooledPerBatchNs = pooled.batches > 0 ? (pooled.groupNs - pooled.copyNs) / pooled.batches : null;
-const serviceFit = fitServiceCost(perCapture.flatMap((c) => (c.service ? [c.service] : [])));
+const serviceSamples = perCapture.flatMap((c) => (c.service ? [c.service] : []));
+const serviceFit = fitServiceCost(serviceSamples);
+const TERM_SETS: ServiceTerm[][] = [['batches'], ['batches', 'blocks'], ['batches', 'entries'], ['batches', 'blocks', 'entries']];
+const termFits = TERM_SETS.flatMap((t) => {
+  const f = fitServiceTerms(serviceSamples, t);
+  return f ? [f] : [];
+});
 
 if (json) {
-  console.log(JSON.stringify({ captures: captures.map((c) => c.name), minSizeRecords, copies: fits, faultGroups: groupStats, perCapture, pooledPerBatchNs, serviceFit }, null, 2));
+  console.log(JSON.stringify({ captures: captures.map((c) => c.name), minSizeRecords, copies: fits, faultGroups: groupStats, perCapture, pooledPerBatchNs, serviceFit, termFits }, null, 2));
   process.exit(0);
 }
 
@@ -164,4 +177,53 @@ if (serviceFit) {
       }),
     ]),
   );
+}
+
+if (termFits.length > 0) {
+  console.log('\nCandidate service-cost models, least squares of the same service time (no intercept); per capture, the fit\'s');
+  console.log('prediction less the real time, over the real time ("total": the sum of |fit − real| over the sum of real):');
+  const label = (f: (typeof termFits)[number]) => f.terms.map((t, i) => `${us(f.coefficients[i], 2)} µs/${t === 'batches' ? 'batch' : t === 'blocks' ? 'block' : 'entry'}`).join(' + ');
+  termFits.forEach((f, i) => console.log(`  (${i + 1}) ${label(f)}`));
+  const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
+  console.log(
+    table([
+      ['capture', 'entries', ...termFits.map((_, i) => `(${i + 1})`)],
+      ...serviceSamples
+        .filter((s) => s.batches > 0)
+        .map((s) => [s.name, String(s.entries), ...termFits.map((f) => pct(f.rows.find((r) => r.name === s.name)!.relResidual))]),
+      ['total |res|', '', ...termFits.map((f) => `${(f.totalAbsRel * 100).toFixed(0)}%`)],
+      ['worst', '', ...termFits.map((f) => `${(f.worstRel * 100).toFixed(0)}%`)],
+    ]),
+  );
+}
+
+// The fault window against grid-stride captures: the model's batches and HtoD copies for other window sizes (the
+// window stands for that kernel shape), next to the capture's fault groups and HtoD copies.
+const strided = noModel ? [] : perCapture.filter((c) => /--grid-stride \d+ \d+/.test(captures.find((x) => x.name === c.name)!.capture.header.command));
+if (strided.length > 0) {
+  const WINDOWS = [16, 32, 64, 128, 256];
+  const rows: string[][] = [['capture', 'groups', 'HtoD copies', 'kernels ms', ...WINDOWS.map((w) => `window ${w}: batches / copies / ms`)]];
+  for (const c of strided) {
+    const capture = captures.find((x) => x.name === c.name)!.capture;
+    const yaml = join('assets/scenarios', basename(capture.header.source));
+    const parsed = parseScenario(readFileSync(yaml, 'utf8'), yaml);
+    if (!parsed.ok) continue;
+    const asCaptured = scenarioAsCaptured(parsed.scenario, capture.header).scenario;
+    const kernels = capture.steps.filter((st) => st.op === 'gpu.kernel' && !st.skipped);
+    const htod = capture.records.filter((r) => r.kind === 'htod' && kernels.some((k) => r.start >= k.start && r.start < k.end)).length;
+    const kernelNs = kernels.reduce((t, k) => t + (k.end - k.start), 0);
+    const cells = WINDOWS.map((w) => {
+      const run = execute({ ...asCaptured, steps: asCaptured.steps.map((st) => (st.op === 'gpu.kernel' ? { ...st, faultWindowPages: w } : st)) }, {});
+      run.seek(run.stepCount - 1);
+      const steps = modelCounters(run).steps.filter((_, i) => asCaptured.steps[i].op === 'gpu.kernel');
+      const batches = steps.reduce((t, s) => t + s.gpu_fault_groups, 0);
+      const copies = steps.reduce((t, s) => t + Object.values(s.htod_transfers).reduce((a, b) => a + b, 0), 0);
+      const ns = steps.reduce((t, s) => t + s.time_ns, 0);
+      return `${batches} / ${copies} / ${(ns / 1e6).toFixed(1)}`;
+    });
+    rows.push([c.name, String(c.stats.groups), String(htod), (kernelNs / 1e6).toFixed(2), ...cells]);
+  }
+  console.log('\nGrid-stride captures against the fault window of other sizes: the capture\'s fault groups, HtoD copies and time in');
+  console.log('its kernels, and the model\'s batches, HtoD copies and simulated time in the same kernels (default costs):');
+  console.log(table(rows));
 }

@@ -16,7 +16,7 @@ describe('defaults', () => {
       gpus: [{ name: 'gpu0', memory: 80 * GiB, arch: 'hopper', faultWindowPages: 16 }],
       cpuMemory: 512 * GiB,
       link: { kind: 'pcie5', htod: { latencyNs: 2590, bytesPerNs: 53.2 }, dtoh: { latencyNs: 1560, bytesPerNs: 54.5 }, dtod: { latencyNs: 2590, bytesPerNs: 53.2 } },
-      costs: { faultBatchNs: 100000, cpuFaultNs: 60000, tlbInvalidateNs: 2000, gpuMapNs: 1000, cpuUnmapNs: 3000, zeroNsPerByte: 0.0005 },
+      costs: { faultBatchNs: 100000, faultGridBatchNs: 50000, faultGridBlockNs: 15000, cpuFaultNs: 60000, tlbInvalidateNs: 2000, gpuMapNs: 1000, cpuUnmapNs: 3000, zeroNsPerByte: 0.0005 },
     });
     expect(s.policy).toEqual({ prefetch: 'density', prefetchThreshold: 51, thrashing: true, eviction: 'driver', driver: '580', gdrSharedMapping: false, uvmSharedMapping: false });
     expect(s.regions).toEqual([{ index: 0, name: 'A', kind: 'managed', size: 4 * MiB, gpu: null, loc: { line: 3, col: 5 } }]);

@@ -207,33 +207,48 @@ export function modelCounters(run: Run): { total: Counters; steps: Counters[] } 
 }
 
 /**
- * The model's va_block services by GPU-fault batches: for each batch (a `faultBatch` event), the distinct va_blocks
- * its faults fell in (service_fault_batch takes each block's lock once). scripts/refit-costs.ts fits a per-block cost
- * with it.
+ * The model's GPU-fault work by batches: for each batch (a `faultBatch` event), the distinct va_blocks its faults fell
+ * in (service_fault_batch takes each block's lock once), its fault entries after coalescing (the `gpuFault` events) and
+ * the raw entries it fetched (the event's count, duplicates included). scripts/refit-costs.ts fits a cost per batch,
+ * per va_block and per entry with them.
  */
-export function blockServices(run: Run): number {
+export function faultWork(run: Run): { batches: number; blocks: number; entries: number; raw: number } {
   const store = run.ctx.store;
+  let batches = 0;
   let total = 0;
+  let entries = 0;
+  let raw = 0;
   let blocks = new Set<number>();
   for (let t = 0; t < store.length; t++) {
     const kind = store.kindOf(t);
     if (kind === K.faultBatch) {
       total += blocks.size;
       blocks = new Set();
-    } else if (kind === K.gpuFault) blocks.add(store.objOf(t));
+      batches++;
+      raw += store.beforeOf(t);
+    } else if (kind === K.gpuFault) {
+      blocks.add(store.objOf(t));
+      entries++;
+    }
   }
-  return total + blocks.size;
+  return { batches, blocks: total + blocks.size, entries, raw };
+}
+
+/** The model's (batch, va_block) services: faultWork's `blocks`. */
+export function blockServices(run: Run): number {
+  return faultWork(run).blocks;
 }
 
 /**
- * One capture's sample for fitServiceCost (capture/fit.ts): the model run as captured with `faultBatchNs` = 0, its
+ * One capture's sample for fitServiceCost (capture/fit.ts): the model run as captured with every GPU-fault batch cost
+ * (`faultBatchNs`, `faultGridBatchNs`, `faultGridBlockNs`) 0, its
  * kernels' simulated time less their copies on the link's lines (`modelNs`: the TLB invalidates, maps and unmaps it
- * charges per block), its batches and va_block services, and the capture's GPU-fault service time (`restNs`: the time
+ * charges per block), its batches, va_block services and fault entries, and the capture's GPU-fault service time (`restNs`: the time
  * some fault group was open, less the copies in it).
  */
 export function serviceSample(name: string, s: Scenario, capture: Capture): ServiceSample {
   const asCaptured = scenarioAsCaptured(s, capture.header).scenario;
-  const free = execute({ ...asCaptured, machine: { ...asCaptured.machine, costs: { ...asCaptured.machine.costs, faultBatchNs: 0 } } }, {});
+  const free = execute({ ...asCaptured, machine: { ...asCaptured.machine, costs: { ...asCaptured.machine.costs, faultBatchNs: 0, faultGridBatchNs: 0, faultGridBlockNs: 0 } } }, {});
   free.seek(free.stepCount - 1);
   const counts = modelCounters(free);
   let modelNs = 0;
@@ -244,7 +259,8 @@ export function serviceSample(name: string, s: Scenario, capture: Capture): Serv
   });
   const batches = counts.total.gpu_fault_groups;
   const estimate = batchCostEstimate(capture, batches);
-  return { name, restNs: estimate.groupNs - estimate.copyNs, modelNs, batches, blocks: blockServices(free) };
+  const work = faultWork(free);
+  return { name, restNs: estimate.groupNs - estimate.copyNs, modelNs, batches, blocks: work.blocks, entries: work.entries, raw: work.raw };
 }
 
 /** The capture's counters in the comparison's terms. */

@@ -277,6 +277,9 @@ export interface ServiceSample {
   modelNs: number;
   batches: number;
   blocks: number;
+  /** The model's fault entries after coalescing (what the service loop walks), and the raw entries fetched. */
+  entries: number;
+  raw: number;
 }
 
 export interface ServiceFit {
@@ -317,4 +320,60 @@ export function fitServiceCost(samples: readonly ServiceSample[]): ServiceFit | 
     oneNs: x.modelNs + batchOnlyNs * x.batches,
   }));
   return { perBatchNs, perBlockNs, batchOnlyNs, rows };
+}
+
+/** The terms a service-cost model may have: a cost per batch, per (batch, va_block) service, per entry, per raw entry. */
+export type ServiceTerm = 'batches' | 'blocks' | 'entries' | 'raw';
+
+export interface TermFit {
+  terms: ServiceTerm[];
+  /** ns per unit of each term, in the order of `terms`. */
+  coefficients: number[];
+  /** Per sample: real rest, the fit's prediction of it, and (prediction − real) / real. */
+  rows: Array<{ name: string; restNs: number; fitNs: number; relResidual: number }>;
+  /** The largest |relResidual| over the samples. */
+  worstRel: number;
+  /** Sum over the samples of |fit − real| over the sum of real. */
+  totalAbsRel: number;
+}
+
+/**
+ * Least squares of restNs − modelNs on the chosen terms (no intercept: no work, no time), by the normal equations
+ * solved with partial pivoting. Null without samples or when the terms are collinear over them.
+ */
+export function fitServiceTerms(samples: readonly ServiceSample[], terms: readonly ServiceTerm[]): TermFit | null {
+  const s = samples.filter((x) => x.batches > 0);
+  const k = terms.length;
+  if (s.length === 0 || k === 0) return null;
+  const a = Array.from({ length: k }, () => new Array<number>(k + 1).fill(0));
+  for (const x of s) {
+    const y = x.restNs - x.modelNs;
+    for (let i = 0; i < k; i++) {
+      for (let j = 0; j < k; j++) a[i][j] += x[terms[i]] * x[terms[j]];
+      a[i][k] += x[terms[i]] * y;
+    }
+  }
+  for (let c = 0; c < k; c++) {
+    let p = c;
+    for (let r = c + 1; r < k; r++) if (Math.abs(a[r][c]) > Math.abs(a[p][c])) p = r;
+    if (Math.abs(a[p][c]) < 1e-9 * Math.max(1, Math.abs(a[c][c]))) return null;
+    [a[c], a[p]] = [a[p], a[c]];
+    for (let r = 0; r < k; r++) {
+      if (r === c) continue;
+      const f = a[r][c] / a[c][c];
+      for (let j = c; j <= k; j++) a[r][j] -= f * a[c][j];
+    }
+  }
+  const coefficients = a.map((row, i) => row[k] / row[i]);
+  const rows = s.map((x) => {
+    const fitNs = x.modelNs + terms.reduce((t, term, i) => t + coefficients[i] * x[term], 0);
+    return { name: x.name, restNs: x.restNs, fitNs, relResidual: x.restNs > 0 ? (fitNs - x.restNs) / x.restNs : 0 };
+  });
+  let abs = 0;
+  let real = 0;
+  for (const r of rows) {
+    abs += Math.abs(r.fitNs - r.restNs);
+    real += r.restNs;
+  }
+  return { terms: [...terms], coefficients, rows, worstRel: Math.max(...rows.map((r) => Math.abs(r.relResidual))), totalAbsRel: real > 0 ? abs / real : 0 };
 }

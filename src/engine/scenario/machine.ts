@@ -47,6 +47,8 @@ const COPY_FIELDS = { latency: duration, bandwidth };
 
 const COST_FIELDS = {
   faultBatchNs: duration.optional(),
+  faultGridBatchNs: duration.optional(),
+  faultGridBlockNs: duration.optional(),
   cpuFaultNs: duration.optional(),
   tlbInvalidateNs: duration.optional(),
   gpuMapNs: duration.optional(),

@@ -57,8 +57,15 @@ export interface LinkSpec {
 
 /** Fixed costs of driver work that is not a copy, in nanoseconds of simulated time. */
 export interface CostSpec {
-  /** Fetching, sorting and replaying one GPU fault batch, copies excluded. */
+  /**
+   * One GPU fault batch of a kernel run by the fault window (every kernel a scenario writes): fetching, sorting,
+   * servicing and replaying it, copies and the per-block TLB invalidates and maps excluded.
+   */
   faultBatchNs: number;
+  /** One GPU fault batch of a kernel with a launch shape (the one-thread-per-page grid `uvmscope compare` runs), its fixed part. */
+  faultGridBatchNs: number;
+  /** …and its part per va_block the batch services (service_fault_batch_block, once per block a batch touches). */
+  faultGridBlockNs: number;
   /** One CPU fault on managed memory: trap, lock, lookup, vm_insert_page, return; copies excluded. */
   cpuFaultNs: number;
   /** One GPU TLB invalidate (with its membar) pushed after PTE changes. */

@@ -154,16 +154,6 @@ export const GRID_BURST_LANES = 8;
  */
 export const GRID_SM_REGIONS = 8;
 
-/**
- * A grid's batch costs `faultBatchNs` × (GRID_BATCH_SHARE + GRID_BLOCK_SHARE × its va_blocks): with the default
- * 100 µs, 50.0 µs + 15.0 µs a va_block, the least-squares fit of the 14 captures' GPU-fault service time (the time
- * some fault group was open, less its copies and less what the model already charges per block) to the model's
- * batches and va_block services (scripts/refit-costs.ts). The grid-stride window keeps `faultBatchNs` a batch,
- * numbers.md's 118 µs a group (docs/model.md, "Fault groups, and the per-batch cost").
- */
-export const GRID_BATCH_SHARE = 0.5;
-export const GRID_BLOCK_SHARE = 0.15;
-
 /** Warp width (threads per warp). */
 const WARP = 32;
 
@@ -342,7 +332,7 @@ export function runGridKernel(c: Ctx, gpu: number, accesses: AccessSpec[], launc
 }
 
 /** One batch: fetch, preprocess, service per va_block, replay. Returns whether any fault was serviced. */
-export function serviceFaultBatch(c: Ctx, gpu: number, entries: FaultEntry[], raw: number, perBlock = false): boolean {
+export function serviceFaultBatch(c: Ctx, gpu: number, entries: FaultEntry[], raw: number, grid = false): boolean {
   const { m, steps } = c;
   const id = c.nextBatchId();
   steps.enter(fnServiceFaults.at.entry);
@@ -372,8 +362,9 @@ export function serviceFaultBatch(c: Ctx, gpu: number, entries: FaultEntry[], ra
   }
   steps.at(fnServiceFaults.at.replay);
   m.store.event(K.replay, gpu, id, 0, 0);
-  // a batch of a one-thread-per-page grid: the captures' fit, a fixed part and a part per va_block (docs/model.md)
-  m.spend(perBlock ? c.costs.faultBatchNs * (GRID_BATCH_SHARE + GRID_BLOCK_SHARE * blocks) : c.costs.faultBatchNs);
+  // a batch of a one-thread-per-page grid: the captures' fit, a fixed part and a part per va_block serviced; a batch
+  // of the fault window: one cost (docs/model.md "Fault groups, and the per-batch cost")
+  m.spend(grid ? c.costs.faultGridBatchNs + c.costs.faultGridBlockNs * blocks : c.costs.faultBatchNs);
   steps.leave();
   return serviced;
 }
