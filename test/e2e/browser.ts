@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -61,9 +61,16 @@ export async function startApp(dir = `${root}out/web`): Promise<AppSession> {
   };
 }
 
-/** Open the app (optionally on a built-in scenario) and wait until its run is loaded. */
-export async function openApp(session: AppSession, options: { scenario?: string; width?: number; height?: number } = {}): Promise<Page> {
-  const page = await session.browser.newPage({ viewport: { width: options.width ?? 1600, height: options.height ?? 1000 } });
+/**
+ * `document` as the functions run in the page see it, typed by hand: this file is also compiled for Node (bench),
+ * without the DOM's types.
+ */
+interface PageDocument {
+  querySelector(selector: string): { textContent: string | null } | null;
+}
+
+/** Record the page's uncaught errors and console errors from now on (read them with pageErrors and consoleErrors). */
+export function watchErrors(page: Page): Page {
   const errors: string[] = [];
   const consoleErrors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -71,7 +78,22 @@ export async function openApp(session: AppSession, options: { scenario?: string;
     // the browser's own 404 for /favicon.ico is not the app's error
     if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) consoleErrors.push(m.text());
   });
-  Object.assign(page, { uvmErrors: errors, uvmConsoleErrors: consoleErrors });
+  return Object.assign(page, { uvmErrors: errors, uvmConsoleErrors: consoleErrors });
+}
+
+/**
+ * Open the app (optionally on a built-in scenario) and wait until its run is loaded. In `context` when given (its
+ * pages share localStorage, as tabs of one browser profile do, and take its viewport), else in a page of its own.
+ */
+export async function openApp(
+  session: AppSession,
+  options: { scenario?: string; width?: number; height?: number; context?: BrowserContext } = {},
+): Promise<Page> {
+  const page = watchErrors(
+    options.context
+      ? await options.context.newPage()
+      : await session.browser.newPage({ viewport: { width: options.width ?? 1600, height: options.height ?? 1000 } }),
+  );
   await page.goto(options.scenario ? `${session.url}?scenario=${encodeURIComponent(options.scenario)}` : session.url);
   await page.waitForSelector('[data-testid="cursor-step"]', { timeout: 30_000 });
   return page;
@@ -101,9 +123,63 @@ export async function pressSettled(page: Page, key: string, times = 1): Promise<
     const before = await cursorStep(page);
     await page.keyboard.press(key);
     await page.waitForFunction((b) => {
-      // typed by hand: this file is also compiled for Node (bench), without the DOM's types
-      const doc = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document;
+      const doc = (globalThis as unknown as { document: PageDocument }).document;
       return Number(doc.querySelector('[data-testid="cursor-step"]')?.textContent?.match(/step (\d+)/)?.[1]) !== b;
     }, before);
   }
+}
+
+/** Wait until the status bar shows the cursor on `step`. */
+export async function waitStep(page: Page, step: number, timeout = 30_000): Promise<void> {
+  await page.waitForFunction(
+    (s) => (globalThis as unknown as { document: PageDocument }).document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith(`step ${s} `),
+    step,
+    { timeout },
+  );
+}
+
+/** Run a palette command (F1) by typing part of its label: Enter once the item selected is the one typed. */
+export async function palette(page: Page, text: string): Promise<void> {
+  await page.keyboard.press('F1');
+  await page.waitForSelector('.palette [cmdk-input]');
+  await page.keyboard.type(text);
+  await page.waitForFunction(
+    (t) => (globalThis as unknown as { document: PageDocument }).document.querySelector('.palette [cmdk-item][aria-selected="true"]')?.textContent?.includes(t),
+    text,
+  );
+  await page.keyboard.press('Enter');
+}
+
+/** Answer File → Open (Ctrl+O, focus on the page) with `file`; asks again if no chooser came (a key lost in a busy page). */
+export async function chooseFile(page: Page, file: string | { name: string; mimeType: string; buffer: Buffer }): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await page.click('.status-bar');
+    const chooser = page.waitForEvent('filechooser', { timeout: 5000 });
+    await page.keyboard.press('Control+O');
+    try {
+      await (await chooser).setFiles(file);
+      return;
+    } catch (e) {
+      if (attempt === 3) throw e;
+    }
+  }
+}
+
+/** The memory map canvas's geometry, as MemoryMapPanel writes it to `data-geometry`. */
+export interface Geometry {
+  gutter: number;
+  cellW: number;
+  pagesPerLine: number;
+  pagesPerCell: number;
+  laneH: number;
+  laneGap: number;
+  lineGap: number;
+  blockGap: number;
+  linesPerBlock: number;
+  scrollY: number;
+  regions: { index: number; name: string; top: number; headerH: number; lines: number; lanes: string[] }[];
+}
+
+export async function geometry(page: Page): Promise<Geometry> {
+  return JSON.parse((await page.getAttribute('[data-testid="memory-map-canvas"]', 'data-geometry'))!) as Geometry;
 }

@@ -4,9 +4,8 @@
  * and an example session's guided tour speaks it. UVMSCOPE_SHOTS=<dir> keeps a screenshot of the tour in Chinese.
  */
 import { readFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { consoleErrors, openApp, pageErrors, startApp, type AppSession } from './browser';
+import { consoleErrors, openApp, pageErrors, palette, startApp, type AppSession } from './browser';
 
 let session: AppSession;
 beforeAll(async () => {
@@ -78,11 +77,3 @@ describe('the language choice', () => {
     await page.close();
   }, 90_000);
 });
-
-async function palette(page: Page, text: string): Promise<void> {
-  await page.keyboard.press('F1');
-  await page.waitForSelector('.palette [cmdk-input]');
-  await page.keyboard.type(text);
-  await page.waitForFunction((t) => document.querySelector('.palette [cmdk-item][aria-selected="true"]')?.textContent?.includes(t), text);
-  await page.keyboard.press('Enter');
-}

@@ -11,9 +11,11 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { EngineService } from '../../src/hosts/service';
 import type { PredictMark, PredictQuestion } from '../../src/protocol';
-import { consoleErrors, cursorStep, pageErrors, startApp, type AppSession } from './browser';
+import { chooseFile, consoleErrors, cursorStep, geometry, openApp, pageErrors, palette, startApp, waitStep, type AppSession, type Geometry } from './browser';
 
 const SHOTS = process.env.UVMSCOPE_SHOTS;
+/** A number as the English UI writes it (with its thousands separators). */
+const en = (n: number) => n.toLocaleString('en-US');
 const scenario = (name: string) => readFileSync(new URL(`../../assets/scenarios/${name}.yaml`, import.meta.url), 'utf8');
 
 let app: AppSession;
@@ -24,29 +26,25 @@ afterAll(async () => {
   await app?.close();
 });
 
-interface Geo {
-  gutter: number;
-  cellW: number;
-  pagesPerLine: number;
-  pagesPerCell: number;
-  laneH: number;
-  laneGap: number;
-  lineGap: number;
-  blockGap: number;
-  linesPerBlock: number;
-  scrollY: number;
-  regions: { index: number; top: number; headerH: number; lanes: string[] }[];
-}
-
-async function geometry(page: Page): Promise<Geo> {
-  return JSON.parse((await page.getAttribute('[data-testid="memory-map-canvas"]', 'data-geometry'))!) as Geo;
-}
-
 /** Where on the page the centre of cell `cell` of line 0 of the first region is, in lane `lane`. */
-async function cellPoint(page: Page, g: Geo, cell: number, lane: number): Promise<{ x: number; y: number }> {
+async function cellPoint(page: Page, g: Geometry, cell: number, lane: number): Promise<{ x: number; y: number }> {
   const box = (await (await page.$('[data-testid="memory-map-canvas"]'))!.boundingBox())!;
   const r = g.regions[0];
   return { x: box.x + g.gutter + (cell + 0.5) * g.cellW, y: box.y + r.top + r.headerH + lane * (g.laneH + g.laneGap) + g.laneH / 2 - g.scrollY };
+}
+
+/** Wait until the bar counts `n` marked pages. */
+async function marked(page: Page, n: number): Promise<void> {
+  await page.waitForFunction((k) => document.querySelector('[data-testid="predict-count"]')?.textContent === `${k} pages marked`, n);
+}
+
+/** Press N (the next tour stop) until a stop asks: its question opens the predict bar. */
+async function walkToAsk(page: Page): Promise<void> {
+  for (let i = 0; i < 20 && !(await page.$('[data-testid="predict-bar"]')); i++) {
+    await page.keyboard.press('n');
+    await page.waitForTimeout(200);
+  }
+  await page.waitForSelector('[data-testid="predict-bar"]');
 }
 
 function hostGrade(question: PredictQuestion, answer: PredictMark[]) {
@@ -61,24 +59,16 @@ function hostGrade(question: PredictQuestion, answer: PredictMark[]) {
 describe('predict mode', () => {
   it("walks gaia-maquire's tour to the stop that asks, marks pages on the map, checks, and saves the answer", async () => {
     const context = await app.browser.newContext({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${app.url}?scenario=gaia-maquire`);
-    await page.waitForSelector('[data-testid="cursor-step"]', { timeout: 30_000 });
+    const page = await openApp(app, { scenario: 'gaia-maquire', context });
     // N walks the scenario's own tour until a stop asks
-    for (let i = 0; i < 10 && !(await page.$('[data-testid="predict-bar"]')); i++) {
-      await page.keyboard.press('n');
-      await page.waitForTimeout(250);
-    }
-    await page.waitForSelector('[data-testid="predict-bar"]');
+    await walkToAsk(page);
     const bar = await page.$('[data-testid="predict-bar"]');
     const question: PredictQuestion = { kind: (await bar!.getAttribute('data-kind')) as PredictQuestion['kind'], from: Number(await bar!.getAttribute('data-from')), through: Number(await bar!.getAttribute('data-through')) };
     expect(question.kind).toBe('invalidations');
     expect(question.through).toBeGreaterThan(question.from);
-    await page.waitForFunction((s) => document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith(`step ${s} `), question.from);
+    await waitStep(page, question.from);
     expect(await page.textContent('[data-testid="predict-question"]')).toContain('Which copies will be invalidated?');
-    expect(await page.textContent('[data-testid="predict-span"]')).toBe(`steps ${question.from.toLocaleString('en-US')} → ${question.through.toLocaleString('en-US')}`);
+    expect(await page.textContent('[data-testid="predict-span"]')).toBe(`steps ${en(question.from)} → ${en(question.through)}`);
     expect(await page.textContent('[data-testid="mm-answer-banner"]')).toContain('Answer mode');
     // the stop's narration would tell what happens next: it waits for the answer
     expect(await page.textContent('[data-testid="tour-caption"] .tour-narration')).toContain('Predict first');
@@ -104,12 +94,12 @@ describe('predict mode', () => {
     await page.mouse.move(b.x, b.y, { steps: 5 });
     await page.mouse.up();
     for (let cell = 5; cell <= 8; cell++) marks.push(...cellPages(cell));
-    await page.waitForFunction((n) => document.querySelector('[data-testid="predict-count"]')?.textContent === `${n} pages marked`, marks.length);
+    await marked(page, marks.length);
     // a click on a marked cell unmarks it
     const again = await cellPoint(page, g, 2, lane);
     await page.mouse.click(again.x, again.y);
     const answer = marks.filter((m) => Math.floor(m.page / g.pagesPerCell) !== 2);
-    await page.waitForFunction((n) => document.querySelector('[data-testid="predict-count"]')?.textContent === `${n} pages marked`, answer.length);
+    await marked(page, answer.length);
     expect(Number(await page.getAttribute('[data-testid="memory-map-canvas"]', 'data-answer-glyphs'))).toBeGreaterThan(0);
     // the hover card says what is marked under the pointer
     const over = await cellPoint(page, g, 5, lane);
@@ -129,15 +119,11 @@ describe('predict mode', () => {
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/predict-graded.png` });
     // go and watch it happen: the cursor goes to the question's last step
     await page.click('[data-testid="predict-watch"]');
-    await page.waitForFunction((s) => document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith(`step ${s} `), question.through);
+    await waitStep(page, question.through);
 
     // the saved session carries the answer
     const download = page.waitForEvent('download');
-    await page.keyboard.press('F1');
-    await page.waitForSelector('.palette [cmdk-input]');
-    await page.keyboard.type('Save session');
-    await page.waitForFunction(() => document.querySelector('.palette [cmdk-item][aria-selected="true"]')?.textContent?.includes('Save session'));
-    await page.keyboard.press('Enter');
+    await palette(page, 'Save session');
     const file = await download;
     const path = join(mkdtempSync(join(tmpdir(), 'uvmscope-predict-')), file.suggestedFilename());
     await file.saveAs(path);
@@ -149,25 +135,15 @@ describe('predict mode', () => {
 
     // opened again (File → Open), the session brings its answer back: the bar lists it
     await page.click('[data-testid="predict-close"]');
-    for (let attempt = 1; ; attempt++) {
-      await page.click('.status-bar');
-      const chooser = page.waitForEvent('filechooser', { timeout: 5000 });
-      await page.keyboard.press('Control+O');
-      try {
-        await (await chooser).setFiles(path);
-        break;
-      } catch (e) {
-        if (attempt === 3) throw e;
-      }
-    }
+    await chooseFile(page, path);
     await page.waitForFunction(() => document.querySelector('[data-testid="predict-history"] summary')?.textContent === '1 answer in this session', undefined, { timeout: 30_000 });
     await page.click('[data-testid="predict-history"] summary');
     expect(await page.textContent('[data-testid="predict-history"] li')).toBe(
-      `invalidated copies, steps ${question.from} → ${question.through}: ${grade.counts.correct} right, ${grade.counts.missed} missed, ${grade.counts.wrong} wrong`,
+      `invalidated copies, steps ${en(question.from)} → ${en(question.through)}: ${en(grade.counts.correct)} right, ${en(grade.counts.missed)} missed, ${en(grade.counts.wrong)} wrong`,
     );
     if (SHOTS) await page.waitForTimeout(1500);
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/predict-reopened.png` });
-    expect(errors).toEqual([]);
+    expect(pageErrors(page)).toEqual([]);
     await context.close();
   }, 120_000);
 
@@ -176,23 +152,13 @@ describe('predict mode', () => {
     const stop = saved.tours[0].stops.findIndex((st) => st.ask);
     expect(stop, 'the example tour has a stop that asks').toBeGreaterThanOrEqual(0);
     const q = saved.tours[0].stops[stop].ask!;
-    const page = await app.browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`${app.url}?scenario=default`);
-    await page.waitForSelector('[data-testid="cursor-step"]', { timeout: 30_000 });
-    await page.keyboard.press('F1');
-    await page.waitForSelector('.palette [cmdk-input]');
-    await page.keyboard.type('Example sessions');
-    await page.waitForFunction(() => document.querySelector('.palette [cmdk-item][aria-selected="true"]')?.textContent?.includes('Example sessions'));
-    await page.keyboard.press('Enter');
+    const page = await openApp(app, { scenario: 'default', width: 1400, height: 900 });
+    await palette(page, 'Example sessions');
     await page.waitForSelector('[data-testid="example-sessions"]');
     await page.click('[data-testid="example-sessions"] [data-file="hmm-evict-chunk-tour.uvmsession"]');
     await page.waitForSelector('[data-testid="tour-caption"]', { timeout: 30_000 });
     // walk to the stop that asks (the session opens on one of its stops)
-    for (let i = 0; i < 20 && !(await page.$('[data-testid="predict-bar"]')); i++) {
-      await page.keyboard.press('n');
-      await page.waitForTimeout(200);
-    }
-    await page.waitForSelector('[data-testid="predict-bar"]');
+    await walkToAsk(page);
     expect(Number(await page.getAttribute('[data-testid="predict-bar"]', 'data-from'))).toBe(q.from);
     expect(Number(await page.getAttribute('[data-testid="predict-bar"]', 'data-through'))).toBe(q.through);
     await page.click('[data-testid="predict-show"]');
@@ -206,9 +172,7 @@ describe('predict mode', () => {
   }, 90_000);
 
   it('P asks about the next op, the keyboard marks cells and Enter checks; Escape closes the question, and only the question', async () => {
-    const page = await app.browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`${app.url}?scenario=first-touch`);
-    await page.waitForSelector('[data-testid="cursor-step"]', { timeout: 30_000 });
+    const page = await openApp(app, { scenario: 'first-touch', width: 1400, height: 900 });
     const at = await cursorStep(page);
     await page.keyboard.press('p');
     await page.waitForSelector('[data-testid="predict-bar"]');
@@ -221,7 +185,7 @@ describe('predict mode', () => {
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press(' ');
-    await page.waitForFunction((n) => document.querySelector('[data-testid="predict-count"]')?.textContent === `${n} pages marked`, g.pagesPerCell);
+    await marked(page, g.pagesPerCell);
     expect(await page.getAttribute('[data-testid="memory-map-canvas"]', 'data-key-cursor')).toBe(`${g.regions[0].index}:${2 * g.pagesPerCell}`);
     expect(await cursorStep(page)).toBe(at);
     // Enter checks from the map

@@ -4,14 +4,13 @@
  * mid-run and restore from the autosave. Open an example session from the palette's Help entry and walk its tour
  * with the key: the caption changes and the cursor lands on each stop's step.
  */
-import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { EngineService } from '../../src/hosts/service';
-import { consoleErrors, cursorStep, pageErrors, pressSettled, startApp, type AppSession } from './browser';
+import { chooseFile, consoleErrors, cursorStep, openApp, pageErrors, palette, pressSettled, startApp, waitStep, type AppSession } from './browser';
 
 const SHOTS = process.env.UVMSCOPE_SHOTS;
 const examplePath = (name: string) => new URL(`../../assets/sessions/${name}.uvmsession`, import.meta.url).pathname;
@@ -26,58 +25,16 @@ afterAll(async () => {
 });
 
 /** A page in `context` (pages of one context share localStorage, as tabs of one browser profile do). */
-async function open(context: BrowserContext, scenario = 'default'): Promise<Page> {
-  const page = await context.newPage();
-  const errors: string[] = [];
-  const consoleErrs: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) consoleErrs.push(m.text());
-  });
-  Object.assign(page, { uvmErrors: errors, uvmConsoleErrors: consoleErrs });
-  await page.goto(`${app.url}?scenario=${scenario}`);
-  await page.waitForSelector('[data-testid="cursor-step"]', { timeout: 30_000 });
-  return page;
-}
+const open = (context: BrowserContext, scenario = 'default'): Promise<Page> => openApp(app, { scenario, context });
 
 const digestOf = async (page: Page) => (await page.textContent('[data-testid="digest"]'))?.match(/[0-9a-f]{16}/)?.[0];
-
-async function waitStep(page: Page, step: number): Promise<void> {
-  await page.waitForFunction((s) => document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith(`step ${s} `), step, { timeout: 30_000 });
-}
-
-/** Answer File → Open (Ctrl+O, focus on the page) with `file`; asks again if no chooser came (a key lost in a busy page). */
-async function chooseFile(page: Page, file: string | { name: string; mimeType: string; buffer: Buffer }): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    await page.click('.status-bar');
-    const chooser = page.waitForEvent('filechooser', { timeout: 5000 });
-    await page.keyboard.press('Control+O');
-    try {
-      await (await chooser).setFiles(file);
-      return;
-    } catch (e) {
-      if (attempt === 3) throw e;
-    }
-  }
-}
-
-const openThroughInput = (page: Page, path: string) => chooseFile(page, path);
-
-/** Run a palette command by typing part of its label. */
-async function palette(page: Page, text: string): Promise<void> {
-  await page.keyboard.press('F1');
-  await page.waitForSelector('.palette [cmdk-input]');
-  await page.keyboard.type(text);
-  await page.waitForFunction((t) => document.querySelector('.palette [cmdk-item][aria-selected="true"]')?.textContent?.includes(t), text);
-  await page.keyboard.press('Enter');
-}
 
 describe('sessions', () => {
   it('opens a session, goes to a bookmark, saves it, and the saved file reopens on the same step with the same digest', async () => {
     const saved = example('gaia-maquire-tour');
     const context = await app.browser.newContext({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
     const page = await open(context);
-    await openThroughInput(page, examplePath('gaia-maquire-tour'));
+    await chooseFile(page, examplePath('gaia-maquire-tour'));
     await waitStep(page, saved.cursor);
     await page.waitForSelector('[data-testid="session-verdict"][data-match="true"]');
     expect(await page.textContent('[data-testid="session-verdict"]')).toContain(`replayed to step ${saved.cursor}, the digest matches (${saved.digests.atCursor})`);
@@ -131,7 +88,7 @@ describe('sessions', () => {
     await page.waitForSelector('[data-testid="restore-offer"]');
     await page.click('[data-testid="restore-discard"]');
     await page.waitForSelector('[data-testid="cursor-step"]');
-    await openThroughInput(page, path);
+    await chooseFile(page, path);
     await waitStep(page, step);
     await page.waitForSelector('[data-testid="session-verdict"][data-match="true"]');
     expect(await digestOf(page)).toBe(digest);
@@ -202,7 +159,7 @@ describe('sessions', () => {
 
   it('opens an example session from Help and walks its tour with N and Shift+N', async () => {
     const saved = example('hmm-evict-chunk-tour');
-    const stops = saved.tours[0].stops as { step: number; title: string; narration: string }[];
+    const stops = saved.tours[0].stops as { step: number; title: string; narration: string; ask?: unknown }[];
     const context = await app.browser.newContext({ viewport: { width: 1600, height: 1000 } });
     const page = await open(context);
     await palette(page, 'Example sessions');
@@ -216,6 +173,12 @@ describe('sessions', () => {
       await page.keyboard.press('n');
       await waitStep(page, stops[i].step);
       expect(await page.textContent('[data-testid="tour-stop-title"]')).toBe(stops[i].title);
+      if (stops[i].ask) {
+        // a stop that asks holds its narration until the question is answered or closed (Escape closes it)
+        await page.waitForSelector('[data-testid="tour-held"]');
+        await page.keyboard.press('Escape');
+        await page.waitForSelector('[data-testid="tour-held"]', { state: 'detached' });
+      }
       expect(await page.textContent('.tour-narration')).toBe(stops[i].narration);
     }
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/tour.png` });

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { consoleErrors, cursorStep, pageErrors, pressSettled, startApp, type AppSession } from './browser';
+import { chooseFile, consoleErrors, cursorStep, openApp, pageErrors, palette, pressSettled, startApp, waitStep, type AppSession } from './browser';
 
 const SHOTS = process.env.UVMSCOPE_SHOTS;
 
@@ -27,31 +27,10 @@ const NARRATION = ['One: the CPU writes the buffer first.', 'Two: the GPU kernel
 /** The stops' steps and titles as the panel lists them. */
 const stopSteps = (page: Page) => page.$$eval('[data-testid="tour-stop"] .tours-stop-step', (els) => els.map((e) => Number(/\d+/.exec(e.textContent ?? '')?.[0])));
 
-async function palette(page: Page, text: string): Promise<void> {
-  await page.keyboard.press('F1');
-  await page.waitForSelector('.palette [cmdk-input]');
-  await page.keyboard.type(text);
-  await page.waitForFunction((t) => document.querySelector('.palette [cmdk-item][aria-selected="true"]')?.textContent?.includes(t), text);
-  await page.keyboard.press('Enter');
-}
-
-async function waitStep(page: Page, step: number): Promise<void> {
-  await page.waitForFunction((s) => document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith(`step ${s} `), step, { timeout: 30_000 });
-}
-
 describe('editing a tour in the app', () => {
   it('three stops with narration, reordered, one deleted and undone, saved, reopened and walked with N', async () => {
     const context = await app.browser.newContext({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    const consoleErrs: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) consoleErrs.push(m.text());
-    });
-    Object.assign(page, { uvmErrors: errors, uvmConsoleErrors: consoleErrs });
-    await page.goto(`${app.url}?scenario=default`);
-    await page.waitForSelector('[data-testid="cursor-step"]', { timeout: 30_000 });
+    const page = await openApp(app, { scenario: 'default', context });
 
     // the tours panel: the scenario's own tour is there, read-only
     await page.click('.dv-tab:has-text("Tours")');
@@ -156,10 +135,7 @@ describe('editing a tour in the app', () => {
     expect(dialogs).toEqual(['beforeunload']);
     const offer = await page.waitForSelector('[data-testid="restore-offer"]', { timeout: 5000 }).catch(() => null);
     if (offer) await page.click('[data-testid="restore-discard"]');
-    await page.click('.status-bar');
-    const chooser = page.waitForEvent('filechooser');
-    await page.keyboard.press('Control+O');
-    await (await chooser).setFiles(path);
+    await chooseFile(page, path);
     await waitStep(page, steps[0]);
     await page.waitForSelector('[data-testid="session-verdict"][data-match="true"]');
 
