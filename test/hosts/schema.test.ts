@@ -76,6 +76,8 @@ describe('the schema view', () => {
     expect(field(schema.maps.copy, 'latency')).toMatchObject({ kind: 'duration', required: true });
     expect(field(schema.maps.copy, 'bandwidth')).toMatchObject({ kind: 'bandwidth', required: true });
     expect(field(schema.maps.costs, 'faultBatchNs')).toMatchObject({ kind: 'duration' });
+    expect(field(schema.maps.costs, 'faultGridBatchNs')).toMatchObject({ kind: 'duration' });
+    expect(field(schema.maps.costs, 'faultGridBlockNs')).toMatchObject({ kind: 'duration' });
     expect(field(schema.maps.machine, 'gpus')).toMatchObject({ kind: 'list' });
     expect(field(schema.maps.machine, 'cpu')).toMatchObject({ kind: 'map' });
     expect(field(schema.maps.scenario, 'regions')).toMatchObject({ kind: 'list', required: true });
