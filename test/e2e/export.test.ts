@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { consoleErrors, cursorStep, pageErrors, pressSettled, startApp, type AppSession } from './browser';
+import { consoleErrors, cursorStep, openApp, pageErrors, palette, pressSettled, startApp, waitStep, type AppSession } from './browser';
 
 const SHOTS = process.env.UVMSCOPE_SHOTS;
 
@@ -16,16 +16,7 @@ let page: Page;
 beforeAll(async () => {
   app = await startApp(inject('webDir'));
   const context = await app.browser.newContext({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
-  page = await context.newPage();
-  const errors: string[] = [];
-  const consoleErrs: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) consoleErrs.push(m.text());
-  });
-  Object.assign(page, { uvmErrors: errors, uvmConsoleErrors: consoleErrs });
-  await page.goto(`${app.url}?scenario=default`);
-  await page.waitForSelector('[data-testid="cursor-step"]', { timeout: 30_000 });
+  page = await openApp(app, { scenario: 'default', context });
   await page.waitForSelector('[data-testid="memory-map-canvas"][data-step]');
 }, 60_000);
 afterAll(async () => {
@@ -187,7 +178,7 @@ describe('File → Export', () => {
     const pngs = [...html.matchAll(/src="data:image\/png;base64,([A-Za-z0-9+/=]+)"/g)].map((m) => Buffer.from(m[1], 'base64'));
     expect(pngs).toHaveLength(4);
     for (const p of pngs) expect(p.subarray(1, 4).toString('latin1')).toBe('PNG');
-    await page.waitForFunction((s) => document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith(`step ${s} `), before);
+    await waitStep(page, before);
     if (SHOTS) (await import('node:fs')).writeFileSync(`${SHOTS}/export-frames.html`, bytes);
   });
 
@@ -205,7 +196,7 @@ describe('File → Export', () => {
     const canvas = await page.$eval('[data-testid="memory-map-canvas"]', (c) => ({ width: (c as HTMLCanvasElement).width, height: (c as HTMLCanvasElement).height }));
     expect(track.codedWidth).toBe(2 * Math.round(canvas.width / 2));
     expect(track.codedHeight).toBe(2 * Math.round((canvas.height + 30) / 2));
-    await page.waitForFunction((s) => document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith(`step ${s} `), before);
+    await waitStep(page, before);
     if (SHOTS) (await import('node:fs')).writeFileSync(`${SHOTS}/${name}`, bytes);
   }, 60_000);
 
@@ -239,11 +230,7 @@ describe('File → Export', () => {
 
   it('opens from the palette with the focused view chosen; Escape closes it', async () => {
     await page.click('[data-testid="memory-map-canvas"]', { position: { x: 5, y: 5 } });
-    await page.keyboard.press('F1');
-    await page.waitForSelector('.palette [cmdk-input]');
-    await page.keyboard.type('Export');
-    await page.waitForFunction(() => document.querySelector('.palette [cmdk-item][aria-selected="true"]')?.textContent?.includes('Export'));
-    await page.keyboard.press('Enter');
+    await palette(page, 'Export');
     await page.waitForSelector('[data-testid="export-dialog"]');
     // the memory map had focus: it is the view chosen
     expect(await page.$eval('[data-testid="export-view"]', (s) => (s as HTMLSelectElement).value)).toBe('memoryMap');
@@ -260,15 +247,8 @@ describe('File → Export', () => {
     const first = page;
     // a context of its own: one sharing the first's storage would offer to restore its autosaved session
     const context = await app.browser.newContext({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
-    page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) errors.push(m.text());
-    });
     try {
-      await page.goto(`${app.url}?scenario=gaia-maquire`);
-      await page.waitForSelector('[data-testid="cursor-step"]', { timeout: 30_000 });
+      page = await openApp(app, { scenario: 'gaia-maquire', context });
       await page.locator('.dv-tab', { hasText: 'Page cache' }).click();
       await page.waitForSelector('[data-testid="radix-canvas"][data-step]');
       const svg = await exportFile('svg', 'radix');
@@ -281,7 +261,8 @@ describe('File → Export', () => {
       const png = await exportFile('png', 'radix');
       expect(png.bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
       if (SHOTS) (await import('node:fs')).writeFileSync(`${SHOTS}/export-radix.png`, png.bytes);
-      expect(errors).toEqual([]);
+      expect(pageErrors(page)).toEqual([]);
+      expect(consoleErrors(page)).toEqual([]);
     } finally {
       await context.close();
       page = first;

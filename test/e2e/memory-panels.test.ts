@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { consoleErrors, openApp, pageErrors, startApp, type AppSession } from './browser';
+import { consoleErrors, geometry, openApp, pageErrors, startApp, type AppSession, type Geometry } from './browser';
 
 let session: AppSession;
 beforeAll(async () => {
@@ -17,20 +17,6 @@ afterAll(async () => {
 });
 
 const CANVAS = '[data-testid="memory-map-canvas"]';
-
-interface Geometry {
-  gutter: number;
-  cellW: number;
-  pagesPerLine: number;
-  pagesPerCell: number;
-  laneH: number;
-  laneGap: number;
-  lineGap: number;
-  blockGap: number;
-  linesPerBlock: number;
-  scrollY: number;
-  regions: { index: number; name: string; top: number; headerH: number; lines: number; lanes: string[] }[];
-}
 
 async function open(scenario: string): Promise<Page> {
   const page = await openApp(session, { scenario });
@@ -46,10 +32,6 @@ async function settled(page: Page): Promise<number> {
   });
   await page.waitForTimeout(80);
   return (await step.jsonValue()) as number;
-}
-
-async function geometry(page: Page): Promise<Geometry> {
-  return JSON.parse((await page.getAttribute(CANVAS, 'data-geometry'))!) as Geometry;
 }
 
 /** Centre of page `page`'s cell in lane `lane` of region `region`, in CSS px of the canvas (layout.ts's formulas). */
