@@ -64,13 +64,14 @@ export const DEFAULT_COSTS: Readonly<CostSpec> = Object.freeze({
   // batch (the model: 22.4 ms). On the captures' driver a CUPTI fault group is one batch; the grid-stride captures of
   // the same read (test/fixtures/captures/experiments) took 15.2–18.1 ms in 75–95 groups, which 62–77 µs a window
   // batch would match in total time but no window size matches in group count, and the joint least-squares fit of
-  // both shapes' service time gives ~46 µs (12.0 ms): kept at 100 µs until the window models the grid-stride batches.
+  // both shapes' service time gives ~46 µs (12.0 ms). Their groups' time outside copies is 98–123 µs a group, as the
+  // window's batch: kept at 100 µs until the window reproduces the grid-stride batches and copies.
   faultBatchNs: 100_000,
   // A batch of the one-thread-per-page grid (src/engine/uvm/gpufault.ts runGridKernel, what `uvmscope compare` runs):
   // 50 µs + 15 µs per va_block serviced, the least-squares fit of the 14 committed captures' GPU-fault service time
   // (the time some fault group was open, less its copies and what the model already charges per block) to the model's
-  // batches and (batch, va_block) services: fetch_fault_buffer_entries, preprocess_fault_batch's sort and the replay
-  // once a batch; service_fault_batch_block (the block's lock, residency, copies' setup, page tables, tracker) once a
+  // batches and (batch, va_block) services: a turn of uvm_parent_gpu_service_replayable_faults (fetch, preprocess,
+  // replay and flush) once a batch; service_fault_batch_block (the block's lock, residency, copies' setup, page tables, tracker) once a
   // block. A third term per fault entry (the fetch's parse and merge, the sort) fits to 0.4 µs and barely helps (total
   // |residual| 21 % → 20 %, the worst capture 67 % → 71 % off): not a field.
   faultGridBatchNs: 50_000,
@@ -102,7 +103,10 @@ export const COST_NAMES: readonly (keyof CostSpec)[] = Object.freeze([
 /**
  * How many page touches of a kernel are in flight when its first fault is serviced (docs/model.md). Calibrated, not
  * measured directly: with 16 (64 KiB of a sweep) a 64 MiB demand read takes 6 batches per 2 MiB block, 192 in all,
- * next to the ~182 fault groups measured on an H100 (numbers.md); to be refitted from captures.
+ * next to the ~182 fault groups measured on an H100 (numbers.md). Checked against the grid-stride captures of the same
+ * read (test/fixtures/captures/experiments: 75–95 groups, ~1,850–2,260 copies): no window size matches both (128:
+ * 96 batches but 128 copies; the grid's span per turn, 132 or 264 pages: 64 batches), so 16 stays (docs/model.md
+ * "Fault groups, and the per-batch cost"; scripts/refit-costs.ts prints the table).
  */
 export const DEFAULT_FAULT_WINDOW_PAGES = 16;
 export const MAX_FAULT_WINDOW_PAGES = 65_536;
