@@ -202,7 +202,7 @@ if (termFits.length > 0) {
 const strided = noModel ? [] : perCapture.filter((c) => /--grid-stride \d+ \d+/.test(captures.find((x) => x.name === c.name)!.capture.header.command));
 if (strided.length > 0) {
   const WINDOWS = [16, 32, 64, 128, 256];
-  const rows: string[][] = [['capture', 'groups', 'HtoD copies', 'kernels ms', ...WINDOWS.map((w) => `window ${w}: batches / copies / ms`)]];
+  const rows: string[][] = [['capture', 'groups', 'HtoD copies', 'kernels ms', ...WINDOWS.map((w) => `window ${w}: batches / copies / ms`), 'the grid\'s span: window / batches / copies / ms']];
   for (const c of strided) {
     const capture = captures.find((x) => x.name === c.name)!.capture;
     const yaml = join('assets/scenarios', basename(capture.header.source));
@@ -212,14 +212,17 @@ if (strided.length > 0) {
     const kernels = capture.steps.filter((st) => st.op === 'gpu.kernel' && !st.skipped);
     const htod = capture.records.filter((r) => r.kind === 'htod' && kernels.some((k) => r.start >= k.start && r.start < k.end)).length;
     const kernelNs = kernels.reduce((t, k) => t + (k.end - k.start), 0);
-    const cells = WINDOWS.map((w) => {
+    // the pages one turn of the loop covers: every thread reads one 4-byte element
+    const [, gridBlocks, gridThreads] = /--grid-stride (\d+) (\d+)/.exec(capture.header.command)!;
+    const span = Math.ceil((Number(gridBlocks) * Number(gridThreads) * 4) / 4096);
+    const cells = [...WINDOWS, span].map((w) => {
       const run = execute({ ...asCaptured, steps: asCaptured.steps.map((st) => (st.op === 'gpu.kernel' ? { ...st, faultWindowPages: w } : st)) }, {});
       run.seek(run.stepCount - 1);
       const steps = modelCounters(run).steps.filter((_, i) => asCaptured.steps[i].op === 'gpu.kernel');
       const batches = steps.reduce((t, s) => t + s.gpu_fault_groups, 0);
       const copies = steps.reduce((t, s) => t + Object.values(s.htod_transfers).reduce((a, b) => a + b, 0), 0);
       const ns = steps.reduce((t, s) => t + s.time_ns, 0);
-      return `${batches} / ${copies} / ${(ns / 1e6).toFixed(1)}`;
+      return `${w === span ? `${w} / ` : ''}${batches} / ${copies} / ${(ns / 1e6).toFixed(1)}`;
     });
     rows.push([c.name, String(c.stats.groups), String(htod), (kernelNs / 1e6).toFixed(2), ...cells]);
   }
