@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { EngineService } from '../../src/hosts/service';
 import type { EngineResponse, OkResponse } from '../../src/protocol';
-import { consoleErrors, openApp, pageErrors, startApp, type AppSession } from './browser';
+import { consoleErrors, cursorStep, openApp, pageErrors, startApp, waitStep, type AppSession } from './browser';
 
 let session: AppSession;
 beforeAll(async () => {
@@ -35,7 +35,6 @@ function engineSays(scenario: string, spec: string) {
 /** console errors but other panels' missing i18n keys (those panels are being built beside this one). */
 const ownConsoleErrors = (page: Page) => [...new Set(consoleErrors(page))].filter((m) => !/missing key (?!timeline:|counters:|breakpoints:)/.test(m));
 
-const cursor = async (page: Page) => Number((await page.textContent('[data-testid="cursor-step"]'))!.match(/step (\d+)/)![1]);
 const box = '.breakpoints-panel .bp-input-row input';
 
 async function addBreakpoint(page: Page, spec: string) {
@@ -52,13 +51,13 @@ describe('the breakpoints panel', () => {
     const page = await openApp(session, { scenario: 'oversubscription' });
     // it opens on its second pass (`open: first-pass`): Home goes back to step 0, where engineSays continues from
     await page.keyboard.press('Home');
-    await page.waitForFunction(() => document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith('step 0 '));
+    await waitStep(page, 0);
     await addBreakpoint(page, 'evictChunk');
     await page.waitForFunction((n) => document.querySelector('.bp [data-testid="bp-hits"]')?.textContent === `${n} hits`, expected.hitCount);
 
     await page.keyboard.press('F5');
-    await page.waitForFunction((s) => document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith(`step ${s} `), expected.firstStop);
-    expect(await cursor(page)).toBe(expected.hitSteps[0]);
+    await waitStep(page, expected.firstStop);
+    expect(await cursorStep(page)).toBe(expected.hitSteps[0]);
     await page.waitForSelector('.bp.bp-stopped');
     expect(await page.textContent('.status-bar')).toContain('Stopped at breakpoint');
 
@@ -82,9 +81,9 @@ describe('the breakpoints panel', () => {
 
     // F5 again goes to the second hit; Shift+F5 back to the first
     await page.keyboard.press('F5');
-    await page.waitForFunction((s) => document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith(`step ${s} `), expected.hitSteps[1]);
+    await waitStep(page, expected.hitSteps[1]);
     await page.keyboard.press('Shift+F5');
-    await page.waitForFunction((s) => document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith(`step ${s} `), expected.hitSteps[0]);
+    await waitStep(page, expected.hitSteps[0]);
 
     // disabled, it no longer marks the timeline
     await page.click('.bp input[type="checkbox"]');

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { consoleErrors, cursorStep, openApp, pageErrors, startApp, type AppSession } from './browser';
+import { consoleErrors, cursorStep, openApp, pageErrors, startApp, waitStep, type AppSession } from './browser';
 
 let session: AppSession;
 beforeAll(async () => {
@@ -38,9 +38,6 @@ async function settledCursor(page: Page): Promise<number> {
     if ((await cursorStep(page)) === a) return a;
   }
 }
-
-const waitCursor = (page: Page, step: number) =>
-  page.waitForFunction((s) => Number(document.querySelector('[data-testid="cursor-step"]')?.textContent?.match(/step (\d+)/)?.[1]) === s, step);
 
 function expectNoErrors(page: Page) {
   expect(pageErrors(page)).toEqual([]);
@@ -82,11 +79,11 @@ describe('play / pause', () => {
     await page.keyboard.press('Control+G');
     await page.fill('[data-testid="go-to-step"]', String(last - 40));
     await page.keyboard.press('Enter');
-    await waitCursor(page, last - 40);
+    await waitStep(page, last - 40);
     await page.selectOption('[data-testid="play-speed"]', 'max');
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await page.keyboard.press('Space');
-    await waitCursor(page, last);
+    await waitStep(page, last);
     await page.waitForFunction(() => document.querySelector('[data-action="play"]')?.getAttribute('aria-pressed') === 'false');
     expect(await page.textContent('.stop-reason')).toBe('At the end of the run');
     expectNoErrors(page);
@@ -98,7 +95,7 @@ describe('go to step', () => {
   it('Ctrl+G goes to the step typed; a step the run lacks is answered in place; Escape cancels', async () => {
     const page = await openApp(session);
     await page.click('[data-action="step-into"]');
-    await waitCursor(page, 1);
+    await waitStep(page, 1);
     await page.keyboard.press('Control+G');
     const box = page.locator('[data-testid="go-to-step"]');
     await box.waitFor();
@@ -111,7 +108,7 @@ describe('go to step', () => {
     expect(await cursorStep(page)).toBe(1);
     await box.fill('123');
     await page.keyboard.press('Enter');
-    await waitCursor(page, 123);
+    await waitStep(page, 123);
     expect(await page.locator('[data-testid="go-to-step"]').count()).toBe(0);
     // focus is back on the button that had it
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-action'))).toBe('step-into');
@@ -119,7 +116,7 @@ describe('go to step', () => {
     await page.keyboard.press('Control+G');
     await page.keyboard.type('+7');
     await page.keyboard.press('Enter');
-    await waitCursor(page, 130);
+    await waitStep(page, 130);
     await page.keyboard.press('Control+G');
     await page.keyboard.type('5');
     await page.keyboard.press('Escape');
@@ -168,7 +165,7 @@ describe('the command palette', () => {
     await page.keyboard.type('42');
     await page.waitForFunction(() => document.querySelector('.palette [cmdk-item][data-selected="true"]')?.textContent === 'Go to step 42');
     await page.keyboard.press('Enter');
-    await waitCursor(page, 42);
+    await waitStep(page, 42);
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-action'))).toBe('step-over');
 
     // a panel by name: it becomes the active tab and takes focus

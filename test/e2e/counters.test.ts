@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { EngineService } from '../../src/hosts/service';
 import type { EngineResponse, OkResponse } from '../../src/protocol';
-import { consoleErrors, openApp, pageErrors, startApp, type AppSession } from './browser';
+import { consoleErrors, openApp, pageErrors, startApp, waitStep, type AppSession } from './browser';
 
 let session: AppSession;
 beforeAll(async () => {
@@ -39,7 +39,7 @@ describe('the counters panel', () => {
     const page = await openApp(session);
     await openCounters(page);
     await page.keyboard.press('End');
-    await page.waitForFunction((s) => document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith(`step ${s} `), end.step);
+    await waitStep(page, end.step);
     const value = (name: string) => page.textContent(`[data-counter="${name}"] .counter-value`);
     await page.waitForFunction((n) => document.querySelector('[data-counter="gpu_faults"] .counter-value')?.textContent === n, end.counters.gpu_faults.toLocaleString('en-US'));
     expect(await value('htod_bytes')).toBe('16 MiB');
@@ -78,7 +78,7 @@ describe('the counters panel', () => {
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => /hits?$/.test(document.querySelector('.bp [data-testid="bp-hits"]')?.textContent ?? ''));
     await page.keyboard.press('F5');
-    await page.waitForFunction((s) => document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith(`step ${s} `), at.step);
+    await waitStep(page, at.step);
     await page.waitForSelector('[data-counter="gpu_faults"].changed');
     expect(await page.textContent('[data-counter="gpu_faults"] .counter-delta')).toBe(`+${delta}`);
     expect(await page.textContent('[data-counter="gpu_faults"] .counter-value')).toBe(at.counters.gpu_faults.toLocaleString('en-US'));

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { pageErrors, startApp, type AppSession } from './browser';
+import { pageErrors, startApp, waitStep, watchErrors, type AppSession } from './browser';
 
 let session: AppSession;
 beforeAll(async () => {
@@ -22,10 +22,7 @@ const DEFAULT = readFileSync(new URL('../../assets/scenarios/default.yaml', impo
 
 /** Opens the app with CSP violations recorded from the first script on, and shows the editor tab. */
 async function openEditor(): Promise<Page> {
-  const page = await session.browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  (page as Page & { uvmErrors?: string[] }).uvmErrors = errors;
+  const page = watchErrors(await session.browser.newPage({ viewport: { width: 1600, height: 1000 } }));
   await page.addInitScript(() => {
     const w = window as Window & { cspViolations?: string[] };
     w.cspViolations = [];
@@ -204,7 +201,7 @@ describe('the scenario editor', () => {
     await editorState(page, 'edited'); // the `?` went into the text
     // F11 steps into, wherever the focus is
     await page.keyboard.press('F11');
-    await page.waitForFunction(() => document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith('step 1 '));
+    await waitStep(page, 1);
     expect(pageErrors(page)).toEqual([]);
     await page.close();
   }, 60_000);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { EngineService } from '../../src/hosts/service';
 import type { EngineResponse, OkResponse } from '../../src/protocol';
-import { openApp, pageErrors, startApp, type AppSession } from './browser';
+import { cursorStep, openApp, pageErrors, startApp, waitStep, type AppSession } from './browser';
 
 let session: AppSession;
 beforeAll(async () => {
@@ -32,8 +32,6 @@ function engineStop(scenario: string, spec: string, from: number): number {
   return ok(service.handle({ type: 'step', id: 4, granularity: 'continue', direction: 'forward' })).state.step;
 }
 
-const cursor = async (page: Page) => Number((await page.textContent('[data-testid="cursor-step"]'))!.match(/step (\d+)/)![1]);
-const waitCursor = (page: Page, step: number) => page.waitForFunction((s) => document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith(`step ${s} `), step);
 
 /** Open gaia-maquire at its end with the page-cache panel and the inspector showing. */
 async function maquireAtEnd(): Promise<Page> {
@@ -92,7 +90,7 @@ describe('the inspector', () => {
     const write = await historyEntry(page, 'CPU_DIRTY tag set on file 0 index 256');
     const from = Number(await write.getAttribute('data-step'));
     await write.click();
-    await waitCursor(page, from);
+    await waitStep(page, from);
     // the page's watch
     const watch = page.locator('[data-testid="inspector-watch"]');
     const spec = (await watch.getAttribute('title'))!.replace(/^[^:]*: /, '');
@@ -106,8 +104,8 @@ describe('the inspector', () => {
     const expected = engineStop('gaia-maquire', spec, from);
     expect(expected).toBeGreaterThan(from);
     await page.keyboard.press('F5');
-    await waitCursor(page, expected);
-    expect(await cursor(page)).toBe(expected);
+    await waitStep(page, expected);
+    expect(await cursorStep(page)).toBe(expected);
     expect(await page.textContent('.status-bar')).toContain('Stopped at breakpoint');
     // the page's history has a change at that step (the first after the write)
     // (the history is re-fetched for the new cursor: a scan that raced the new answer is tried again)
@@ -136,7 +134,7 @@ describe('the inspector', () => {
     expect(await last.textContent()).toContain('cpu.write');
     const target = Number((await last.locator('.inspector-step').textContent())!);
     await last.click();
-    await waitCursor(page, target);
+    await waitStep(page, target);
     // back to the page
     await page.click('.inspector-back');
     await page.waitForFunction(() => document.querySelector('[data-testid="inspector-title"]')?.textContent === 'data.bin file page 256');

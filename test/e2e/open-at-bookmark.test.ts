@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { EngineService } from '../../src/hosts/service';
-import { cursorStep, openApp, pageErrors, startApp, type AppSession } from './browser';
+import { cursorStep, openApp, pageErrors, startApp, waitStep, type AppSession } from './browser';
 
 let session: AppSession;
 beforeAll(async () => {
@@ -37,7 +37,7 @@ describe('opening a scenario at its bookmark', () => {
     await page.keyboard.press('PageDown');
     await page.waitForFunction(() => document.querySelector('.scenario-panel [aria-current="step"]')?.textContent?.includes('maquire data.bin'));
     await page.keyboard.press('Home');
-    await page.waitForFunction(() => document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith('step 0 '));
+    await waitStep(page, 0);
     expect(pageErrors(page)).toEqual([]);
     await page.close();
   }, 60_000);

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { consoleErrors, openApp, pageErrors, startApp, type AppSession } from './browser';
+import { consoleErrors, cursorStep, openApp, pageErrors, startApp, waitStep, type AppSession } from './browser';
 import { CELL_H, CELL_W, GROUP_GAP, HEADER_H, LABEL_W, PAD, ROW_H } from '../../src/renderer/panels/radix/layout';
 
 let session: AppSession;
@@ -16,7 +16,6 @@ afterAll(async () => {
   await session?.close();
 });
 
-const cursor = async (page: Page) => Number((await page.textContent('[data-testid="cursor-step"]'))!.match(/step (\d+)/)![1]);
 /** Console errors of this panel and the inspector (other panels are being built beside them). */
 const ownErrors = (page: Page) => consoleErrors(page).filter((m) => /radix|inspector|RadixPanel|InspectorPanel/i.test(m));
 
@@ -113,8 +112,8 @@ describe('the page-cache panel', () => {
     const entry = await historyEntry(page, 'CPU_DIRTY tag cleared on file 0 index 256');
     const step = Number(await entry.getAttribute('data-step'));
     await entry.click();
-    await page.waitForFunction((s) => document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith(`step ${s} `), step);
-    expect(await cursor(page)).toBe(step);
+    await waitStep(page, step);
+    expect(await cursorStep(page)).toBe(step);
     await page.waitForFunction(() => document.querySelector('[data-testid="radix-step"]')?.textContent?.includes('CPU_DIRTY cleared on index 256'));
     expect(await page.textContent('[data-testid="radix-step"]')).toContain('CPU_DIRTY cleared on index 256 (node 5)');
     // up close: the leaf of the selected page, its CPU_DIRTY bit 0 outlined as cleared by this step

@@ -4,7 +4,7 @@
  * path follow the cursor.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { consoleErrors, openApp, pageErrors, startApp, type AppSession } from './browser';
+import { consoleErrors, cursorStep, openApp, pageErrors, startApp, waitStep, type AppSession } from './browser';
 
 let session: AppSession;
 beforeAll(async () => {
@@ -14,12 +14,11 @@ afterAll(async () => {
   await session?.close();
 });
 
-const cursor = async (page: import('playwright-core').Page) => Number((await page.textContent('[data-testid="cursor-step"]'))!.match(/step (\d+)/)![1]);
 
 describe('the app shell', () => {
   it('opens the default scenario at step 0 with its narration and kernel path', async () => {
     const page = await openApp(session);
-    expect(await cursor(page)).toBe(0);
+    expect(await cursorStep(page)).toBe(0);
     expect(await page.textContent('.scenario-title')).toContain('A first tour');
     expect(await page.textContent('.narration-note')).toContain('cudaMallocManaged gave us 16 MiB');
     // the kernel path shows the function the first step is in, its current line highlighted
@@ -33,11 +32,11 @@ describe('the app shell', () => {
   it('steps into, over and back with the keys, and the code panel follows', async () => {
     const page = await openApp(session);
     await page.keyboard.press('F11');
-    await page.waitForFunction(() => document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith('step 1 '));
+    await waitStep(page, 1);
     await page.keyboard.press('F11');
-    await page.waitForFunction(() => document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith('step 2 '));
+    await waitStep(page, 2);
     await page.keyboard.press('Alt+F11');
-    await page.waitForFunction(() => document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith('step 1 '));
+    await waitStep(page, 1);
     // the highlighted line is the one the status bar's step is on
     const current = await page.textContent('.code-lines li.current');
     expect(current?.length).toBeGreaterThan(0);
@@ -49,7 +48,7 @@ describe('the app shell', () => {
 
   it('keeps the run when a dropped scenario has an error, and names the place', async () => {
     const page = await openApp(session);
-    const steps = await cursor(page);
+    const steps = await cursorStep(page);
     // drop a scenario with an error on the window: the run stays, the message names the place
     await page.evaluate(() => {
       const data = new DataTransfer();
@@ -58,7 +57,7 @@ describe('the app shell', () => {
     });
     await page.waitForSelector('.status-error');
     expect(await page.textContent('.status-error')).toMatch(/^broken\.yaml:3:\d+: /);
-    expect(await cursor(page)).toBe(steps);
+    expect(await cursorStep(page)).toBe(steps);
     // the dropped text went to the editor, which came forward with it; the scenario list still shows the run
     await page.waitForFunction(() => document.querySelector('.editor-file-name')?.textContent === 'broken.yaml');
     await page.click('.dv-tab:has-text("Scenario"):not(:has-text("editor"))');
@@ -70,7 +69,7 @@ describe('the app shell', () => {
     const page = await openApp(session);
     await page.click('.op-cpu-read button');
     await page.waitForSelector('.op-cpu-read.current');
-    expect(await cursor(page)).toBeGreaterThan(100);
+    expect(await cursorStep(page)).toBeGreaterThan(100);
     await page.close();
   }, 60_000);
 });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { EngineService } from '../../src/hosts/service';
 import type { OverviewResult } from '../../src/protocol';
-import { consoleErrors, openApp, pageErrors, pressSettled, startApp, type AppSession } from './browser';
+import { consoleErrors, cursorStep, openApp, pageErrors, pressSettled, startApp, waitStep, type AppSession } from './browser';
 
 let session: AppSession;
 beforeAll(async () => {
@@ -19,7 +19,6 @@ afterAll(async () => {
 });
 
 const ownConsoleErrors = (page: Page) => [...new Set(consoleErrors(page))].filter((m) => !/missing key (?!timeline:|counters:|breakpoints:)/.test(m));
-const cursor = async (page: Page) => Number((await page.textContent('[data-testid="cursor-step"]'))!.match(/step (\d+)/)![1]);
 const canvasSel = '[data-testid="timeline-canvas"]';
 
 /** The canvas's geometry as it says it (data attributes), in page coordinates. */
@@ -53,10 +52,6 @@ async function geometry(page: Page) {
   };
 }
 
-async function waitForCursor(page: Page, step: number) {
-  await page.waitForFunction((s) => document.querySelector('[data-testid="cursor-step"]')?.textContent?.startsWith(`step ${s} `), step);
-}
-
 describe('the timeline', () => {
   it('moves the cursor to the step clicked, and follows a drag', async () => {
     const page = await openApp(session, { scenario: 'oversubscription' });
@@ -64,7 +59,7 @@ describe('the timeline', () => {
     expect(g.from).toBe(0);
     const half = g.at(0.5);
     await page.mouse.click(half.x, g.rowsY);
-    await waitForCursor(page, half.step);
+    await waitStep(page, half.step);
 
     const a = g.at(0.2);
     const b = g.at(0.8);
@@ -72,7 +67,7 @@ describe('the timeline', () => {
     await page.mouse.down();
     await page.mouse.move(b.x, g.rowsY, { steps: 12 });
     await page.mouse.up();
-    await waitForCursor(page, b.step);
+    await waitStep(page, b.step);
     expect(await page.getAttribute(canvasSel, 'aria-valuenow')).toBe(String(b.step));
     expect(pageErrors(page)).toEqual([]);
     expect(ownConsoleErrors(page)).toEqual([]);
@@ -83,7 +78,7 @@ describe('the timeline', () => {
     const page = await openApp(session, { scenario: 'oversubscription' });
     const total = Number(await page.getAttribute(canvasSel, 'aria-valuemax')) + 1;
     await pressSettled(page, 'PageDown', 3);
-    const start = await cursor(page);
+    const start = await cursorStep(page);
     await page.focus(canvasSel);
     // the whole run in view: an arrow moves the cursor by a pixel's worth of steps (not one step, as the app's
     // own ← / → would: the timeline keeps those keys while it has the focus)
@@ -91,10 +86,10 @@ describe('the timeline', () => {
     const perPixel = Math.max(1, Math.round(total / plotW));
     expect(perPixel).toBeGreaterThan(1);
     await page.keyboard.press('ArrowRight');
-    await waitForCursor(page, start + perPixel);
+    await waitStep(page, start + perPixel);
     await page.keyboard.press('Shift+ArrowLeft');
-    await waitForCursor(page, start + perPixel - 10 * perPixel);
-    const at = await cursor(page);
+    await waitStep(page, start + perPixel - 10 * perPixel);
+    const at = await cursorStep(page);
     for (let i = 0; i < 4; i++) await page.keyboard.press('+');
     await page.waitForFunction((n) => {
       const [, span] = document.querySelector<HTMLCanvasElement>('[data-testid="timeline-canvas"]')!.dataset.view!.split(',').map(Number);
@@ -106,7 +101,7 @@ describe('the timeline', () => {
     expect(at).toBeLessThanOrEqual(g.from + g.span);
     const by = Math.max(1, Math.round(g.span / plotW));
     await page.keyboard.press('ArrowLeft');
-    await waitForCursor(page, at - by);
+    await waitStep(page, at - by);
     await page.keyboard.press('-');
     await page.keyboard.press('0');
     await page.waitForFunction((n) => document.querySelector<HTMLCanvasElement>('[data-testid="timeline-canvas"]')!.dataset.view === `0,${n}`, total);
@@ -118,7 +113,7 @@ describe('the timeline', () => {
   it('zooms with the wheel down to steps, and names a step’s transitions', async () => {
     const page = await openApp(session, { scenario: 'default' });
     await pressSettled(page, 'PageDown', 3);
-    const at = await cursor(page);
+    const at = await cursorStep(page);
     // the engine's own list of what that step did
     const service = new EngineService();
     service.handle({ type: 'load', id: 1, source: readFileSync(new URL('../../assets/scenarios/default.yaml', import.meta.url), 'utf8'), fileName: 'default.yaml' });

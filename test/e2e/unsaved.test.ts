@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openApp, pageErrors, startApp, type AppSession } from './browser';
+import { chooseFile, openApp, pageErrors, startApp, type AppSession } from './browser';
 
 let session: AppSession;
 beforeAll(async () => {
@@ -21,12 +21,7 @@ const lines = (page: Page) => page.$$eval('.cm-line', (els) => els.map((e) => e.
 const totalSteps = async (page: Page) => Number(/of (\d+)/.exec((await page.textContent('[data-testid="cursor-step"]')) ?? '')?.[1]);
 
 /** Ctrl+O with the focus on the page, answering the file chooser with `text` as `name`. */
-async function openFile(page: Page, name: string, text: string): Promise<void> {
-  await page.click('.status-bar');
-  const chooser = page.waitForEvent('filechooser');
-  await page.keyboard.press('Control+O');
-  await (await chooser).setFiles({ name, mimeType: 'application/yaml', buffer: Buffer.from(text) });
-}
+const openFile = (page: Page, name: string, text: string) => chooseFile(page, { name, mimeType: 'application/yaml', buffer: Buffer.from(text) });
 
 describe('the document', () => {
   it('a file that fails to open shows in the editor with its located errors, and the run stays', async () => {
