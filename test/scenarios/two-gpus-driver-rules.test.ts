@@ -107,3 +107,39 @@ describe('two GPUs: advice', () => {
     expect(pagesOf(blockView(r, 0).processors[2].mappedRead)).toBe(0);
   });
 });
+
+describe('two GPUs: removing read-mostly', () => {
+  it('keeps the preferred location copy first, then the processors by id: the CPU before gpu0', () => {
+    // duplicated on the CPU and gpu0; gpu1 preferred but holding nothing: the driver keeps the CPU's copy
+    const r = run(`  - { op: cpu.write, region: buf }
+  - { op: uvm.advise, region: buf, advice: read-mostly }
+  - op: gpu.kernel
+    gpu: gpu0
+    access: { region: buf, op: read }
+  - { op: uvm.advise, region: buf, advice: preferred-location, target: gpu1 }
+  - { op: uvm.advise, region: buf, advice: unset-read-mostly }
+`);
+    const b = blockView(r, 0);
+    expect(pagesOf(b.readDuplicated)).toBe(0);
+    expect(pagesOf(b.processors[0].resident)).toBe(512);
+    expect(pagesOf(b.processors[1].resident)).toBe(0);
+    expect(pagesOf(b.processors[2].resident)).toBe(0);
+  });
+
+  it('maps the accessed-by processors again afterwards', () => {
+    // gpu1 (accessed-by) maps the duplicated pages read-only; after the collapse onto the CPU it maps them again,
+    // read-write now that they have one copy
+    const r = run(`  - { op: cpu.write, region: buf }
+  - { op: uvm.advise, region: buf, advice: read-mostly }
+  - { op: uvm.advise, region: buf, advice: accessed-by, target: gpu1 }
+  - op: gpu.kernel
+    gpu: gpu0
+    access: { region: buf, op: read }
+  - { op: uvm.advise, region: buf, advice: unset-read-mostly }
+`);
+    const g1 = blockView(r, 0).processors[2];
+    expect(pagesOf(g1.mappedRead)).toBe(512);
+    expect(pagesOf(g1.mappedWrite)).toBe(512);
+    expect(pagesOf(g1.pte?.apertures.SYS)).toBe(512);
+  });
+});

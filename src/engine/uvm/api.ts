@@ -87,17 +87,20 @@ export function advise(c: Ctx, region: number, advice: Advice, target: number | 
       steps.at(fnAdvise.at.unsetReadMostly);
       m.setPolicy(region, POLICY_READ_DUP, 0);
       const preferred = m.preferredLocation(region);
-      for (const { block } of all) {
+      // va_block_unset_read_duplication_locked: one copy per page, the preferred location's if it has one, then the
+      // other processors by id (the CPU, gpu0, gpu1…); then the accessed-by processors are mapped again
+      const order = preferred >= 0 ? [preferred, ...Array.from({ length: m.procs }, (_, p) => p).filter((p) => p !== preferred)] : Array.from({ length: m.procs }, (_, p) => p);
+      for (const { block, pages } of all) {
         const dup = m.readMask(m.layout.readDupBase(block));
         if (dup.isEmpty()) continue;
-        // keep one copy per page: the preferred location's if it has one, else the CPU's, else the lowest GPU's
-        for (let keep = 0; keep < m.procs; keep++) {
-          const order = preferred >= 0 ? (keep === 0 ? preferred : keep === preferred ? 0 : keep) : keep;
-          const here = dup.clone().andHeap(m.blocks, m.layout.residentBase(block, order));
+        for (const keep of order) {
+          const here = dup.clone().andHeap(m.blocks, m.layout.residentBase(block, keep));
           if (here.isEmpty()) continue;
-          makeResident(c, block, { dest: order, pages: here, prefetch: null, readDup: null, cause: Cause.user });
+          makeResident(c, block, { dest: keep, pages: here, prefetch: null, readDup: null, cause: Cause.user });
           dup.andNot(here);
         }
+        const accessedBy = m.accessedBy(region);
+        for (let p = 0; p < m.procs; p++) if (accessedBy & (1 << p)) mapWhereReachable(c, block, p, pages);
       }
       break;
     }
