@@ -106,16 +106,18 @@ export function dragRange(startPage: number, endPage: number, perCell: number, p
 
 /** Marks as layers of one state, one per (region, target). */
 export function layersOf(marks: readonly PredictMark[], state: AnswerState): AnswerLayer[] {
-  const by = new Map<string, { region: number; target: AnswerTarget; pages: number[] }>();
+  const by = new Map<string, { region: number; target: AnswerTarget; pages: number[]; last: number }>();
   for (const m of marks) {
     if (m.page < 0 || !Number.isInteger(m.page)) continue;
     const key = `${m.region}|${m.target}`;
     let e = by.get(key);
-    if (!e) by.set(key, (e = { region: m.region, target: m.target, pages: [] }));
+    if (!e) by.set(key, (e = { region: m.region, target: m.target, pages: [], last: 0 }));
     e.pages.push(m.page);
+    // the highest page, kept as they come (Math.max(...pages) over a grade's 100,000 marks can overflow the stack)
+    if (m.page > e.last) e.last = m.page;
   }
   return [...by.values()].map((e) => {
-    const bits = new Uint8Array(Math.max(...e.pages) + 1);
+    const bits = new Uint8Array(e.last + 1);
     for (const p of e.pages) bits[p] = 1;
     return { region: e.region, target: e.target, state, bits };
   });

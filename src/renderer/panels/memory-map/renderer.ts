@@ -834,12 +834,8 @@ export class MemoryMapRenderer {
       }
       if (gl.state === 'right') {
         // ✓ over the shape
-        ctx.lineWidth = 2 * em + 1;
-        ctx.strokeStyle = ink;
         this.tick(cx, cy, r);
-        ctx.lineWidth = 1.5 * em;
-        ctx.strokeStyle = OKABE_ITO.green;
-        this.tick(cx, cy, r);
+        this.strokeOverInk(2 * em + 1, 1.5 * em, OKABE_ITO.green);
       } else if (gl.state === 'missed') {
         // an outline where the mark should have been: the target's hollow shape in a dashed ring
         ctx.setLineDash([2, 2]);
@@ -852,12 +848,8 @@ export class MemoryMapRenderer {
         ctx.strokeStyle = colour;
         ctx.stroke();
       } else if (gl.state === 'wrong') {
-        ctx.lineWidth = 2 * em + 1.5;
-        ctx.strokeStyle = ink;
         this.cross(cx, cy, r);
-        ctx.lineWidth = 1.75 * em;
-        ctx.strokeStyle = OKABE_ITO.vermillion;
-        this.cross(cx, cy, r);
+        this.strokeOverInk(2 * em + 1.5, 1.75 * em, OKABE_ITO.vermillion);
       }
     }
     const p = this.painting;
@@ -971,15 +963,16 @@ export class MemoryMapRenderer {
     ctx.setLineDash([]);
   }
 
+  /** A ✓ as the current path (stroked by the caller). */
   private tick(cx: number, cy: number, r: number): void {
     const ctx = this.ctx;
     ctx.beginPath();
     ctx.moveTo(cx - r * 0.75, cy);
     ctx.lineTo(cx - r * 0.2, cy + r * 0.6);
     ctx.lineTo(cx + r * 0.85, cy - r * 0.7);
-    ctx.stroke();
   }
 
+  /** A ✗ as the current path (stroked by the caller). */
   private cross(cx: number, cy: number, r: number): void {
     const ctx = this.ctx;
     const d = r * 0.75;
@@ -988,6 +981,16 @@ export class MemoryMapRenderer {
     ctx.lineTo(cx + d, cy + d);
     ctx.moveTo(cx + d, cy - d);
     ctx.lineTo(cx - d, cy + d);
+  }
+
+  /** Stroke the current path wide in the background's ink, then narrower in `colour` over it: it reads on any cell. */
+  private strokeOverInk(inkWidth: number, width: number, colour: string): void {
+    const ctx = this.ctx;
+    ctx.lineWidth = inkWidth;
+    ctx.strokeStyle = MAP.bg;
+    ctx.stroke();
+    ctx.lineWidth = width;
+    ctx.strokeStyle = colour;
     ctx.stroke();
   }
 
