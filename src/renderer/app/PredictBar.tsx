@@ -19,10 +19,13 @@ import { targetColour } from '../panels/memory-map/renderer';
 import { gradeWords } from './predict-words';
 import './predict.css';
 
-/** Elements whose own Enter and Escape come first (a pressed button, a text field, a dialog). */
+/**
+ * Elements whose own Enter comes first (a pressed button, a text field, a dialog). Escape closes the question from
+ * anywhere but an open dialog, unless what has the focus took it already (preventDefault or stopPropagation).
+ */
 const KEY_TAKERS = 'button, a[href], input, textarea, select, summary, [role="button"], [role="dialog"], .cm-editor, [cmdk-root]';
 
-/** The learner's own question about the next op; says so when none follows. */
+/** The learner's own question about the next op (P, the palette); false, and nothing opens, when no op follows. */
 export function predictNextOp(kind: PredictKind = 'moves'): boolean {
   return askNextOp(kind);
 }
@@ -70,11 +73,11 @@ export function PredictBar() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  if (!question) return answers.length > 0 ? <AnswerHistory answers={answers} standalone /> : null;
+  const locale = i18n.language.startsWith('zh') ? 'zh-CN' : 'en-US';
+  if (!question) return answers.length > 0 ? <AnswerHistory answers={answers} locale={locale} standalone /> : null;
   const procName = (p: number) => run?.processors[p]?.name ?? `proc ${p}`;
   const targetName = (x: PredictTarget) => (typeof x === 'number' ? procName(x) : t(`target.${x}`));
   const targets = targetsFor(question.kind, run?.processors.length ?? 1);
-  const locale = i18n.language.startsWith('zh') ? 'zh-CN' : 'en-US';
   const fmt = (n: number) => n.toLocaleString(locale);
   const atThrough = cursor === question.through;
   const locked = grade !== null || checking;
@@ -125,7 +128,7 @@ export function PredictBar() {
               {t('error', { message: error })}
             </span>
           )}
-          {answers.length > 0 && <AnswerHistory answers={answers} />}
+          {answers.length > 0 && <AnswerHistory answers={answers} locale={locale} />}
         </div>
       </div>
       <div className="predict-controls">
@@ -159,16 +162,17 @@ export function PredictBar() {
   );
 }
 
-/** The answers made in this session, newest last. */
-function AnswerHistory({ answers, standalone = false }: { answers: readonly PredictAnswerRecord[]; standalone?: boolean }) {
+/** The answers made in this session, newest last; steps and counts with the language's separators, as in the bar. */
+function AnswerHistory({ answers, locale, standalone = false }: { answers: readonly PredictAnswerRecord[]; locale: string; standalone?: boolean }) {
   const { t } = useTranslation('predict');
+  const n = (v: number) => v.toLocaleString(locale);
   const list = (
     <details className="predict-history" data-testid="predict-history">
       <summary>{t('answers.title', { count: answers.length })}</summary>
       <ol>
         {answers.map((a, i) => (
           <li key={i}>
-            {t('answers.item', { kind: t(`kind.${a.question.kind}`), from: a.question.from, through: a.question.through, correct: a.counts.correct, missed: a.counts.missed, wrong: a.counts.wrong })}
+            {t('answers.item', { kind: t(`kind.${a.question.kind}`), from: n(a.question.from), through: n(a.question.through), correct: n(a.counts.correct), missed: n(a.counts.missed), wrong: n(a.counts.wrong) })}
           </li>
         ))}
       </ol>

@@ -28,10 +28,9 @@ import {
   useSession,
 } from '../../state/session';
 import { defaultThrough } from '../../state/tour-edit';
+import { PREDICT_KINDS } from '../../state/predict';
 import { translateTourTitle } from '../../i18n/narration';
 import './tours.css';
-
-const KINDS: readonly PredictKind[] = ['moves', 'tags', 'invalidations'];
 
 export function ToursPanel() {
   const { t, i18n } = useTranslation('tours');
@@ -327,7 +326,7 @@ function StopEditor({ tourIndex, index, stop }: { tourIndex: number; index: numb
           <label className="field">
             {t('editor.kind')}
             <select value={stop.ask.kind} onChange={(e) => stop.ask && update({ ask: { ...stop.ask, kind: e.target.value as PredictKind } })} data-testid="stop-ask-kind">
-              {KINDS.map((k) => (
+              {PREDICT_KINDS.map((k) => (
                 <option key={k} value={k}>
                   {t(`editor.kinds.${k}`)}
                 </option>
