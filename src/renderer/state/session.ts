@@ -11,7 +11,7 @@
  * - A plain load (another scenario) forgets the session: its bookmarks and tours belong to the run they were made on.
  */
 import { create } from 'zustand';
-import type { ObjectRef, OpInfo, OpenedSession, SessionBookmark, SessionNote, SessionReplayInfo, SessionTour, SessionUserState, TourStopInfo } from '../../protocol';
+import type { ObjectRef, OpInfo, OpenedSession, PredictAnswerRecord, SessionBookmark, SessionNote, SessionReplayInfo, SessionTour, SessionUserState, TourStopInfo } from '../../protocol';
 import { i18n } from '../i18n';
 import { translateNote, translateTourStop, translateTourTitle } from '../i18n/narration';
 import { useDocument } from './document';
@@ -179,9 +179,22 @@ export function userState(): SessionUserState {
     bookmarks: s.bookmarks,
     notes: s.notes,
     tours: edit.toursToSave(s.tours, (step) => i18n.t('tours:stopTitle', { step })),
-    ...(usePredict.getState().answers.length > 0 ? { answers: usePredict.getState().answers } : {}),
+    ...(usePredict.getState().answers.length > 0 ? { answers: answersToSave(usePredict.getState().answers) } : {}),
     view: { layout, settings: { ...s.settings, 'play.speed': String(player.speed), 'play.by': player.granularity, [SELECTED_TOUR]: savedIndex(s.tours, s.selected) } },
   };
+}
+
+/** The session format's caps on predict answers (docs/session-format.md): a longer list or answer makes a file no one can open. */
+const ANSWERS_LIMIT = 1_000;
+const MARKS_PER_ANSWER = 100_000;
+
+/**
+ * The answers as a saved session carries them: the last 1,000, each with its first 100,000 marks (the host grades the
+ * whole answer, up to the protocol's million marks; the counts saved stay the whole answer's).
+ */
+function answersToSave(answers: readonly PredictAnswerRecord[]): readonly PredictAnswerRecord[] {
+  const kept = answers.length > ANSWERS_LIMIT ? answers.slice(-ANSWERS_LIMIT) : answers;
+  return kept.map((a) => (a.answer.length > MARKS_PER_ANSWER ? { ...a, answer: a.answer.slice(0, MARKS_PER_ANSWER) } : a));
 }
 
 /** Where tour `index` is among the tours saved (empty ones are left out: tour-edit.ts toursToSave); 0 when it is not. */
