@@ -1,9 +1,12 @@
 /**
  * How much JavaScript the web build makes a browser load before the app can start: the scripts index.html loads up
  * front (its `<script type="module" src>` entries and every `<link rel="modulepreload" href>`), each counted once,
- * raw and gzipped (node:zlib at level 9, the most a server would compress them). Chunks the app imports later
- * (`import()`) are not initial; the engine's Worker script is not named by index.html either (the app starts it as
- * soon as it runs), so it is reported beside the initial figure, with the total of every .js file in the build.
+ * raw and gzipped (node:zlib at level 9, the most a server would compress them), with every chunk those import
+ * statically. The entry script (src/renderer/boot.ts) starts the engine and then loads the app with `import()` at
+ * once, so the chunks an entry script imports dynamically count as initial too (with their static imports). Chunks the
+ * app itself imports later (`import()` from those: the editor, the palette, a translation) are not initial; the
+ * engine's Worker script is not named by index.html either (the app starts it as soon as it runs), so it is reported
+ * beside the initial figure, with the total of every .js file in the build.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
@@ -12,7 +15,7 @@ import { gzipSync } from 'node:zlib';
 export const GZIP_LEVEL = 9;
 
 /** The scripts an HTML page loads up front: module scripts with a src, and modulepreload links, in document order. */
-export function initialScripts(html: string): string[] {
+export function initialScripts(html: string, only?: 'scripts'): string[] {
   const out: string[] = [];
   const attr = (tag: string, name: string) => new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(tag)?.slice(1).find((v) => v !== undefined);
   // comments hide what they contain
@@ -24,6 +27,7 @@ export function initialScripts(html: string): string[] {
       if ((attr(tag, 'type') ?? '').toLowerCase() !== 'module') continue;
       src = attr(tag, 'src');
     } else {
+      if (only === 'scripts') continue;
       if (!(attr(tag, 'rel') ?? '').toLowerCase().split(/\s+/).includes('modulepreload')) continue;
       src = attr(tag, 'href');
     }
@@ -51,6 +55,14 @@ export interface InitialJs {
   gzipLevel: number;
 }
 
+/** The relative chunks a built module imports: statically (`import … from "./x.js"`, `import "./x.js"`) or with `import()`. */
+export function chunkImports(code: string): { static: string[]; dynamic: string[] } {
+  const rel = String.raw`(\.{1,2}\/[^"'\`\s]+?\.m?js)`;
+  const stat = [...code.matchAll(new RegExp(String.raw`(?:\bfrom\s*|\bimport\s*)["']` + rel + `["']`, 'g'))].map((m) => m[1]);
+  const dyn = [...code.matchAll(new RegExp(String.raw`\bimport\(\s*["'\`]` + rel + "[\"'`]\\s*\\)", 'g'))].map((m) => m[1]);
+  return { static: [...new Set(stat)], dynamic: [...new Set(dyn)] };
+}
+
 function sizeOf(dir: string, file: string): JsFile {
   const bytes = readFileSync(join(dir, file));
   return { file, bytes: bytes.length, gzipBytes: gzipSync(bytes, { level: GZIP_LEVEL }).length };
@@ -76,6 +88,16 @@ export function measureInitialJs(webDir: string): InitialJs {
     if (!path.startsWith(root + sep)) throw new Error(`index.html loads ${src}, outside the build folder`);
     return sizeOf(root, relative(root, path).split(sep).join('/'));
   });
+  // the entry scripts' dynamic imports (the app, loaded at once by boot.ts), then every static import of what is initial
+  const files = initial.map((f) => f.file);
+  const resolveFrom = (from: string, spec: string) => relative(root, resolve(root, from, '..', spec)).split(sep).join('/');
+  const add = (file: string) => {
+    if (!files.includes(file)) files.push(file);
+  };
+  const entries = initialScripts(html, 'scripts').map((src) => src.replace(/^\.?\//, '').replace(/[?#].*$/, ''));
+  for (const entry of entries) for (const spec of chunkImports(readFileSync(join(root, entry), 'utf8')).dynamic) add(resolveFrom(entry, spec));
+  for (let i = 0; i < files.length; i++) for (const spec of chunkImports(readFileSync(join(root, files[i]), 'utf8')).static) add(resolveFrom(files[i], spec));
+  initial.push(...files.slice(initial.length).map((f) => sizeOf(root, f)));
   const all = jsFiles(root).map((f) => sizeOf(root, f));
   const sum = (xs: JsFile[], k: 'bytes' | 'gzipBytes') => xs.reduce((t, f) => t + f[k], 0);
   return {

@@ -7,7 +7,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { UvmscopeBridge } from '../protocol';
 import { i18nReady } from './i18n/index';
-import { App, loadInitialScenario } from './app/App';
+import { App } from './app/App';
 import './styles/app.css';
 
 declare global {
@@ -18,8 +18,6 @@ declare global {
 }
 
 const root = document.getElementById('root');
-// the engine starts on the first scenario at once, in parallel with the language and the first render
-if (root) loadInitialScenario();
 // the remembered language first (a translation is loaded on demand), so the first frame is in it; a failure to load
 // it has already been reported and leaves English
 if (root) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { initialScripts, measureInitialJs } from '../../bench/initial-js';
+import { chunkImports, initialScripts, measureInitialJs } from '../../bench/initial-js';
 
 const HTML = `<!doctype html>
 <html><head>
@@ -57,6 +57,24 @@ describe('measureInitialJs', () => {
     expect(r.all.map((f) => f.file)).toEqual(['assets/index-A.js', 'assets/lazy-D.js', 'assets/vendor-B.js', 'assets/worker-E.js']);
     expect(r.totalBytes).toBe(entry.length + vendor.length + lazy.length + worker.length);
     expect(r.totalGzipBytes).toBe(gz(entry) + gz(vendor) + gz(lazy) + gz(worker));
+  });
+
+  it('counts what the entry loads at once with import() (the app, as boot.ts loads it) and its static imports, not what those load later', () => {
+    dir = mkdtempSync(join(tmpdir(), 'uvmscope-initial-js-'));
+    mkdirSync(join(dir, 'assets'));
+    const files: Record<string, string> = {
+      'assets/boot-A.js': 'import{s as e}from"./store-B.js";e();import(`./main-C.js`);\n',
+      'assets/store-B.js': 'export const s = () => 1;\n',
+      'assets/main-C.js': 'import"./react-D.js";import{x}from"../assets/ui-E.js";const p=()=>import("./palette-F.js");\n',
+      'assets/react-D.js': 'export const r = 1;\n',
+      'assets/ui-E.js': 'export const x = 1;\n',
+      'assets/palette-F.js': 'import"./ui-E.js";export const pal = 1;\n',
+    };
+    writeFileSync(join(dir, 'index.html'), '<script type="module" src="./assets/boot-A.js"></script>');
+    for (const [f, text] of Object.entries(files)) writeFileSync(join(dir, f), text);
+    const r = measureInitialJs(dir);
+    expect(r.initial.map((f) => f.file)).toEqual(['assets/boot-A.js', 'assets/main-C.js', 'assets/store-B.js', 'assets/react-D.js', 'assets/ui-E.js']);
+    expect(chunkImports(files['assets/main-C.js'])).toEqual({ static: ['./react-D.js', '../assets/ui-E.js'], dynamic: ['./palette-F.js'] });
   });
 
   it('refuses a script from outside the build', () => {

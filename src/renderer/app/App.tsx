@@ -5,7 +5,6 @@
  */
 import { useEffect, useState } from 'react';
 import { useDebugger } from '../state/store';
-import { DEFAULT_SCENARIO, BUILTIN_SCENARIOS } from '../scenarios';
 import { commandFor } from '../keyboard/keymap';
 import { Toolbar } from './Toolbar';
 import { StatusBar } from './StatusBar';
@@ -21,24 +20,10 @@ import { usePlayer } from '../state/player';
 import { PresentationCaption, usePresentationLayout } from './Presentation';
 import { initTheme } from '../theme/theme';
 import { PredictBar } from './PredictBar';
+import { loadInitialScenario } from '../state/initial-load';
 
 // the remembered theme, before any panel draws
 initTheme();
-
-function initialScenario() {
-  const wanted = new URLSearchParams(window.location.search).get('scenario');
-  return BUILTIN_SCENARIOS.find((s) => s.file === wanted || s.file === `${wanted}.yaml`) ?? DEFAULT_SCENARIO;
-}
-
-/**
- * Load the scenario the app opens on (the default, or `?scenario=`), once. main.tsx calls it before React's first
- * render, so the engine's worker starts and runs the scenario while the page renders; the App's mount calls it too,
- * which does nothing when it already ran.
- */
-export function loadInitialScenario(): void {
-  const s = initialScenario();
-  if (s && useDebugger.getState().status === 'idle') void useDebugger.getState().load(s.source, s.file);
-}
 
 export function App() {
   const [dialog, setDialog] = useState<Dialog | null>(null);
