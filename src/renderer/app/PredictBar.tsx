@@ -60,7 +60,8 @@ export function PredictBar() {
       if (!open.question || event.ctrlKey || event.metaKey || event.altKey) return;
       const target = event.target instanceof HTMLElement ? event.target : null;
       if (document.querySelector('.modal-backdrop, [role="dialog"]')) return;
-      if (event.key === 'Escape') {
+      // Escape in a text field (a tour stop's narration, the breakpoint input) belongs to that field
+      if (event.key === 'Escape' && !target?.closest('input, textarea, select, [contenteditable="true"], .cm-editor')) {
         event.preventDefault();
         closeQuestion();
       } else if (event.key === 'Enter' && !target?.closest(KEY_TAKERS)) {
@@ -75,7 +76,7 @@ export function PredictBar() {
 
   const locale = i18n.language.startsWith('zh') ? 'zh-CN' : 'en-US';
   if (!question) return answers.length > 0 ? <AnswerHistory answers={answers} locale={locale} standalone /> : null;
-  const procName = (p: number) => run?.processors[p]?.name ?? `proc ${p}`;
+  const procName = (p: number) => run?.processors[p]?.name ?? t('target.processor', { id: p });
   const targetName = (x: PredictTarget) => (typeof x === 'number' ? procName(x) : t(`target.${x}`));
   const targets = targetsFor(question.kind, run?.processors.length ?? 1);
   const fmt = (n: number) => n.toLocaleString(locale);

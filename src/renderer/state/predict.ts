@@ -10,6 +10,7 @@
  */
 import { create } from 'zustand';
 import type { OpInfo, PredictAnswerRecord, PredictGrade, PredictKind, PredictMark, PredictQuestion, PredictTag } from '../../protocol';
+import { i18n } from '../i18n';
 import { send, useDebugger } from './store';
 
 /** What the learner marks pages with: a processor id (0 = CPU), or a page-cache tag. */
@@ -233,7 +234,7 @@ export async function check(): Promise<PredictGrade | null> {
   try {
     const r = await send({ type: 'grade', question, answer });
     if (r.type === 'error') error = r.diagnostics.map((d) => d.message).join('; ');
-    else if (!r.grade) error = 'the engine sent no grade';
+    else if (!r.grade) error = i18n.t('predict:noGrade');
     else grade = r.grade;
   } catch (e) {
     error = e instanceof Error ? e.message : String(e);

@@ -170,6 +170,25 @@ describe('predict mode over the engine', () => {
     expect(usePredict.getState().answers[0].counts).toEqual(grade!.counts);
   });
 
+  it('a session keeps within the format: the last 1,000 answers, each with its first 100,000 marks, and it opens again', async () => {
+    const maquire = useDebugger.getState().run!.ops.find((o) => o.op === 'gaia.maquire')!;
+    const question = { kind: 'invalidations' as const, from: maquire.firstStep - 1, through: maquire.lastStep };
+    const big = Array.from({ length: 100_500 }, (_, i) => ({ region: 0, page: i % 1024, target: i < 1024 ? 1 : 0 }));
+    const counts = { correct: 0, missed: 512, wrong: 1024 };
+    const answers = Array.from({ length: 1_002 }, (_, i) => ({ question, answer: i === 1_001 ? big : [{ region: 0, page: i % 1024, target: 1 }], counts }));
+    setAnswers(answers);
+    const text = await sessionText();
+    const saved = JSON.parse(text) as { answers: { answer: unknown[]; counts: unknown }[] };
+    expect(saved.answers).toHaveLength(1_000);
+    // the oldest two went; the last one keeps its first 100,000 marks and its whole answer's counts
+    expect(saved.answers[0].answer).toEqual([{ region: 0, page: 2, target: 1 }]);
+    expect(saved.answers[999].answer).toHaveLength(100_000);
+    expect(saved.answers[999].counts).toEqual(counts);
+    setAnswers([]);
+    expect(await openSessionFile(text, 'many-answers.uvmsession')).toBe(true);
+    expect(usePredict.getState().answers).toHaveLength(1_000);
+  });
+
   it("Show answer grades an empty answer: everything missed, nothing wrong", async () => {
     expect(askNextOp('moves')).toBe(true);
     const q = usePredict.getState().question!;

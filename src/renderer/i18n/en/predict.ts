@@ -19,6 +19,8 @@ export const predict = {
     dirty: 'dirty',
     cpuDirty: 'CPU-dirty',
     writeback: 'writeback',
+    /** A processor the run does not name (not expected: the run lists every processor). */
+    processor: 'processor {{id}}',
   },
   marked_one: '{{n}} page marked',
   marked_other: '{{n}} pages marked',
@@ -43,6 +45,7 @@ export const predict = {
     wrong: '{{head}}; {{wrong}} wrong',
   },
   error: 'The engine could not grade the answer: {{message}}',
+  noGrade: 'the engine answered without a grade',
   answers: {
     title_one: '{{count}} answer in this session',
     title_other: '{{count}} answers in this session',

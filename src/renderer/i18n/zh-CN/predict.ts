@@ -19,6 +19,7 @@ export const predict = {
     dirty: '脏',
     cpuDirty: 'CPU 脏',
     writeback: '回写',
+    processor: '处理器 {{id}}',
   },
   marked_other: '已标记 {{n}} 页',
   clear: '清除标记',
@@ -39,6 +40,7 @@ export const predict = {
     wrong: '{{head}}；答错 {{wrong}} 页',
   },
   error: '引擎无法评判这个答案：{{message}}',
+  noGrade: '引擎的回复里没有评判结果',
   answers: {
     title_other: '本次会话共作答 {{count}} 次',
     item: '{{kind}}，第 {{from}} → {{through}} 步：对 {{correct}}，漏 {{missed}}，错 {{wrong}}',
