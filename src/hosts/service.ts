@@ -35,6 +35,7 @@ import { transitionInfo } from './transition-info';
 import { openSessionText, saveSessionText } from './session';
 import { gradeRequest } from './predict';
 import { resolveAsks } from '../engine/predict/ask';
+import { opSpans } from '../engine/run/op-spans';
 
 /** The state view lists at most this many of the cursor step's transitions. */
 const STATE_TRANSITIONS = 200;
@@ -299,14 +300,7 @@ export class EngineService {
 /** Each op's first and last step, found in one pass over the steps. */
 function opsOf(run: Run): OpInfo[] {
   const sc = run.scenario;
-  const first = new Array<number>(sc.steps.length).fill(-1);
-  const last = new Array<number>(sc.steps.length).fill(-1);
-  for (let s = 0; s < run.stepCount; s++) {
-    const op = run.opOf(s);
-    if (op < 0 || op >= sc.steps.length) continue;
-    if (first[op] < 0) first[op] = s;
-    last[op] = s;
-  }
+  const { first, last } = opSpans(run);
   const asks = resolveAsks(sc, first, last);
   return sc.steps.map((op, index) => {
     const ask = asks[index];

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { execute } from '../../src/engine/run/execute';
 import { resolveAsks } from '../../src/engine/predict/ask';
+import { opSpans } from '../../src/engine/run/op-spans';
 import { at, expectOneError, parseErrors, parseOk, withSteps } from './helpers';
 
 describe('ask', () => {
@@ -84,14 +85,7 @@ describe('ask', () => {
     const without = execute({ ...s, steps: s.steps.filter((st) => st.op !== 'ask') });
     expect(withAsks.stepCount).toBe(without.stepCount);
     expect(withAsks.digest()).toBe(without.digest());
-    const first = s.steps.map(() => -1);
-    const last = s.steps.map(() => -1);
-    for (let t = 0; t < withAsks.stepCount; t++) {
-      const op = withAsks.opOf(t);
-      if (op < 0) continue;
-      if (first[op] < 0) first[op] = t;
-      last[op] = t;
-    }
+    const { first, last } = opSpans(withAsks);
     expect(first[1]).toBe(-1);
     const asks = resolveAsks(s, first, last);
     // before the note (ops 2), through the kernel (op 3)

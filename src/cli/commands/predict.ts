@@ -4,6 +4,7 @@
  * its steps as the app resolves it. The truth is printed per region and target as runs of pages.
  */
 import { execute } from '../../engine/run/execute';
+import { opSpans } from '../../engine/run/op-spans';
 import type { Run } from '../../engine/run/run';
 import { PredictError, predictTruth, resolveAsks, type PredictMark, type PredictQuestion } from '../../engine/predict/index';
 import type { PredictArgs } from '../args';
@@ -57,14 +58,7 @@ export function predictCommand(args: PredictArgs, io: CliIo): number {
   const questions: { op?: number; line?: number; question: PredictQuestion }[] = [];
   if (args.question) questions.push({ question: args.question as PredictQuestion });
   else {
-    const first = scenario.steps.map(() => -1);
-    const last = scenario.steps.map(() => -1);
-    for (let s = 0; s < run.stepCount; s++) {
-      const op = run.opOf(s);
-      if (op < 0) continue;
-      if (first[op] < 0) first[op] = s;
-      last[op] = s;
-    }
+    const { first, last } = opSpans(run);
     resolveAsks(scenario, first, last).forEach((q, op) => {
       if (q) questions.push({ op, line: scenario.steps[op].loc.line, question: q });
     });
