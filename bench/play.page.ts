@@ -16,7 +16,8 @@
  *
  * Typed without the DOM library (bench/ is compiled for Node): the few DOM calls used are declared below.
  */
-import type { MemoryMapResult } from '../src/protocol';
+import type { MemoryMapDelta, MemoryMapResult } from '../src/protocol';
+import { applyDelta, mergeDirty } from '../src/renderer/panels/memory-map/delta';
 import { aggregate, patchAggregate, regionData, updateRegionData, type Aggregate, type RegionData } from '../src/renderer/panels/memory-map/layout';
 import { BG, TRACK } from '../src/renderer/panels/memory-map/colours';
 
@@ -45,7 +46,13 @@ interface Page {
   cancelAnimationFrame(id: number): void;
   setTimeout(cb: () => void, ms: number): number;
   MutationObserver: new (cb: () => void) => { observe(target: El, options: Record<string, boolean>): void; disconnect(): void };
-  __uvmTap?: { last: MemoryMapResult | null; count: number };
+  __uvmTap?: Tap;
+}
+interface Tap {
+  last: MemoryMapResult | MemoryMapDelta | null;
+  count: number;
+  full: MemoryMapResult | null;
+  deltas: MemoryMapDelta[];
 }
 const w = globalThis as unknown as Page;
 const doc = () => w.document;
@@ -200,21 +207,49 @@ interface SvgState {
   updates: number;
   updateMs: number[];
   rectCount: number;
+  /** The tap's full answer the SVG started from, the answer it holds (that one with deltas written in), and how many. */
+  full: MemoryMapResult | null;
+  held: MemoryMapResult | null;
+  applied: number;
 }
 
 let svg: SvgState | null = null;
 
-function applyAnswer(s: SvgState, result: MemoryMapResult): void {
+/**
+ * The latest answer the app received as a full one: the tap's last full answer with the deltas since written in
+ * (delta.ts, as the panel does), and per region the pages they may have changed since the SVG's last (null: the full
+ * answer is new, compare as before).
+ */
+function latest(s: SvgState, tap: Tap): { result: MemoryMapResult; dirty: (Uint32Array | null)[] | null } | null {
+  if (!tap.full) return null;
+  let dirty: (Uint32Array | null)[] | null = [];
+  if (tap.full !== s.full || !s.held) {
+    s.full = tap.full;
+    s.held = tap.full;
+    s.applied = 0;
+    dirty = null;
+  }
+  for (; s.applied < tap.deltas.length; s.applied++) {
+    const p = applyDelta(s.held, tap.deltas[s.applied]);
+    if (!p) continue;
+    s.held = p.result;
+    if (dirty) dirty = mergeDirty(dirty.length ? dirty : undefined, p.dirty);
+  }
+  return { result: s.held, dirty: dirty && dirty.length ? dirty : null };
+}
+
+function applyAnswer(s: SvgState, result: MemoryMapResult, dirty: readonly (Uint32Array | null)[] | null = null): void {
   const t0 = w.performance.now();
   const fresh = s.data.length !== result.regions.length;
   // the step right after the one drawn: only its changed pages differ (the panel's own shortcut, renderer.ts setData)
   const next = !fresh && result.step === s.step + 1;
   s.data = result.regions.map((r, k) => {
     if (fresh) return regionData(r, result.processors);
-    const { data, dirty } = updateRegionData(s.data[k], r, result.processors, next ? r.changed : null);
+    const known = dirty && dirty.length === result.regions.length ? dirty[k] : next ? r.changed : null;
+    const { data, dirty: cells } = updateRegionData(s.data[k], r, result.processors, known);
     const agg = s.aggregates[k];
     if (agg) {
-      if (dirty) patchAggregate(data, agg, dirty);
+      if (cells) patchAggregate(data, agg, cells);
       else s.aggregates[k] = aggregate(data, agg.perCell);
     }
     return data;
@@ -301,14 +336,17 @@ export function mountSvg(): { rects: number; step: number } {
   root.appendChild(bg);
   wrap.style.display = 'none';
   wrap.parentElement.insertBefore(root, wrap.nextSibling);
-  const s: SvgState = { root, hidden: wrap, geometry, cssH, data: [], aggregates: [], rects: new Map(), seen: tap.count, step: -1, frame: 0, updates: 0, updateMs: [], rectCount: 0 };
+  const s: SvgState = { root, hidden: wrap, geometry, cssH, data: [], aggregates: [], rects: new Map(), seen: tap.count, step: -1, frame: 0, updates: 0, updateMs: [], rectCount: 0, full: null, held: null, applied: 0 };
   svg = s;
-  applyAnswer(s, tap.last);
+  const first = latest(s, tap);
+  if (!first) throw new Error('no full memoryMap answer seen on the engine Worker');
+  applyAnswer(s, first.result);
   const tick = () => {
     if (svg !== s) return;
     if (tap.count !== s.seen && tap.last) {
       s.seen = tap.count;
-      applyAnswer(s, tap.last);
+      const now = latest(s, tap);
+      if (now) applyAnswer(s, now.result, now.dirty);
     }
     s.frame = w.requestAnimationFrame(tick);
   };

@@ -121,13 +121,15 @@ function durations(xs: number[]): Durations {
 
 /**
  * Put before the app's own scripts run: every Worker the page starts gets a listener that keeps the latest memoryMap
- * answer it posts (the object the app receives too: nothing is copied) and counts them. The SVG baseline draws from
- * it. A string: it runs in the page as is.
+ * answer it posts (the object the app receives too: nothing is copied) and counts them; and the last full answer with
+ * the deltas that came after it (the app asks with `base`), which the SVG baseline writes into that answer as the
+ * panel does (its arrays are the app's: both write the same bytes). The SVG baseline draws from it. A string: it
+ * runs in the page as is.
  */
 export const TAP_SCRIPT = `(() => {
   const Base = globalThis.Worker;
   if (!Base) return;
-  const tap = { last: null, count: 0 };
+  const tap = { last: null, count: 0, full: null, deltas: [] };
   globalThis.__uvmTap = tap;
   globalThis.Worker = class extends Base {
     constructor(url, options) {
@@ -137,6 +139,12 @@ export const TAP_SCRIPT = `(() => {
         if (v && v.view === 'memoryMap') {
           tap.last = v;
           tap.count++;
+          // a delta (protocol 6) patches the answers before it: keep the last full one and the deltas since
+          if ('base' in v) tap.deltas.push(v);
+          else {
+            tap.full = v;
+            tap.deltas = [];
+          }
         }
       });
     }

@@ -33,7 +33,7 @@ import type { ObjectRef } from './views';
 import type { GradeRequest, PredictAnswerRecord, PredictGrade, PredictQuestion } from './predict';
 
 /** Bumped on every incompatible change to the messages below. */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
 
 /** Correlates a response with its request; chosen by the sender, unique per port. */
 export type RequestId = number;

@@ -72,23 +72,25 @@ export interface RegionPages {
 
 /** Every region's pages at the cursor. */
 export function regionPages(run: Run): RegionPages[] {
+  return run.ctx.m.regions.map((_, k) => regionPagesOf(run, k));
+}
+
+/** One region's pages at the cursor (`k`: its position in the model's regions). */
+export function regionPagesOf(run: Run, k: number): RegionPages {
   const m = run.ctx.m;
-  const out: RegionPages[] = [];
-  for (const r of m.regions) {
-    const spec = run.scenario.regions[r.index];
-    const kind = spec.kind;
-    const procs = m.procs;
-    const state = new Uint8Array(r.pages * procs);
-    const pte = kind === 'device' ? null : new Uint8Array(r.pages * procs);
-    const cache = kind === 'file' ? new Uint8Array(r.pages) : null;
-    const region: RegionPages = { index: r.index, name: r.name, kind, va: r.va, cpuVa: -1, pages: r.pages, firstBlock: r.blocks ? r.firstBlock : -1, blocks: r.blocks, state, pte, cache };
-    if (r.blocks > 0) fillFromBlocks(run, region);
-    if (kind === 'file') fillFile(run, region);
-    else if (kind === 'anonymous') fillAnonymous(run, region);
-    else if (kind === 'device') fillDevice(run, region);
-    out.push(region);
-  }
-  return out;
+  const r = m.regions[k];
+  const spec = run.scenario.regions[r.index];
+  const kind = spec.kind;
+  const procs = m.procs;
+  const state = new Uint8Array(r.pages * procs);
+  const pte = kind === 'device' ? null : new Uint8Array(r.pages * procs);
+  const cache = kind === 'file' ? new Uint8Array(r.pages) : null;
+  const region: RegionPages = { index: r.index, name: r.name, kind, va: r.va, cpuVa: -1, pages: r.pages, firstBlock: r.blocks ? r.firstBlock : -1, blocks: r.blocks, state, pte, cache };
+  if (r.blocks > 0) fillFromBlocks(run, region);
+  if (kind === 'file') fillFile(run, region);
+  else if (kind === 'anonymous') fillAnonymous(run, region);
+  else if (kind === 'device') fillDevice(run, region);
+  return region;
 }
 
 /** Set `bit` on the pages of a heap mask (word-wise: only set bits cost anything). */
@@ -111,37 +113,43 @@ function orMask(a: Uint32Array, base: number, out: Uint8Array, firstPage: number
 }
 
 function fillFromBlocks(run: Run, region: RegionPages): void {
+  for (let b = 0; b < region.blocks; b++) fillBlock(run, region.firstBlock + b, region.state, region.pte, b * PAGES_PER_BLOCK);
+}
+
+/**
+ * One va_block's pages, as fillFromBlocks writes them into a region's arrays: `state` and `pte` (pages × procs,
+ * page-major, zeroed by the caller) get the block's first page at page `at`. What a managed page shows depends on its
+ * block's words of the `blocks` heap only (and the block's page count, fixed), so a block the log did not touch
+ * between two steps shows the same bytes at both (the memory map's deltas rest on this).
+ */
+export function fillBlock(run: Run, block: number, state: Uint8Array, pte: Uint8Array | null, at: number): void {
   const m = run.ctx.m;
   const L = m.layout;
   const a = m.blocks;
   const procs = m.procs;
-  const { state, pte } = region;
-  for (let b = 0; b < region.blocks; b++) {
-    const block = region.firstBlock + b;
-    const first = b * PAGES_PER_BLOCK;
-    const pages = m.blockPages[block];
-    for (let p = 0; p < procs; p++) {
-      orMask(a, L.residentBase(block, p), state, first, pages, procs, p, MAP_RESIDENT);
-      orMask(a, L.mappedBase(block, p, PROT_READ), state, first, pages, procs, p, MAP_READ);
-      orMask(a, L.mappedBase(block, p, PROT_WRITE), state, first, pages, procs, p, MAP_WRITE);
-      orMask(a, L.mappedBase(block, p, PROT_ATOMIC), state, first, pages, procs, p, MAP_ATOMIC);
-      if (p > 0) orMask(a, L.evictedBase(block, p), state, first, pages, procs, p, MAP_EVICTED);
-    }
-    for (let p = 0; p < procs; p++) orMask(a, L.readDupBase(block), state, first, pages, procs, p, MAP_READ_DUP);
-    if (!pte) continue;
-    // each GPU's PTE per mapped page (block_gpu_compute_new_pte_state's choice, kept as pte2m and bigPtes)
-    const pte2m = m.blockWord(block, L.pte2m);
-    for (let g = 1; g < procs; g++) {
-      const whole = (pte2m & (1 << (g - 1))) !== 0;
-      const big = m.blockWord(block, L.bigPtes, g);
-      for (let pg = 0; pg < pages; pg++) {
-        const i = first + pg;
-        const s = state[i * procs + g];
-        if (!(s & MAP_READ)) continue;
-        const size = whole ? PTE_2M : (big >>> (pg / PAGES_PER_BIG_PAGE)) & 1 ? PTE_64K : PTE_4K;
-        const ap = s & MAP_RESIDENT ? PTE_VID : state[i * procs] & MAP_RESIDENT ? PTE_SYS : PTE_PEER;
-        pte[i * procs + g] = size | ap;
-      }
+  const first = at;
+  const pages = m.blockPages[block];
+  for (let p = 0; p < procs; p++) {
+    orMask(a, L.residentBase(block, p), state, first, pages, procs, p, MAP_RESIDENT);
+    orMask(a, L.mappedBase(block, p, PROT_READ), state, first, pages, procs, p, MAP_READ);
+    orMask(a, L.mappedBase(block, p, PROT_WRITE), state, first, pages, procs, p, MAP_WRITE);
+    orMask(a, L.mappedBase(block, p, PROT_ATOMIC), state, first, pages, procs, p, MAP_ATOMIC);
+    if (p > 0) orMask(a, L.evictedBase(block, p), state, first, pages, procs, p, MAP_EVICTED);
+  }
+  for (let p = 0; p < procs; p++) orMask(a, L.readDupBase(block), state, first, pages, procs, p, MAP_READ_DUP);
+  if (!pte) return;
+  // each GPU's PTE per mapped page (block_gpu_compute_new_pte_state's choice, kept as pte2m and bigPtes)
+  const pte2m = m.blockWord(block, L.pte2m);
+  for (let g = 1; g < procs; g++) {
+    const whole = (pte2m & (1 << (g - 1))) !== 0;
+    const big = m.blockWord(block, L.bigPtes, g);
+    for (let pg = 0; pg < pages; pg++) {
+      const i = first + pg;
+      const s = state[i * procs + g];
+      if (!(s & MAP_READ)) continue;
+      const size = whole ? PTE_2M : (big >>> (pg / PAGES_PER_BIG_PAGE)) & 1 ? PTE_64K : PTE_4K;
+      const ap = s & MAP_RESIDENT ? PTE_VID : state[i * procs] & MAP_RESIDENT ? PTE_SYS : PTE_PEER;
+      pte[i * procs + g] = size | ap;
     }
   }
 }

@@ -110,6 +110,48 @@ export interface MemoryMapResult {
   readonly regions: readonly MemoryMapRegion[];
 }
 
+/**
+ * The memory map as a patch on an answer the renderer holds (asked with `base`: that answer's step). `regions` lists
+ * the regions with pages whose bytes may differ between the two answers: the pages the steps between them changed,
+ * and those whose CHANGED bits the base answer set (they clear now). Every region not listed is byte for byte as in
+ * the base answer and its `changed` is empty at this step. The host answers a delta only when it is cheap (a few
+ * steps between base and cursor, either way); otherwise a full MemoryMapResult, as without `base`.
+ */
+export interface MemoryMapDelta {
+  readonly view: 'memoryMap';
+  readonly processors: number;
+  readonly step: number;
+  /** The step of the answer this one patches (the query's `base`). */
+  readonly base: number;
+  readonly regions: readonly MemoryMapRegionDelta[];
+}
+
+export interface MemoryMapRegionDelta {
+  /** The region's position in the full answer's `regions` (and its `index`). */
+  readonly index: number;
+  /**
+   * The pages sent, ascending: `state` and `pte` hold `pages.length × processors` bytes of them and `cache` (file
+   * regions) `pages.length`, as in a full answer (CHANGED bits included). Null: the whole region is sent, its
+   * arrays as a full answer's, and `va`/`cpuVa` are its place now.
+   */
+  readonly pages: Uint32Array | null;
+  readonly va: number;
+  readonly cpuVa: number;
+  readonly state: Uint8Array;
+  readonly pte: Uint8Array | null;
+  readonly cache: Uint8Array | null;
+  /** The cursor's step: as in MemoryMapRegion (every page the step changed, with its bytes before). */
+  readonly changed: Uint32Array;
+  readonly stateBefore: Uint8Array;
+  readonly pteBefore: Uint8Array | null;
+  readonly cacheBefore: Uint8Array | null;
+}
+
+/** A delta (asked with `base`), not a full answer. */
+export function isMemoryMapDelta(r: MemoryMapResult | MemoryMapDelta): r is MemoryMapDelta {
+  return 'base' in r;
+}
+
 /** How the cursor's step changed a root chunk. */
 export type ChunkChange = 'allocated' | 'evicted' | 'freed' | 'owner' | 'state' | 'list' | 'pieces' | 'resident';
 
@@ -184,8 +226,9 @@ export interface PageTreeResult {
 
 export type MemoryQuery =
   | { readonly view: 'block'; readonly block: number }
-  | { readonly view: 'memoryMap' }
+  /** `base`: the step of the full answer the asker holds; the host may then answer a MemoryMapDelta from it. */
+  | { readonly view: 'memoryMap'; readonly base?: number }
   | { readonly view: 'pmm'; readonly gpu: number }
   | { readonly view: 'pageTree'; readonly gpu: number };
 
-export type MemoryResult = BlockViewResult | MemoryMapResult | PmmResult | PageTreeResult;
+export type MemoryResult = BlockViewResult | MemoryMapResult | MemoryMapDelta | PmmResult | PageTreeResult;

@@ -12,7 +12,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MemoryMapResult } from '../../../protocol';
 import { useDebugger } from '../../state/store';
-import { useView } from '../../state/use-view';
+import { useMemoryMap } from './use-memory-map';
 import { MemoryMapRenderer, type Labels } from './renderer';
 import { lanesFor, type Lane, type LaneKind } from './lanes';
 import { PAGES_PER_BLOCK, type Geometry, type Hit } from './layout';
@@ -27,14 +27,12 @@ import { allMarked, paint, toggleCell, usePredict } from '../../state/predict';
 import { answerLayers, SHAPE_GLYPH, targetShape, type AnswerTarget } from './answer';
 import { targetColour } from './renderer';
 
-const QUERY = { view: 'memoryMap' } as const;
-
 export function MemoryMapPanel() {
   const { t } = useTranslation('memory');
   const run = useDebugger((s) => s.run);
   const selection = useDebugger((s) => s.selection);
   const select = useDebugger((s) => s.select);
-  const { data, error } = useView(run ? QUERY : null);
+  const { data, dirty, error, shown } = useMemoryMap(run !== null);
   const wrap = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const renderer = useRef<MemoryMapRenderer | null>(null);
@@ -133,8 +131,10 @@ export function MemoryMapPanel() {
     if (!r || !data) return;
     const animate = shownStep.current !== null && shownStep.current !== data.step;
     shownStep.current = data.step;
-    r.setData(data, animate);
+    r.setData(data, animate, dirty);
+    shown(data);
     if (canvas.current) canvas.current.dataset.step = String(data.step);
+    // (dirty and shown come with data: one state, a stable function)
   }, [data]);
 
   useEffect(() => {

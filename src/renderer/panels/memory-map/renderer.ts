@@ -191,8 +191,12 @@ export class MemoryMapRenderer {
     this.shownStep = null;
   }
 
-  /** A new answer from the host. `animate`: the cursor moved to this step (not a re-render of the same one). */
-  setData(result: MemoryMapResult, animate: boolean): void {
+  /**
+   * A new answer from the host. `animate`: the cursor moved to this step (not a re-render of the same one). `dirty`:
+   * a patched answer's pages that may differ from the one shown, per region (its arrays are the shown answer's,
+   * written in place: only these pages are read again; null for a region sent whole, whose old arrays are compared).
+   */
+  setData(result: MemoryMapResult, animate: boolean, dirty: readonly (ArrayLike<number> | null)[] | null = null): void {
     const t0 = performance.now();
     const sameShape = this.result !== null && this.result.regions.length === result.regions.length && this.result.regions.every((r, k) => r.pages === result.regions[k].pages && r.kind === result.regions[k].kind);
     // the step right after the one shown: its `changed` pages are the only ones that differ (played, or stepped into)
@@ -202,10 +206,11 @@ export class MemoryMapRenderer {
     if (sameShape && this.data.length === result.regions.length) {
       // a step through the same run: recompute only the pages whose bytes changed, and their aggregated cells
       this.data = result.regions.map((r, k) => {
-        const { data, dirty } = updateRegionData(this.data[k], r, result.processors, next ? r.changed : null);
+        const known = dirty && dirty.length === result.regions.length ? dirty[k] : next ? r.changed : null;
+        const { data, dirty: cells } = updateRegionData(this.data[k], r, result.processors, known);
         for (const [key, agg] of this.aggregates) {
           if (!key.startsWith(`${k}:`)) continue;
-          if (dirty) patchAggregate(data, agg, dirty);
+          if (cells) patchAggregate(data, agg, cells);
           else this.aggregates.delete(key);
         }
         return data;
