@@ -11,7 +11,7 @@
  * - A plain load (another scenario) forgets the session: its bookmarks and tours belong to the run they were made on.
  */
 import { create } from 'zustand';
-import type { ObjectRef, OpInfo, OpenedSession, PredictAnswerRecord, SessionBookmark, SessionNote, SessionReplayInfo, SessionTour, SessionUserState, TourStopInfo } from '../../protocol';
+import type { ObjectRef, OpInfo, OpenedSession, PredictAnswerRecord, RunInfo, SessionBookmark, SessionNote, SessionReplayInfo, SessionTour, SessionUserState, TourStopInfo } from '../../protocol';
 import { i18n } from '../i18n';
 import { translateNote, translateTourStop, translateTourTitle } from '../i18n/narration';
 import { useDocument } from './document';
@@ -601,15 +601,17 @@ export function startSessions(storage: KeyValueStorage | null, delay = AUTOSAVE_
   changeListeners.add(schedule);
 
   const specs = (list: readonly { id: number; spec: string; enabled: boolean }[]) => list.map((b) => `${b.id}:${b.enabled ? 1 : 0}:${b.spec}`).join('\n');
+  // a new run: a session's own (keep what openSessionFile restores) or a plain load (forget the session; the
+  // scenario's own tour, from its bookmarks and notes, is there to walk with N)
+  const newRun = (run: RunInfo) => {
+    if (opening) return;
+    const own = scenarioTour(run.scenario, run.ops);
+    useSession.setState({ ...EMPTY, tours: own ? [own] : [], builtin: own });
+    markEdited(false);
+  };
   const off = useDebugger.subscribe((s, prev) => {
     if (s.run !== prev.run && s.run) {
-      // a new run: a session's own (keep what openSessionFile restores) or a plain load (forget the session; the
-      // scenario's own tour, from its bookmarks and notes, is there to walk with N)
-      if (!opening) {
-        const own = scenarioTour(s.run.scenario, s.run.ops);
-        useSession.setState({ ...EMPTY, tours: own ? [own] : [], builtin: own });
-        markEdited(false);
-      }
+      newRun(s.run);
       return;
     }
     if (!s.run || s.run !== prev.run) return;
@@ -622,6 +624,9 @@ export function startSessions(storage: KeyValueStorage | null, delay = AUTOSAVE_
       changed();
     }
   });
+  // the first scenario's load starts before the app renders (boot.ts): its run may have arrived before this subscribed
+  const first = useDebugger.getState().run;
+  if (first && useSession.getState().tours.length === 0) newRun(first);
   // a graded prediction is a change the autosave keeps (predict mode)
   const offAnswers = usePredict.subscribe((s, prev) => {
     if (s.answers !== prev.answers && s.answers.length > 0) changed();

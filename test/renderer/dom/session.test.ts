@@ -95,6 +95,16 @@ describe('the session state', () => {
     expect(useSession.getState().tours).toEqual(saved.tours);
   }, 60_000);
 
+  it("builds the scenario's own tour for a run that arrived before it started (boot.ts loads before the app renders)", async () => {
+    expect(await useDebugger.getState().load(scenario('thrashing'), 'thrashing.yaml')).toBe(true);
+    expect(useSession.getState().tours).toEqual([]);
+    stop = startSessions(null);
+    const s = useSession.getState();
+    expect(s.tours).toHaveLength(1);
+    expect(s.builtin).toBe(s.tours[0]);
+    expect(s.tours[0].stops.length).toBeGreaterThanOrEqual(2);
+  });
+
   it('walks a tour by stops, recording the path, and forgets the session on a plain load', async () => {
     stop = startSessions(null);
     const saved = JSON.parse(exampleText('hmm-evict-chunk-tour'));
