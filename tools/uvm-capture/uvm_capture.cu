@@ -38,7 +38,8 @@ namespace {
 
 constexpr int kPlanVersion = 1;
 constexpr int kCaptureVersion = 1;
-constexpr const char *kToolVersion = "uvm-capture 1.0";
+constexpr const char *kToolVersion = "uvm-capture 1.1";
+constexpr int kMaxGpus = 8;  // src/engine/capture/plan.ts MAX_PLAN_GPUS
 constexpr uint64_t kMaxManagedBytes = 32ull << 30;  // a hard cap on top of the free-memory rule
 constexpr size_t kMaxPlanBytes = 16u << 20;
 
@@ -162,6 +163,7 @@ struct Action {
   std::vector<Access> accesses;  // kernel
   uint64_t offset = 0, length = 0;  // prefetch
   int proc = -1;  // prefetch target / advice target: -1 the CPU, 0.. a GPU ordinal, -2 none
+  int device = 0;  // kernel: the CUDA device it runs on
   std::string advice;
 };
 
@@ -179,7 +181,8 @@ struct Skipped {
 struct Plan {
   std::string text;
   uint64_t hash = 0;
-  std::string scenario, source, gpuName;
+  std::string scenario, source;
+  std::vector<std::string> gpus;  // the scenario's name of each CUDA device, by ordinal (gpu0 = device 0, …)
   uint64_t pageSize = 4096;
   uint64_t managedBytes = 0;
   int steps = -1;
@@ -229,7 +232,7 @@ bool parsePages(const std::string &s, uint64_t limit, std::vector<uint32_t> &out
   return true;
 }
 
-bool parseProc(const std::string &s, int &proc) {
+bool parseProc(const std::string &s, int gpus, int &proc) {
   if (s == "cpu") {
     proc = -1;
     return true;
@@ -239,8 +242,8 @@ bool parseProc(const std::string &s, int &proc) {
     return true;
   }
   uint64_t g = 0;
-  if (s.rfind("gpu", 0) == 0 && parseU64(s.substr(3), g) && g == 0) {
-    proc = 0;
+  if (s.rfind("gpu", 0) == 0 && parseU64(s.substr(3), g) && g < static_cast<uint64_t>(gpus)) {
+    proc = static_cast<int>(g);
     return true;
   }
   return false;
@@ -324,8 +327,11 @@ Plan readPlan(const std::string &path) {
       else if (key == "page-size") {
         if (w.size() != 1 || !parseU64(w[0], v) || v != 4096) fail(lineNo, "page-size must be 4096");
       } else if (key == "gpu") {
-        if (w.size() != 2 || w[0] != "0") fail(lineNo, "expected `gpu 0 <name>`: one GPU only");
-        else plan.gpuName = w[1];
+        uint64_t d = 0;
+        if (w.size() != 2 || !parseU64(w[0], d)) fail(lineNo, "expected `gpu <ordinal> <name>`");
+        else if (d != plan.gpus.size()) fail(lineNo, "gpu lines must number the devices 0, 1, 2… in order (expected " + std::to_string(plan.gpus.size()) + ")");
+        else if (d >= static_cast<uint64_t>(kMaxGpus)) fail(lineNo, "at most " + std::to_string(kMaxGpus) + " GPUs");
+        else plan.gpus.push_back(w[1]);
       } else if (key == "region") {
         uint64_t idx = 0, size = 0;
         if (w.size() != 3 || !parseU64(w[0], idx) || !parseU64(w[2], size) || size == 0 || size % 4096 != 0 || idx > 100000)
@@ -388,7 +394,10 @@ Plan readPlan(const std::string &path) {
       uint64_t n = 0;
       a.kind = ActionKind::Kernel;
       a.op = "gpu.kernel";
-      if (w[2] != "0") fail(lineNo, "kernels run on GPU 0 only");
+      uint64_t d = 0;
+      if (!parseU64(w[2], d) || d >= plan.gpus.size())
+        fail(lineNo, "kernel on GPU " + w[2] + ", which the plan's `gpu` lines do not name");
+      else a.device = static_cast<int>(d);
       if (!parseU64(w[3], n) || n == 0 || n > 4096) fail(lineNo, "a kernel needs 1..4096 accesses");
       else expectAccesses = static_cast<int>(n);
     } else if (verb == "prefetch" && w.size() == 6) {
@@ -397,7 +406,7 @@ Plan readPlan(const std::string &path) {
       if (!parseU64(w[2], r) || !(pr = plan.region(static_cast<int>(r)))) fail(lineNo, "unknown region " + w[2]);
       else if (!parseU64(w[3], a.offset) || !parseU64(w[4], a.length) || a.length == 0 || a.offset > pr->size || a.length > pr->size - a.offset)
         fail(lineNo, "the prefetch range must lie in the region");
-      else if (!parseProc(w[5], a.proc) || a.proc == -2) fail(lineNo, "prefetch to cpu or gpu0");
+      else if (!parseProc(w[5], static_cast<int>(plan.gpus.size()), a.proc) || a.proc == -2) fail(lineNo, "prefetch to cpu or a GPU the plan names (gpu0…)");
       a.region = static_cast<int>(r);
     } else if (verb == "advise" && w.size() == 5) {
       a.kind = ActionKind::Advise;
@@ -407,7 +416,7 @@ Plan readPlan(const std::string &path) {
       if (!parseU64(w[2], r) || !(pr = plan.region(static_cast<int>(r)))) fail(lineNo, "unknown region " + w[2]);
       else if (std::find_if(std::begin(known), std::end(known), [&](const char *k) { return a.advice == k; }) == std::end(known))
         fail(lineNo, "unknown advice " + a.advice);
-      else if (!parseProc(w[4], a.proc)) fail(lineNo, "advice target must be cpu, gpu0 or -");
+      else if (!parseProc(w[4], static_cast<int>(plan.gpus.size()), a.proc)) fail(lineNo, "advice target must be cpu, a GPU the plan names (gpu0…) or -");
       a.region = static_cast<int>(r);
     } else {
       fail(lineNo, "unknown step line");
@@ -417,6 +426,7 @@ Plan readPlan(const std::string &path) {
   }
   if (errors.empty()) {
     if (!sawVersion) fail(lineNo, "empty plan");
+    else if (plan.gpus.empty()) fail(lineNo, "the plan names no GPU (`gpu 0 <name>`)");
     else if (expectAccesses > 0) fail(lineNo, "the plan ends inside a kernel's accesses");
     else if (!sawEnd) fail(lineNo, "the plan has no `end` line: it is cut short");
     else if (plan.steps != static_cast<int>(plan.actions.size()))
@@ -515,12 +525,15 @@ const char *counterName(CUpti_ActivityUnifiedMemoryCounterKind k) {
   return "unknown";
 }
 
-// Enables every counter kind CUPTI accepts here; returns the names enabled. The required four must all work.
-std::vector<std::string> enableCounters() {
+// Enables every counter kind CUPTI accepts here; returns the names enabled. The required four must all work. One GPU:
+// scope device 0, as every one-GPU capture ran; several: every device of the process, so that both ends of a
+// device-to-device copy and every GPU's faults are reported.
+std::vector<std::string> enableCounters(int gpus) {
   std::vector<CUpti_ActivityUnifiedMemoryCounterConfig> configs;
   for (const auto &c : kCounters) {
     CUpti_ActivityUnifiedMemoryCounterConfig cfg{};
-    cfg.scope = CUPTI_ACTIVITY_UNIFIED_MEMORY_COUNTER_SCOPE_PROCESS_SINGLE_DEVICE;
+    cfg.scope = gpus > 1 ? CUPTI_ACTIVITY_UNIFIED_MEMORY_COUNTER_SCOPE_PROCESS_ALL_DEVICES
+                         : CUPTI_ACTIVITY_UNIFIED_MEMORY_COUNTER_SCOPE_PROCESS_SINGLE_DEVICE;
     cfg.kind = c.kind;
     cfg.deviceId = 0;
     cfg.enable = 1;
@@ -739,9 +752,11 @@ class Runner {
  public:
   // Copies every kernel's page list to device memory first, so that a step is only its launch and the steps follow
   // each other as closely as in a program (the driver's thrashing detection works on intervals of microseconds).
-  Runner(const Plan &plan, std::vector<Region> &regions, unsigned *sink) : plan_(plan), regions_(regions), sink_(sink) {
+  // Each kernel's list lives on the device that runs it, and each device has its own sink (`sinks[d]`).
+  Runner(const Plan &plan, std::vector<Region> &regions, const std::vector<unsigned *> &sinks) : plan_(plan), regions_(regions), sinks_(sinks) {
     for (const auto &a : plan.actions) {
       if (a.kind != ActionKind::Kernel) continue;
+      CUDA_OK(cudaSetDevice(a.device));
       std::vector<Touch> touches;
       for (const auto &acc : a.accesses) {
         uint64_t b = reinterpret_cast<uint64_t>(base(acc.region));
@@ -752,10 +767,19 @@ class Runner {
       CUDA_OK(cudaMemcpy(dev, touches.data(), touches.size() * sizeof(Touch), cudaMemcpyHostToDevice));
       kernels_[a.step] = {dev, touches.size()};
     }
+    CUDA_OK(cudaSetDevice(0));
   }
 
   ~Runner() {
-    for (auto &k : kernels_) cudaFree(k.second.first);
+    for (auto &k : kernels_) cudaFree(k.second.first);  // cudaFree finds the pointer's device itself
+  }
+
+  // Waits for every device of the plan (a prefetch or advice may involve any of them); device 0 stays current.
+  void syncAll() {
+    for (size_t d = plan_.gpus.size(); d-- > 0;) {
+      CUDA_OK(cudaSetDevice(static_cast<int>(d)));
+      CUDA_OK(cudaDeviceSynchronize());
+    }
   }
 
   char *base(int index) {
@@ -785,10 +809,14 @@ class Runner {
         const unsigned threads = 256;
         const unsigned long long n = k.second;
         const unsigned blocks = static_cast<unsigned>((n + threads - 1) / threads);
-        if (gStrideBlocks > 0) touchElementsStride<<<gStrideBlocks, gStrideThreads>>>(k.first, n, sink_);
-        else touchPages<<<blocks, threads>>>(k.first, n, sink_);
+        // the step's device: cudaSetDevice costs nothing once its context exists (made at the start)
+        CUDA_OK(cudaSetDevice(a.device));
+        unsigned *sink = sinks_.at(a.device);
+        if (gStrideBlocks > 0) touchElementsStride<<<gStrideBlocks, gStrideThreads>>>(k.first, n, sink);
+        else touchPages<<<blocks, threads>>>(k.first, n, sink);
         CUDA_OK(cudaGetLastError());
         CUDA_OK(cudaDeviceSynchronize());
+        if (a.device != 0) CUDA_OK(cudaSetDevice(0));
         return;
       }
       case ActionKind::Prefetch: {
@@ -796,7 +824,8 @@ class Runner {
         loc.type = a.proc < 0 ? cudaMemLocationTypeHost : cudaMemLocationTypeDevice;
         loc.id = a.proc < 0 ? 0 : a.proc;
         CUDA_OK(cudaMemPrefetchAsync(base(a.region) + a.offset, a.length, loc, 0, 0));
-        CUDA_OK(cudaDeviceSynchronize());
+        if (plan_.gpus.size() > 1) syncAll();
+        else CUDA_OK(cudaDeviceSynchronize());
         return;
       }
       case ActionKind::Advise: {
@@ -812,7 +841,8 @@ class Runner {
         loc.type = a.proc == -1 ? cudaMemLocationTypeHost : cudaMemLocationTypeDevice;
         loc.id = a.proc >= 0 ? a.proc : 0;
         CUDA_OK(cudaMemAdvise(base(a.region), r->size, advice, loc));
-        CUDA_OK(cudaDeviceSynchronize());
+        if (plan_.gpus.size() > 1) syncAll();
+        else CUDA_OK(cudaDeviceSynchronize());
         return;
       }
     }
@@ -821,8 +851,8 @@ class Runner {
  private:
   const Plan &plan_;
   std::vector<Region> &regions_;
-  unsigned *sink_;
-  std::map<int, std::pair<Touch *, size_t>> kernels_;  // step → its touches on the device
+  const std::vector<unsigned *> &sinks_;
+  std::map<int, std::pair<Touch *, size_t>> kernels_;  // step → its touches on the step's device
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -912,37 +942,99 @@ uint64_t timestamp() {
   return t;
 }
 
+// One GPU of the plan as the header's `gpus` lists it: the scenario's name, the device, its memory.
+std::string gpuJson(const Plan &plan, int d) {
+  cudaDeviceProp prop{};
+  CUDA_OK(cudaGetDeviceProperties(&prop, d));
+  CUDA_OK(cudaSetDevice(d));
+  size_t freeMem = 0, totalMem = 0;
+  CUDA_OK(cudaMemGetInfo(&freeMem, &totalMem));
+  CUDA_OK(cudaSetDevice(0));
+  char busId[32] = "";
+  cudaDeviceGetPCIBusId(busId, sizeof busId, d);
+  return "{\"ordinal\":" + std::to_string(d) + ",\"name\":" + jsonString(plan.gpus[d]) + ",\"gpu\":" + jsonString(prop.name) +
+         ",\"pci_bus_id\":" + jsonString(busId) + ",\"multiprocessors\":" + std::to_string(prop.multiProcessorCount) +
+         ",\"memory_bytes\":" + std::to_string(prop.totalGlobalMem) + ",\"free_bytes_at_start\":" + std::to_string(freeMem) + "}";
+}
+
 int capture(const Plan &plan, const std::string &outPath, const std::string &command) {
   int devices = 0;
   if (cudaGetDeviceCount(&devices) != cudaSuccess || devices < 1) die(3, "no CUDA device");
-  CUDA_OK(cudaSetDevice(0));
-  CUDA_OK(cudaFree(nullptr));  // creates the context
+  const int gpus = static_cast<int>(plan.gpus.size());
+  if (gpus > devices) {
+    std::string names;
+    for (int d = devices; d < gpus; d++) names += (names.empty() ? "" : ", ") + ("gpu" + std::to_string(d) + " (" + plan.gpus[d] + ")");
+    die(3, "the plan runs on %d GPUs but this machine has %d CUDA device%s: no device for %s", gpus, devices, devices == 1 ? "" : "s",
+        names.c_str());
+  }
+  // a context on every device of the plan, device 0 last so that it is current
+  for (int d = gpus; d-- > 0;) {
+    CUDA_OK(cudaSetDevice(d));
+    CUDA_OK(cudaFree(nullptr));  // creates the context
+  }
 
-  size_t freeMem = 0, totalMem = 0;
-  CUDA_OK(cudaMemGetInfo(&freeMem, &totalMem));
   if (plan.managedBytes > kMaxManagedBytes)
     die(3, "the plan asks for %" PRIu64 " bytes of managed memory; this tool allocates at most %" PRIu64, plan.managedBytes, kMaxManagedBytes);
-  if (freeMem < 2 * plan.managedBytes)
-    die(3, "the GPU has %zu bytes free, less than twice the plan's %" PRIu64 " bytes of managed memory: refusing to run", freeMem,
-        plan.managedBytes);
-  int concurrent = 0;
-  cudaDeviceGetAttribute(&concurrent, cudaDevAttrConcurrentManagedAccess, 0);
-  if (!concurrent) die(3, "the GPU has no concurrent managed access (no GPU page faults to record)");
+  for (int d = 0; d < gpus; d++) {
+    size_t freeMem = 0, totalMem = 0;
+    CUDA_OK(cudaSetDevice(d));
+    CUDA_OK(cudaMemGetInfo(&freeMem, &totalMem));
+    // every GPU may end up holding all of it
+    if (freeMem < 2 * plan.managedBytes)
+      die(3, "GPU %d has %zu bytes free, less than twice the plan's %" PRIu64 " bytes of managed memory: refusing to run", d, freeMem,
+          plan.managedBytes);
+    int concurrent = 0;
+    cudaDeviceGetAttribute(&concurrent, cudaDevAttrConcurrentManagedAccess, d);
+    if (!concurrent) die(3, "GPU %d has no concurrent managed access (no GPU page faults to record)", d);
+  }
+  CUDA_OK(cudaSetDevice(0));
+
+  // Peer access between every pair of the plan's GPUs, where CUDA says it can: the header records what each pair had
+  // (the UVM driver maps a peer's memory and copies device to device only between peers: docs/model.md, "Two GPUs")
+  std::string peers = "[";
+  for (int a = 0; a < gpus; a++) {
+    for (int b = 0; b < gpus; b++) {
+      if (a == b) continue;
+      int can = 0;
+      CUDA_OK(cudaDeviceCanAccessPeer(&can, a, b));
+      bool enabled = false;
+      std::string error;
+      if (can) {
+        CUDA_OK(cudaSetDevice(a));
+        cudaError_t e = cudaDeviceEnablePeerAccess(b, 0);
+        if (e == cudaSuccess || e == cudaErrorPeerAccessAlreadyEnabled) enabled = true;
+        else error = cudaGetErrorString(e);
+        cudaGetLastError();  // clears an already-enabled error
+        CUDA_OK(cudaSetDevice(0));
+      }
+      peers += std::string(peers.size() > 1 ? "," : "") + "{\"from\":" + std::to_string(a) + ",\"to\":" + std::to_string(b) +
+               ",\"can_access_peer\":" + std::to_string(can) + ",\"enabled\":" + (enabled ? "true" : "false") +
+               (error.empty() ? "" : ",\"error\":" + jsonString(error)) + "}";
+    }
+  }
+  peers += "]";
+  std::string gpuList = "[";
+  for (int d = 0; d < gpus; d++) gpuList += (d ? "," : "") + gpuJson(plan, d);
+  gpuList += "]";
 
   CUPTI_OK(cuptiActivityRegisterCallbacks(bufferRequested, bufferCompleted));
-  std::vector<std::string> counters = enableCounters();
+  std::vector<std::string> counters = enableCounters(gpus);
   CUPTI_OK(cuptiActivityEnable(CUPTI_ACTIVITY_KIND_UNIFIED_MEMORY_COUNTER));
   const uint64_t t0 = timestamp();
 
-  // Load the kernel's module and warm the launch path on plain device memory, which CUPTI's counters ignore.
-  unsigned *sink = nullptr;
-  Touch *warm = nullptr;
-  CUDA_OK(cudaMalloc(&sink, 4096));
-  CUDA_OK(cudaMalloc(&warm, sizeof(Touch)));
-  Touch t{reinterpret_cast<unsigned long long>(sink) + 64, 1};
-  CUDA_OK(cudaMemcpy(warm, &t, sizeof t, cudaMemcpyHostToDevice));
-  touchPages<<<1, 32>>>(warm, 1, sink);
-  CUDA_OK(cudaDeviceSynchronize());
+  // Load the kernel's module and warm the launch path on plain device memory, which CUPTI's counters ignore: on every
+  // device of the plan, each with its own sink.
+  std::vector<unsigned *> sinks(gpus, nullptr);
+  std::vector<Touch *> warms(gpus, nullptr);
+  for (int d = gpus; d-- > 0;) {
+    CUDA_OK(cudaSetDevice(d));
+    CUDA_OK(cudaMalloc(&sinks[d], 4096));
+    CUDA_OK(cudaMalloc(&warms[d], sizeof(Touch)));
+    Touch t{reinterpret_cast<unsigned long long>(sinks[d]) + 64, 1};
+    CUDA_OK(cudaMemcpy(warms[d], &t, sizeof t, cudaMemcpyHostToDevice));
+    touchPages<<<1, 32>>>(warms[d], 1, sinks[d]);
+    CUDA_OK(cudaDeviceSynchronize());
+  }
 
   std::vector<Region> regions;
   for (const auto &r : plan.regions) {
@@ -971,6 +1063,7 @@ int capture(const Plan &plan, const std::string &outPath, const std::string &com
   }() + "\"";
   h += ",\"t0\":\"" + std::to_string(t0) + "\"";
   h += ",\"machine\":" + machineJson(0);
+  h += ",\"gpus\":" + gpuList + ",\"peers\":" + peers;
   h += ",\"counters\":[";
   for (size_t i = 0; i < counters.size(); i++) h += (i ? "," : "") + jsonString(counters[i]);
   h += "],\"steps\":" + std::to_string(plan.steps);
@@ -990,7 +1083,7 @@ int capture(const Plan &plan, const std::string &outPath, const std::string &com
   for (size_t i = 0; i < plan.ignored.size(); i++) h += (i ? "," : "") + jsonString(plan.ignored[i]);
   h += "]}";
   cap.line(h);
-  Runner runner(plan, regions, sink);
+  Runner runner(plan, regions, sinks);
   cuptiActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED);
   cap.drain();  // anything before the first step (there should be nothing)
 
@@ -1014,7 +1107,10 @@ int capture(const Plan &plan, const std::string &outPath, const std::string &com
     steps++;
     if (status != "ok") break;
   }
-  cudaDeviceSynchronize();
+  for (int d = gpus; d-- > 0;) {
+    cudaSetDevice(d);
+    cudaDeviceSynchronize();
+  }
   usleep(200 * 1000);  // let the driver's last events reach CUPTI
   cuptiActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED);
   cap.drain();
@@ -1031,8 +1127,10 @@ int capture(const Plan &plan, const std::string &outPath, const std::string &com
   cap.line(end);
   if (out != stdout) std::fclose(out);
   for (auto &r : regions) cudaFree(r.base);
-  cudaFree(sink);
-  cudaFree(warm);
+  for (int d = 0; d < gpus; d++) {
+    cudaFree(sinks[d]);
+    cudaFree(warms[d]);
+  }
   if (status != "ok") {
     std::fprintf(stderr, "uvm-capture: %s\n", message.c_str());
     return 1;
@@ -1043,7 +1141,7 @@ int capture(const Plan &plan, const std::string &outPath, const std::string &com
 
 void usage() {
   std::fputs(
-      "Usage: uvm-capture <plan.txt> -o <capture.jsonl>   run the plan on GPU 0 under CUPTI\n"
+      "Usage: uvm-capture <plan.txt> -o <capture.jsonl>   run the plan on its GPUs (CUDA devices 0, 1, …) under CUPTI\n"
       "       uvm-capture <plan.txt> --check              read and check the plan only\n"
       "       uvm-capture <plan.txt> -o <capture.jsonl> --grid-stride <blocks> <threads>\n"
       "                                                   every kernel as a grid-stride loop over every element\n",
@@ -1093,8 +1191,9 @@ int main(int argc, char **argv) {
       touches += a.pages.size();
       for (const auto &acc : a.accesses) touches += acc.pages.size();
     }
-    std::printf("ok: %s: plan %016" PRIx64 ", %d steps (%zu skipped), %zu regions, %" PRIu64 " managed bytes, %zu page touches\n",
-                planPath.c_str(), plan.hash, plan.steps, plan.skipped.size(), plan.regions.size(), plan.managedBytes, touches);
+    std::printf("ok: %s: plan %016" PRIx64 ", %zu GPU%s, %d steps (%zu skipped), %zu regions, %" PRIu64 " managed bytes, %zu page touches\n",
+                planPath.c_str(), plan.hash, plan.gpus.size(), plan.gpus.size() == 1 ? "" : "s", plan.steps, plan.skipped.size(),
+                plan.regions.size(), plan.managedBytes, touches);
     return 0;
   }
   try {

@@ -115,13 +115,23 @@ export function scenarioAsCaptured(s: Scenario, h: CaptureHeader): { scenario: S
   if (s.policy.uvmSharedMapping) changes.push('policy.uvmSharedMapping on → off (the real driver gives each open its own address_space)');
   if (s.policy.gdrSharedMapping) changes.push('policy.gdrSharedMapping on → off');
 
-  const memory = Math.floor(h.machine.memoryBytes / CHUNK) * CHUNK;
+  // each GPU the capture ran on (the header's `gpus`, by CUDA ordinal = the scenario's GPU order) gives its memory
   const gpus = s.machine.gpus.map((g, i) => {
-    if (i !== 0) return g;
-    if (g.memory !== memory) changes.push(`machine.gpus[0].memory ${g.memory} → ${memory} (the capture's GPU)`);
-    if (g.faultWindowPages !== DEFAULT_FAULT_WINDOW_PAGES) changes.push(`machine.gpus[0].faultWindowPages ${g.faultWindowPages} → ${DEFAULT_FAULT_WINDOW_PAGES}`);
+    const real = h.gpus[i];
+    if (!real) return g;
+    const memory = Math.floor((i === 0 ? h.machine.memoryBytes : real.memoryBytes) / CHUNK) * CHUNK;
+    if (g.memory !== memory) changes.push(`machine.gpus[${i}].memory ${g.memory} → ${memory} (the capture's GPU${i === 0 ? '' : ` ${i}`})`);
+    if (g.faultWindowPages !== DEFAULT_FAULT_WINDOW_PAGES) changes.push(`machine.gpus[${i}].faultWindowPages ${g.faultWindowPages} → ${DEFAULT_FAULT_WINDOW_PAGES}`);
     return { ...g, memory, faultWindowPages: DEFAULT_FAULT_WINDOW_PAGES };
   });
+  // the model's GPUs are peers (docs/model.md, "Two GPUs"): say so when the capture's were not
+  for (const p of h.peers) {
+    if (!p.enabled) {
+      changes.push(
+        `peer access gpu${p.from} → gpu${p.to} was ${p.canAccessPeer ? `not enabled (${p.error ?? 'refused'})` : 'not possible (cudaDeviceCanAccessPeer 0)'} on the capture's machine; the model's GPUs are peers, so where it copies device to device the driver staged through the CPU (device to host, then host to device)`,
+      );
+    }
+  }
   const linkKind = h.machine.link === 'nvlink-c2c' ? 'nvlink-c2c' : h.machine.pcie.trim().startsWith('4') ? 'pcie4' : 'pcie5';
   const link = s.machine.link.kind === linkKind ? s.machine.link : LINK_PRESETS[linkKind];
   if (link !== s.machine.link) changes.push(`machine.link ${s.machine.link.kind} → ${linkKind} (the capture's link)`);

@@ -13,9 +13,11 @@ import {
   type Capture,
   type CaptureEnd,
   type CaptureError,
+  type CaptureGpu,
   type CaptureHeader,
   type CaptureMachine,
   type CaptureParseResult,
+  type CapturePeer,
   type CaptureRecord,
   type CaptureRegion,
   type CaptureSkip,
@@ -238,6 +240,36 @@ function readRegion(f: Fields): CaptureRegion {
   };
 }
 
+/** The most GPUs a capture may list (tools/uvm-capture kMaxGpus, plan.ts MAX_PLAN_GPUS). */
+const MAX_GPUS = 8;
+
+function readGpu(f: Fields): CaptureGpu {
+  return {
+    ordinal: f.int('ordinal', 0, MAX_GPUS - 1),
+    name: f.str('name', 128),
+    gpu: f.str('gpu', 256),
+    pciBusId: f.str('pci_bus_id', 64),
+    multiprocessors: f.int('multiprocessors', 0, 1_000_000),
+    memoryBytes: f.int('memory_bytes', 0, TIME_LIMIT),
+    freeBytesAtStart: f.int('free_bytes_at_start', 0, TIME_LIMIT),
+  };
+}
+
+function readPeer(f: Fields): CapturePeer {
+  return {
+    from: f.int('from', 0, MAX_GPUS - 1),
+    to: f.int('to', 0, MAX_GPUS - 1),
+    canAccessPeer: f.int('can_access_peer', 0, 1) === 1,
+    enabled: f.bool('enabled'),
+    error: f.has('error') ? f.str('error', 1024) : null,
+  };
+}
+
+/** A 1.0 capture's one GPU, from its `machine`. */
+function gpuOfMachine(m: CaptureMachine): CaptureGpu {
+  return { ordinal: 0, name: '', gpu: m.gpu, pciBusId: m.pciBusId, multiprocessors: m.multiprocessors, memoryBytes: m.memoryBytes, freeBytesAtStart: m.freeBytesAtStart };
+}
+
 function readSkip(f: Fields): CaptureSkip {
   return { step: f.int('step', 0, MAX_STEPS), op: f.str('op', 64), why: f.str('why', 1024) };
 }
@@ -267,6 +299,8 @@ function readHeader(f: Fields): CaptureHeader {
     planHash: f.matching('plan_hash', /^[0-9a-f]{16}$/, '16 hex digits'),
     t0: f.matching('t0', /^\d{1,20}$/, 'a whole number in decimal'),
     machine: readMachine(f.object('machine')),
+    gpus: [],
+    peers: [],
     counters,
     steps: f.int('steps', 0, MAX_STEPS),
     managedBytes: f.int('managed_bytes', 0, TIME_LIMIT),
@@ -275,10 +309,21 @@ function readHeader(f: Fields): CaptureHeader {
     skipped: f.objects('skipped', MAX_STEPS, readSkip),
     ignored,
   };
+  header.gpus = f.has('gpus') ? f.objects('gpus', MAX_GPUS, readGpu) : [gpuOfMachine(header.machine)];
+  header.peers = f.has('peers') ? f.objects('peers', MAX_GPUS * MAX_GPUS, readPeer) : [];
   const seen = new Set<number>();
   regions.forEach((r, i) => {
     if (seen.has(r.index)) f.error(`regions[${i}].index`, `region ${r.index} is listed twice`);
     seen.add(r.index);
+  });
+  // GPUs in ordinal order, 0, 1, 2…; peers between two different listed GPUs
+  header.gpus.forEach((g, i) => {
+    if (g.ordinal !== i) f.error(`gpus[${i}].ordinal`, `expected GPU ${i} (the GPUs are listed by ordinal, from 0)`);
+  });
+  header.peers.forEach((p, i) => {
+    if (p.from === p.to || p.from >= header.gpus.length || p.to >= header.gpus.length) {
+      f.error(`peers[${i}]`, `a peer pair of two different listed GPUs, got ${p.from} → ${p.to}`);
+    }
   });
   return header;
 }

@@ -6,7 +6,8 @@
  *     scenario <name>                            header lines, `key value…`, up to `begin`
  *     source <file>
  *     page-size 4096
- *     gpu 0 <name>                               CUDA device ordinal and the scenario's name for it
+ *     gpu 0 <name>                               CUDA device ordinal and the scenario's name for it, one line per
+ *     gpu 1 <name>                               device up to the highest the scenario uses (gpu1 = device 1)
  *     region <index> <name> <bytes>              managed regions only, by the scenario's region index
  *     managed-bytes <total>
  *     steps <count>
@@ -14,7 +15,7 @@
  *     ignored <what> <why…>                      scenario settings a user-space program cannot apply
  *     begin
  *     step <i> cpu read|write <region> <pages>
- *     step <i> kernel <gpu> <accesses>           followed by that many `access <region> <op> <pattern> <pages>`
+ *     step <i> kernel <device> <accesses>        followed by that many `access <region> <op> <pattern> <pages>`
  *     step <i> prefetch <region> <offset> <length> cpu|gpu<ordinal>
  *     step <i> advise <region> <advice> cpu|gpu<ordinal>|-
  *     step <i> skip <op>                         preceded by a `# step i: …` comment saying why
@@ -32,6 +33,9 @@ export const PLAN_VERSION = 1;
 
 /** Refuse plans whose text would pass this (the C++ tool reads it into memory; captures stay small). */
 export const MAX_PLAN_CHARS = 16 * 1024 * 1024;
+
+/** The most GPUs (CUDA devices) a plan may name. */
+export const MAX_PLAN_GPUS = 8;
 
 export interface PlanSkip {
   step: number;
@@ -73,23 +77,22 @@ const SKIP_WHY: Record<string, string> = {
   'gdr.unpin': 'gdrcopy needs the gdrdrv kernel module',
 };
 
-/** Builds the plan of a parsed scenario, or says why it cannot be captured (more than one GPU). */
+/**
+ * Builds the plan of a parsed scenario, or says why it cannot be captured. GPUs map to CUDA devices in order (the
+ * scenario's gpu0 is device 0, gpu1 device 1, …); the plan names one `gpu` line per device up to the highest one the
+ * scenario uses, and each kernel its device.
+ */
 export function buildPlan(scenario: Scenario, source = scenario.source): PlanResult {
-  const gpusUsed = new Set<number>();
+  const gpusUsed = new Set<number>([1]);
   for (const s of scenario.steps) for (const g of gpusOf(s)) gpusUsed.add(g);
   for (const r of scenario.regions) if (r.kind === 'device' && r.gpu !== null) gpusUsed.add(r.gpu);
-  const extra = [...gpusUsed].filter((g) => g > 1).sort((a, b) => a - b);
-  if (extra.length > 0) {
-    const names = extra.map((g) => scenario.machine.gpus[g - 1]?.name ?? `#${g}`);
-    return {
-      ok: false,
-      message: `the scenario needs more than one GPU (it uses ${names.join(', ')} besides ${scenario.machine.gpus[0].name}); captures run on one GPU`,
-    };
+  const devices = Math.max(...gpusUsed);
+  if (devices > MAX_PLAN_GPUS) {
+    return { ok: false, message: `the scenario uses ${devices} GPUs; a capture runs on at most ${MAX_PLAN_GPUS}` };
   }
 
   const managed = scenario.regions.filter((r) => r.kind === 'managed');
   const isManaged = (region: number) => scenario.regions[region]?.kind === 'managed';
-  const gpuName = scenario.machine.gpus[0].name;
   const proc = (p: number) => (p === 0 ? 'cpu' : `gpu${p - 1}`);
 
   const body: string[] = [];
@@ -113,7 +116,7 @@ export function buildPlan(scenario: Scenario, source = scenario.source): PlanRes
       case 'gpu.kernel': {
         const bad = s.accesses.find((a) => !isManaged(a.region));
         if (bad) return skip(i, s.op, nonManaged(scenario, bad.region));
-        body.push(`step ${i} kernel 0 ${s.accesses.length}`);
+        body.push(`step ${i} kernel ${s.gpu - 1} ${s.accesses.length}`);
         for (const a of s.accesses) body.push(accessLine(a));
         return;
       }
@@ -138,7 +141,7 @@ export function buildPlan(scenario: Scenario, source = scenario.source): PlanRes
   if (skipped.length === planned) {
     return { ok: false, message: 'nothing to capture: no step of the scenario can run on a real GPU from a user program' };
   }
-  const ignored = ignoredSettings(scenario);
+  const ignored = ignoredSettings(scenario, devices);
   const managedBytes = managed.reduce((n, r) => n + r.size, 0);
   const head: string[] = [
     '# uvm-capture plan: the steps of a scenario for tools/uvm-capture (its README.md describes this format)',
@@ -146,7 +149,7 @@ export function buildPlan(scenario: Scenario, source = scenario.source): PlanRes
     `scenario ${oneLine(scenario.name)}`,
     `source ${oneLine(baseName(source))}`,
     `page-size ${PAGE_SIZE}`,
-    `gpu 0 ${gpuName}`,
+    ...Array.from({ length: devices }, (_, d) => `gpu ${d} ${oneLine(scenario.machine.gpus[d].name)}`),
     ...managed.map((r) => `region ${r.index} ${r.name} ${r.size}`),
     ...scenario.regions.filter((r) => r.kind !== 'managed').map((r) => `# region ${r.index} ${r.name} is ${r.kind} memory: not allocated`),
     `managed-bytes ${managedBytes}`,
@@ -228,8 +231,8 @@ function nonManaged(scenario: Scenario, region: number): string {
   return `region ${r.name} is ${r.kind} memory; only managed regions are captured`;
 }
 
-/** Settings of the scenario that a user-space program cannot apply on the real machine. */
-function ignoredSettings(scenario: Scenario): string[] {
+/** Settings of the scenario that a user-space program cannot apply on the real machine (its first `devices` GPUs). */
+function ignoredSettings(scenario: Scenario, devices: number): string[] {
   const out: string[] = [];
   const p = scenario.policy;
   const driverParam = (what: string, param: string) => `${what} is the driver's module parameter ${param}, not settable by a program`;
@@ -238,10 +241,12 @@ function ignoredSettings(scenario: Scenario): string[] {
   if (!p.thrashing) out.push(`policy.thrashing=off ${driverParam('thrashing detection', 'uvm_perf_thrashing_enable')}`);
   if (p.gdrSharedMapping) out.push('policy.gdrSharedMapping=on a counterfactual of the model');
   if (p.uvmSharedMapping) out.push('policy.uvmSharedMapping=on a counterfactual of the model');
+  scenario.machine.gpus.slice(0, devices).forEach((g, d) => {
+    if (g.memory !== DEFAULT_GPU.memory) {
+      out.push(`machine.gpus[${d}].memory=${g.memory} the real GPU's memory is what it is (a capture never oversubscribes it)`);
+    }
+  });
   const g = scenario.machine.gpus[0];
-  if (g.memory !== DEFAULT_GPU.memory) {
-    out.push(`machine.gpus[0].memory=${g.memory} the real GPU's memory is what it is (a capture never oversubscribes it)`);
-  }
   if (g.faultWindowPages !== 16 || scenario.steps.some((s) => s.op === 'gpu.kernel' && s.faultWindowPages !== g.faultWindowPages)) {
     out.push('faultWindowPages the model\'s estimate of a kernel\'s faults in flight; a real kernel runs its threads at once');
   }

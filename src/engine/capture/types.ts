@@ -54,6 +54,31 @@ export interface CaptureMachine {
   uvmParams: Readonly<Record<string, string>>;
 }
 
+/** One GPU the plan ran on (the header's `gpus`, uvm-capture 1.1): CUDA device `ordinal` is the scenario's `name`. */
+export interface CaptureGpu {
+  ordinal: number;
+  /** The scenario's name for it ('' in a capture made before the header listed GPUs). */
+  name: string;
+  /** The device's product name. */
+  gpu: string;
+  pciBusId: string;
+  multiprocessors: number;
+  memoryBytes: number;
+  freeBytesAtStart: number;
+}
+
+/** Peer access from one of the plan's GPUs to another (the header's `peers`): what CUDA said and what the tool did. */
+export interface CapturePeer {
+  from: number;
+  to: number;
+  /** cudaDeviceCanAccessPeer. */
+  canAccessPeer: boolean;
+  /** cudaDeviceEnablePeerAccess succeeded (or access was already enabled). */
+  enabled: boolean;
+  /** Why enabling failed, when it did. */
+  error: string | null;
+}
+
 export interface CaptureSkip {
   step: number;
   op: string;
@@ -77,6 +102,13 @@ export interface CaptureHeader {
   /** CUPTI's timestamp that every time of the capture counts from, in decimal (it exceeds 2^53). */
   t0: string;
   machine: CaptureMachine;
+  /**
+   * The plan's GPUs by CUDA ordinal. A capture made before the header listed them (uvm-capture 1.0) ran on device 0
+   * alone: one entry made from `machine`, with no name.
+   */
+  gpus: CaptureGpu[];
+  /** Peer access between each ordered pair of the plan's GPUs; empty with one GPU (and in 1.0 captures). */
+  peers: CapturePeer[];
   /** The counter kinds CUPTI accepted. */
   counters: UmKind[];
   /** The scenario's step count. */
