@@ -111,18 +111,10 @@ export function runGpuKernel(c: Ctx, gpu: number, accesses: AccessSpec[], window
     steps.at(fnGpuKernel.at.interrupt);
     // [correlation prefetcher] record newly faulting blocks in the running kernel's table (uvm/correlation.ts)
     c.correlation?.recordFaults(entries);
-    const before = m.now();
-    const progressed = serviceFaultBatch(c, gpu, entries, raw);
+    if (!serviceOrWait(c, gpu, entries, raw, false)) stalls++;
     // the replay: every in-flight warp whose page is now mapped completes its access
     for (let i = pos; i < end; i++) if (allowed(i)) done[i] = 1;
-    if (!progressed) {
-      // every fault was throttled: the warps keep faulting until the throttling period ends
-      stalls++;
-      const until = c.thrashing.throttleEndFor(entries.map((e) => [e.block, e.page]));
-      // the warps retry just after the period ends (the throttle test is strict: now < end throttles)
-      m.advanceTo(Math.max(until + 1, before + 1));
-      if (stalls > 1000) throw new Error('GPU kernel made no progress after 1000 throttled batches');
-    }
+    if (stalls > MAX_STALLS) throw new Error(`GPU kernel made no progress after ${MAX_STALLS} throttled batches`);
   }
   steps.at(fnGpuKernel.at.done);
   steps.leave();
@@ -317,18 +309,28 @@ export function runGridKernel(c: Ctx, gpu: number, accesses: AccessSpec[], launc
     }
     steps.at(fnGpuKernel.at.interrupt);
     c.correlation?.recordFaults(entries);
-    const before = m.now();
-    const progressed = serviceFaultBatch(c, gpu, entries, raw, true);
-    if (!progressed) {
-      stalls++;
-      const until = c.thrashing.throttleEndFor(entries.map((e) => [e.block, e.page]));
-      m.advanceTo(Math.max(until + 1, before + 1));
-      if (stalls > 1000) throw new Error('GPU kernel made no progress after 1000 throttled batches');
-    }
+    if (!serviceOrWait(c, gpu, entries, raw, true)) stalls++;
+    if (stalls > MAX_STALLS) throw new Error(`GPU kernel made no progress after ${MAX_STALLS} throttled batches`);
   }
   steps.at(fnGpuKernel.at.done);
   steps.leave();
   return n;
+}
+
+/** Batches in a kernel that may make no progress (every fault throttled) before the model calls it stuck. */
+const MAX_STALLS = 1000;
+
+/**
+ * Service one batch; when every fault in it was throttled, the warps keep faulting until the throttling period ends,
+ * so the clock goes to just after it (the throttle test is strict: now < end throttles). Returns whether the batch
+ * serviced any fault.
+ */
+function serviceOrWait(c: Ctx, gpu: number, entries: FaultEntry[], raw: number, grid: boolean): boolean {
+  const before = c.m.now();
+  if (serviceFaultBatch(c, gpu, entries, raw, grid)) return true;
+  const until = c.thrashing.throttleEndFor(entries.map((e) => [e.block, e.page]));
+  c.m.advanceTo(Math.max(until + 1, before + 1));
+  return false;
 }
 
 /** One batch: fetch, preprocess, service per va_block, replay. Returns whether any fault was serviced. */
