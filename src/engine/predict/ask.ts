@@ -7,12 +7,9 @@
  * The parser has checked that such an op exists and that the bookmark follows it (scenario/steps.ts checkAsks).
  */
 
-import type { Scenario, StepSpec } from '../scenario/types';
+import { actsOnModel } from '../scenario/steps';
+import type { Scenario } from '../scenario/types';
 import type { PredictQuestion } from './types';
-
-function acts(step: StepSpec): boolean {
-  return step.op !== 'note' && step.op !== 'bookmark' && step.op !== 'ask';
-}
 
 /**
  * Each op's question when it is an ask (else undefined), given each op's first and last step (-1 for an op with
@@ -32,7 +29,7 @@ export function resolveAsks(scenario: Scenario, firstStep: readonly number[], la
       const b = steps.findIndex((s, k) => k > i && s.op === 'bookmark' && s.name === name);
       if (b >= 0 && firstStep[b] >= 0) through = firstStep[b] - 1;
     } else {
-      const a = steps.findIndex((s, k) => k > i && acts(s));
+      const a = steps.findIndex((s, k) => k > i && actsOnModel(s));
       if (a >= 0) through = lastStep[a];
     }
     if (from < 0 || through <= from) return undefined;

@@ -118,9 +118,10 @@ export type GaiaFault = (typeof GAIA_FAULTS)[number];
 
 export type RegionKind = 'managed' | 'file' | 'anonymous' | 'device';
 
-/** What an `ask` op asks the learner to predict (engine/predict/types.ts says what each counts). */
-export const ASK_KINDS = ['moves', 'tags', 'invalidations'] as const;
-export type AskKind = (typeof ASK_KINDS)[number];
+import type { PredictKind as AskKind } from '../predict/types';
+
+/** What an `ask` op asks the learner to predict: predict mode's kinds (engine/predict/types.ts says what each counts). */
+export { PREDICT_KINDS as ASK_KINDS, type PredictKind as AskKind } from '../predict/types';
 
 export interface RegionSpec {
   index: number;

@@ -9,6 +9,7 @@
  * one, replay.ts checks one against the engine.
  */
 import { z } from 'zod';
+import { PREDICT_KINDS as QUESTION_KINDS, PREDICT_TAGS as MARK_TAGS } from '../predict/types';
 import { MAX_INPUT_CHARS } from '../scenario/defaults';
 import { MAX_SPEC_LENGTH } from '../run/breakpoints';
 import type { InspectRef } from '../run/views-inspect';
@@ -102,10 +103,8 @@ export interface SessionNote {
   text: string;
 }
 
-/** Predict mode's kinds of question (engine/predict/types.ts says what each counts). */
-export const QUESTION_KINDS = ['moves', 'tags', 'invalidations'] as const;
-/** The page-cache tags a `tags` answer names. */
-export const MARK_TAGS = ['dirty', 'cpuDirty', 'writeback'] as const;
+/** Predict mode's kinds of question, and the page-cache tags a `tags` answer names (engine/predict/types.ts says what each counts). */
+export { PREDICT_KINDS as QUESTION_KINDS, PREDICT_TAGS as MARK_TAGS } from '../predict/types';
 
 /** A predict question: the protocol's PredictQuestion. The state after `from` is shown; the state after `through` predicted. */
 export interface SessionQuestion {

@@ -7,6 +7,7 @@
  */
 import type { Run } from '../run/run';
 import { ENGINE_VERSION } from '../version';
+import { copyQuestion } from '../predict/grade';
 import { checkpointSteps, encodeFingerprints, stepFingerprints, strideFor } from './fingerprint';
 import {
   FINGERPRINT_ALGORITHM,
@@ -17,7 +18,6 @@ import {
   type SessionAnswer,
   type SessionBookmark,
   type SessionBreakpoint,
-  type SessionQuestion,
   type SessionNote,
   type SessionTour,
   type SessionView,
@@ -39,11 +39,6 @@ export interface SessionUserState {
   /** Predict mode's graded answers, oldest first. */
   answers?: readonly SessionAnswer[];
   view?: Partial<SessionView>;
-}
-
-/** A question with only its own fields, in the order a writer emits them. */
-function question(q: SessionQuestion): SessionQuestion {
-  return { kind: q.kind, from: q.from, through: q.through, ...(q.prompt !== undefined ? { prompt: q.prompt } : {}) };
 }
 
 /** The scenario as the user loaded it: the text is embedded verbatim. */
@@ -98,10 +93,10 @@ export function buildSession(run: Run, scenario: SessionScenarioSource, user: Se
     notes: (user.notes ?? []).map((n) => ({ ...(n.step !== undefined ? { step: n.step } : {}), ...(n.object !== undefined ? { object: { ...n.object } } : {}), text: n.text })),
     tours: (user.tours ?? []).map((t) => ({
       title: t.title,
-      stops: t.stops.map((s) => ({ step: s.step, title: s.title, narration: s.narration, ...(s.ask ? { ask: question(s.ask) } : {}) })),
+      stops: t.stops.map((s) => ({ step: s.step, title: s.title, narration: s.narration, ...(s.ask ? { ask: copyQuestion(s.ask) } : {}) })),
     })),
     answers: (user.answers ?? []).map((a) => ({
-      question: question(a.question),
+      question: copyQuestion(a.question),
       answer: a.answer.map((m) => ({ region: m.region, page: m.page, target: m.target })),
       counts: { correct: a.counts.correct, missed: a.counts.missed, wrong: a.counts.wrong },
     })),
