@@ -119,7 +119,8 @@ export function scenarioAsCaptured(s: Scenario, h: CaptureHeader): { scenario: S
   const gpus = s.machine.gpus.map((g, i) => {
     const real = h.gpus[i];
     if (!real) return g;
-    const memory = Math.floor((i === 0 ? h.machine.memoryBytes : real.memoryBytes) / CHUNK) * CHUNK;
+    // (a 1.0 capture's one GPU is read from its machine line: parse.ts gpuOfMachine)
+    const memory = Math.floor(real.memoryBytes / CHUNK) * CHUNK;
     if (g.memory !== memory) changes.push(`machine.gpus[${i}].memory ${g.memory} → ${memory} (the capture's GPU${i === 0 ? '' : ` ${i}`})`);
     if (g.faultWindowPages !== DEFAULT_FAULT_WINDOW_PAGES) changes.push(`machine.gpus[${i}].faultWindowPages ${g.faultWindowPages} → ${DEFAULT_FAULT_WINDOW_PAGES}`);
     return { ...g, memory, faultWindowPages: DEFAULT_FAULT_WINDOW_PAGES };

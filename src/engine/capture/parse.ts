@@ -3,6 +3,7 @@
  * out. It never throws: a capture may come from anyone, so a cut file, another version, lines that are not JSON,
  * `__proto__` keys, numbers past 2^53 and fields of the wrong type all end as messages with their line and field.
  */
+import { MAX_PLAN_GPUS } from './plan';
 import {
   ACCESS_TYPES,
   CAPTURE_FORMAT,
@@ -240,8 +241,8 @@ function readRegion(f: Fields): CaptureRegion {
   };
 }
 
-/** The most GPUs a capture may list (tools/uvm-capture kMaxGpus, plan.ts MAX_PLAN_GPUS). */
-const MAX_GPUS = 8;
+/** The most GPUs a capture may list: what a plan may name (tools/uvm-capture kMaxGpus). */
+const MAX_GPUS = MAX_PLAN_GPUS;
 
 function readGpu(f: Fields): CaptureGpu {
   return {

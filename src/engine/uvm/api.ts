@@ -99,8 +99,8 @@ export function advise(c: Ctx, region: number, advice: Advice, target: number | 
           makeResident(c, block, { dest: keep, pages: here, prefetch: null, readDup: null, cause: Cause.user });
           dup.andNot(here);
         }
-        const accessedBy = m.accessedBy(region);
-        for (let p = 0; p < m.procs; p++) if (accessedBy & (1 << p)) mapWhereReachable(c, block, p, pages);
+        // accessed_by processors map again where the surviving copies are (-1: none excepted)
+        mapAccessedBy(c, block, pages, -1);
       }
       break;
     }
