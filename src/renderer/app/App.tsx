@@ -20,7 +20,6 @@ import { usePlayer } from '../state/player';
 import { PresentationCaption, usePresentationLayout } from './Presentation';
 import { initTheme } from '../theme/theme';
 import { PredictBar } from './PredictBar';
-import { loadInitialScenario } from '../state/initial-load';
 
 // the remembered theme, before any panel draws
 initTheme();
@@ -60,10 +59,6 @@ export function App() {
   useEffect(() => {
     // unsaved edits: Electron's close prompt, or the browser's own question before leaving the page
     return watchUnsaved(window.uvmscope, window);
-  }, []);
-
-  useEffect(() => {
-    loadInitialScenario();
   }, []);
 
   useEffect(() => {

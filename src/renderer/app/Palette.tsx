@@ -24,7 +24,7 @@ import { LANGUAGES, currentLanguage, setLanguage, type Language } from '../i18n/
 import { translateScenarioText, translateTourTitle } from '../i18n/narration';
 import { THEMES, activeTheme } from '../theme/palette';
 import { setTheme } from '../theme/theme';
-import { predictNextOp } from './PredictBar';
+import { askNextOp } from '../state/predict';
 import './palette.css';
 
 type Group = 'debug' | 'play' | 'file' | 'scenarios' | 'view' | 'panels' | 'help';
@@ -121,7 +121,7 @@ function useEntries(ctx: CommandContext): Entry[] {
     menu('debug.stepBack', 'debug', t('palette.stepBack'), stepKeys('into', 'backward')),
     motion('debug.stepBackOver', t('palette.stepBackOver'), 'over', 'backward'),
     motion('debug.stepBackOut', t('palette.stepBackOut'), 'out', 'backward'),
-    { id: 'predict.next', group: 'debug', label: tPredict('palette.predictNext'), keys: kindKeys('predict'), run: () => void predictNextOp() },
+    { id: 'predict.next', group: 'debug', label: tPredict('palette.predictNext'), keys: kindKeys('predict'), run: () => void askNextOp() },
     motion('debug.nextOp', t('palette.nextOp'), 'op', 'forward'),
     motion('debug.prevOp', t('palette.prevOp'), 'op', 'backward'),
     seekTo('debug.toStart', t('palette.toStart'), 'start'),

@@ -9,7 +9,7 @@
  */
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { PredictAnswerRecord, PredictKind } from '../../protocol';
+import type { PredictAnswerRecord } from '../../protocol';
 import { useDebugger } from '../state/store';
 import { askNextOp, check, clearMarks, markCount, closeQuestion, PREDICT_KINDS, reveal, rewind, setKind, setTarget, showAnswer, targetsFor, usePredict, type PredictTarget } from '../state/predict';
 import { startPredict } from '../state/predict-tour';
@@ -24,11 +24,6 @@ import './predict.css';
  * anywhere but an open dialog, unless what has the focus took it already (preventDefault or stopPropagation).
  */
 const KEY_TAKERS = 'button, a[href], input, textarea, select, summary, [role="button"], [role="dialog"], .cm-editor, [cmdk-root]';
-
-/** The learner's own question about the next op (P, the palette); false, and nothing opens, when no op follows. */
-export function predictNextOp(kind: PredictKind = 'moves'): boolean {
-  return askNextOp(kind);
-}
 
 export function PredictBar() {
   const { t, i18n } = useTranslation('predict');
@@ -53,7 +48,7 @@ export function PredictBar() {
       const command = commandFor(event);
       if (command?.kind === 'predict') {
         event.preventDefault();
-        if (!usePredict.getState().question) predictNextOp();
+        if (!usePredict.getState().question) askNextOp();
         return;
       }
       const open = usePredict.getState();

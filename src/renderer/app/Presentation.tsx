@@ -21,9 +21,6 @@ import './presentation.css';
 /** Where the presentation arrangement is remembered (the working one stays under Layout.tsx's key). */
 export const PRESENTATION_LAYOUT_KEY = 'uvmscope.layout.presentation.v1';
 
-/** Panels the presentation layout shows; the others wait in the working layout. */
-export const PRESENTATION_PANELS = ['memoryMap', 'pageTree', 'pmm', 'narration', 'code', 'timeline'] as const;
-
 /** The presentation arrangement: memory map large in the centre, narration over code on the right, the timeline below (tall enough for its rows in the presentation's larger type). */
 export function presentationLayout(api: DockviewApi, title: (id: string) => string): void {
   api.clear();

@@ -9,7 +9,7 @@ import { formatNs } from '../panels/counters/format';
 import { framesFileName, frameSteps, scenarioStem, traceFileName, videoFileName, viewFileName } from './names';
 import { exportable, type ExportPanelId } from './registry';
 import { canvasOf, NoCanvas, pngBytes, pngDataUrl, svgText } from './render';
-import { saveExport } from './save';
+import { saveDocument } from '../files';
 import { slideshowHtml, type SlideFrame } from './slideshow';
 import { videoFormat, videoWriter } from './video';
 
@@ -34,19 +34,19 @@ function cursor(): number {
 
 export async function exportPng(id: ExportPanelId): Promise<string | null> {
   const bytes = await pngBytes(viewOf(id));
-  return saveExport({ name: viewFileName(stem(), id, cursor(), 'png'), content: bytes, mime: 'image/png', filter: { name: t('filter.png'), extensions: ['png'] } });
+  return saveDocument({ name: viewFileName(stem(), id, cursor(), 'png'), content: bytes, mime: 'image/png', filter: { name: t('filter.png'), extensions: ['png'] } });
 }
 
 export async function exportSvg(id: ExportPanelId): Promise<string | null> {
   const text = svgText(viewOf(id));
-  return saveExport({ name: viewFileName(stem(), id, cursor(), 'svg'), content: text, mime: 'image/svg+xml', filter: { name: t('filter.svg'), extensions: ['svg'] } });
+  return saveDocument({ name: viewFileName(stem(), id, cursor(), 'svg'), content: text, mime: 'image/svg+xml', filter: { name: t('filter.svg'), extensions: ['svg'] } });
 }
 
 export async function exportTrace(): Promise<string | null> {
   const r = await send({ type: 'exportTrace' });
   if (r.type === 'error') throw new Error(r.diagnostics.map((d) => d.message).join('; '));
   if (r.traceText === undefined) throw new Error('the engine sent no trace');
-  return saveExport({ name: traceFileName(stem()), content: r.traceText, mime: 'application/json', filter: { name: t('filter.trace'), extensions: ['json'] } });
+  return saveDocument({ name: traceFileName(stem()), content: r.traceText, mime: 'application/json', filter: { name: t('filter.trace'), extensions: ['json'] } });
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -107,7 +107,7 @@ export async function exportFrames(id: ExportPanelId, count: number, onProgress?
     footer: t('slideshow.made', { version: run.engineVersion }),
     frames,
   });
-  return saveExport({ name: framesFileName(stem(), id, from, to), content: html, mime: 'text/html', filter: { name: t('filter.html'), extensions: ['html'] } });
+  return saveDocument({ name: framesFileName(stem(), id, from, to), content: html, mime: 'text/html', filter: { name: t('filter.html'), extensions: ['html'] } });
 }
 
 /** Whether this platform can export a video of the view (an encoder for its size), and in which format. */
@@ -131,7 +131,7 @@ export async function exportVideo(id: ExportPanelId, count: number, holdSeconds:
     throw error;
   }
   const bytes = await writer.finish();
-  return saveExport({
+  return saveDocument({
     name: videoFileName(stem(), id, steps[0], steps[steps.length - 1], format.extension),
     content: bytes,
     mime: format.mime,

@@ -177,7 +177,7 @@ export function askNextOp(kind: PredictKind = 'moves'): boolean {
   if (!run || !state) return false;
   const q = questionForNextOp(run.ops, state.step, kind);
   if (!q) return false;
-  usePredict.setState({ ...CLOSED, marks: new Map(), question: q, source: 'learner', target: defaultTarget(kind, processors()) });
+  ask(q, 'learner');
   return true;
 }
 

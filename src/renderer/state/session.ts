@@ -310,10 +310,6 @@ export function isEditable(index: number): boolean {
 
 /** Stops written in the app: the caption shows their words as written, never a built-in tour's translation. */
 const authored = new WeakSet<TourStopInfo>();
-export function isAuthored(stop: TourStopInfo): boolean {
-  return authored.has(stop);
-}
-
 /**
  * A stop's title and narration as the caption and the tours panel show them: as written when written in the app, else
  * a built-in tour's in `language` (src/renderer/i18n/narration.ts) — a scenario's own tour narrates with the
