@@ -148,12 +148,11 @@ export function MemoryMapPanel() {
   const grade = usePredict((s) => s.grade);
   const checking = usePredict((s) => s.checking);
   const answering = question !== null;
+  // the marks' layers, built once per change of marks or grade: the map draws them, the hover card counts them
+  const layers = useMemo(() => (question ? answerLayers(marks.values(), grade) : null), [question, marks, grade]);
   useEffect(() => {
-    const r = renderer.current;
-    if (!r) return;
-    if (!question) r.setAnswer(null, false);
-    else r.setAnswer(answerLayers(marks.values(), grade), !grade && !checking);
-  }, [question, marks, grade, checking]);
+    renderer.current?.setAnswer(layers, layers !== null && !grade && !checking);
+  }, [layers, grade, checking]);
 
   const resident = useMemo(() => {
     if (!data) return null;
@@ -195,7 +194,7 @@ export function MemoryMapPanel() {
       </div>
       {data && <Legend data={data} procName={procName} />}
       {data && resident && <Summary data={data} resident={resident} procName={procName} />}
-      {hover && data && <PageTip hit={hover.hit} x={hover.x} y={hover.y} data={data} procName={procName} extra={answering ? <TipMarks hit={hover.hit} procName={procName} /> : null} />}
+      {hover && data && <PageTip hit={hover.hit} x={hover.x} y={hover.y} data={data} procName={procName} extra={layers ? <TipMarks hit={hover.hit} procName={procName} layers={layers} /> : null} />}
     </div>
   );
 }
@@ -270,11 +269,9 @@ function AnswerBanner({ graded, procName }: { graded: boolean; procName: (p: num
 }
 
 /** Predict mode's line in the hover card: the pages of the cell marked, by target; after the check, right, missed and wrong. */
-function TipMarks({ hit, procName }: { hit: Hit; procName: (p: number) => string }) {
+function TipMarks({ hit, procName, layers }: { hit: Hit; procName: (p: number) => string; layers: ReturnType<typeof answerLayers> }) {
   const { t } = useTranslation('predict');
-  const marks = usePredict((s) => s.marks);
-  const grade = usePredict((s) => s.grade);
-  const layers = useMemo(() => answerLayers(marks.values(), grade), [marks, grade]);
+  const graded = usePredict((s) => s.grade !== null);
   if (hit.cell < 0 || hit.header) return null;
   const counts = new Map<string, number>();
   for (const l of layers) {
@@ -283,7 +280,7 @@ function TipMarks({ hit, procName }: { hit: Hit; procName: (p: number) => string
     for (let p = hit.page; p < Math.min(l.bits.length, hit.page + hit.pages); p++) n += l.bits[p];
     if (!n) continue;
     const name = typeof l.target === 'number' ? procName(l.target) : t(`target.${l.target}`);
-    const key = grade ? `${t(`map.${l.state}`)}: ${name}` : name;
+    const key = graded ? `${t(`map.${l.state}`)}: ${name}` : name;
     counts.set(key, (counts.get(key) ?? 0) + n);
   }
   const parts = [...counts].map(([k, n]) => t('map.tipItem', { what: k, count: n, pages: hit.pages }));
